@@ -1,0 +1,112 @@
+"""The `chiso` command. Heavy libraries are imported inside each command, so `--help` is instant."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+EXAMPLES = """\
+examples:
+  chiso ingest var/inbox --warehouse var/warehouse/chiso.duckdb
+  chiso ingest report.xlsx other.csv --warehouse wh.duckdb --as-of 2017-07-15
+  chiso validate "Bao cao quy 2 - So KHCN.xlsx" --as-of 2017-07-15
+  chiso query "select * from indicator_values limit 10" --warehouse var/warehouse/snapshot/chiso.duckdb
+  chiso inbox                       # the scheduled job: inbox -> archive/quarantine, then publish the snapshot
+  chiso demo-data var/inbox         # write the demo inbox (the whole plan 2016-2020)
+
+settings come from CHISO_* environment variables: see docs/configuration.md
+"""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2017-07-15") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chiso",
+        description="Ingest, validate and query the provincial plan's indicator reports.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str, examples: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=f"examples:\n{examples}",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+        return sub
+
+    as_of_help = "the day of ingestion for due dates and not-yet-ended periods (default: today, province time)"
+
+    ingest = command(
+        "ingest",
+        "Read, validate and load report files; print one line per file and the totals.",
+        "  chiso ingest var/inbox --warehouse wh.duckdb\n  chiso ingest a.csv b.xlsx --warehouse wh.duckdb --as-of 2017-07-15\n",
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (searched recursively)")
+    ingest.add_argument("--warehouse", type=Path, help="DuckDB file to load (default: CHISO_WAREHOUSE)")
+    ingest.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)
+    ingest.add_argument("--move", action="store_true", help="move each file to the archive or quarantine afterwards")
+    ingest.add_argument("--publish", action="store_true", help="publish the analysts' snapshot afterwards")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    validate = command(
+        "validate",
+        "Check one file as the pipeline would, print the full bilingual report; exit 1 if it would be rejected.",
+        "  chiso validate DP-SN_SKHCN_2017Q2.csv\n  chiso validate report.xlsx --as-of 2017-07-15\n",
+    )
+    validate.add_argument("file", type=Path, metavar="FILE")
+    validate.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)
+    validate.add_argument(
+        "--warehouse", type=Path, help="compare with this warehouse's history (default: the snapshot, if any)"
+    )
+
+    query = command(
+        "query",
+        "Run SQL read-only against a warehouse and print a table.",
+        '  chiso query "select * from indicator_values limit 5"\n'
+        '  chiso query "select status, count(*) from submissions group by 1" --warehouse wh.duckdb\n',
+    )
+    query.add_argument("sql", metavar="SQL")
+    query.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
+    query.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
+
+    inbox = command(
+        "inbox",
+        "The scheduled job: ingest the inbox, move files to archive/quarantine, publish the snapshot.",
+        "  chiso inbox\n  CHISO_HOME=/data chiso inbox --as-of 2021-02-01\n",
+    )
+    inbox.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)
+    inbox.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    demo = command(
+        "demo-data",
+        "Write the demo inbox: the whole plan 2016-2020 for all 23 units, with realistic mistakes.",
+        "  chiso demo-data var/inbox\n  chiso demo-data /tmp/demo --seed 7\n",
+    )
+    demo.add_argument("directory", type=Path, metavar="DIR")
+    demo.add_argument("--seed", type=int, default=2017, help="random seed (default 2017): same seed, same files")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from chiso import commands
+
+    try:
+        return getattr(commands, args.command.replace("-", "_"))(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (FileNotFoundError, NotADirectoryError, commands.UserError) as error:
+        print(f"chiso: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

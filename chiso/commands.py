@@ -1,0 +1,103 @@
+"""What each `chiso` command does; argument parsing lives in chiso.cli."""
+
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+
+from chiso.settings import load_config
+
+
+class UserError(RuntimeError):
+    """A mistake the user can fix; printed without a traceback."""
+
+
+def _progress(enabled: bool):
+    """A progress bar over files read, on a terminal (stderr) only."""
+    if not enabled or not sys.stderr.isatty():
+        return (lambda n: None), (lambda: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="file", desc="reading", file=sys.stderr)
+
+    def found(total: int) -> None:
+        bar.total = total
+        bar.refresh()
+
+    return found, (lambda: bar.update(1)), bar.close
+
+
+def _print_run(report) -> None:
+    for verdict in report.verdicts:
+        first = (verdict.reasons or verdict.warnings or [{}])[0]
+        detail = f"[{first['rule']}] {first['en']}" if first else ""
+        print(f"{verdict.status:<10}  {verdict.file_name}  {detail}".rstrip())
+    counts = report.counts()
+    print(f"{len(report.verdicts)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+
+
+def ingest(args: Namespace) -> int:
+    from chiso.pipeline import Destinations, ingest_paths
+
+    config = load_config(warehouse=args.warehouse)
+    destinations = Destinations(config.archive, config.quarantine) if args.move else None
+    found, step, close = _progress(not args.quiet)
+    try:
+        report = ingest_paths(args.paths, config, args.as_of, destinations, args.publish, step, found)
+    finally:
+        close()
+    _print_run(report)
+    return 0
+
+
+def inbox(args: Namespace) -> int:
+    from chiso.pipeline import Destinations, ingest_paths
+
+    config = load_config()
+    config.inbox.mkdir(parents=True, exist_ok=True)
+    found, step, close = _progress(not args.quiet)
+    try:
+        report = ingest_paths([config.inbox], config, args.as_of, Destinations(config.archive, config.quarantine),
+                              True, step, found)  # fmt: skip
+    finally:
+        close()
+    _print_run(report)
+    print(f"snapshot for analysts: {config.snapshot}")
+    return 0
+
+
+def validate(args: Namespace) -> int:
+    from chiso.checker import check_file
+    from chiso.report_text import reasons_text
+
+    config = load_config()
+    verdict = check_file(args.file, config, args.as_of, args.warehouse)
+    print(reasons_text(verdict.file_name, verdict.status, verdict.reasons, verdict.warnings), end="")
+    return 1 if verdict.status == "rejected" else 0
+
+
+def query(args: Namespace) -> int:
+    import duckdb
+
+    from warehouse.db import connect_read_only
+
+    config = load_config()
+    connection = connect_read_only(args.warehouse or config.snapshot)
+    try:
+        relation = connection.sql(args.sql)
+    except duckdb.Error as error:
+        if "read-only" in str(error):
+            raise UserError(f"the analysts' warehouse is read-only; this statement would change it ({error})") from None
+        raise UserError(str(error)) from None
+    if relation is None:
+        return 0
+    relation.show(max_rows=args.max_rows, max_width=200)
+    return 0
+
+
+def demo_data(args: Namespace) -> int:
+    from chiso.demo import generate_demo_inbox
+
+    files = generate_demo_inbox(args.directory, seed=args.seed)
+    print(f"wrote {len(files)} demo files to {args.directory}")
+    return 0

@@ -1,0 +1,111 @@
+"""The whole ingest run, shared by the CLI and the Airflow DAGs.
+
+Inbox mode moves each file after its chunk commits: the destination is recorded in the
+same transaction as the verdict, so a crash between commit and move is finished by the
+next run (`recover_moves`) instead of the file coming back as a duplicate.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from chiso.catalog import Catalog
+from chiso.faults import fault_point
+from chiso.ingest import RunReport, Verdict, discover, ingest_files, new_run_id
+from chiso.lock import writer_lock
+from chiso.settings import Config
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+@dataclass(frozen=True)
+class Destinations:
+    archive: Path
+    quarantine: Path
+
+    def plan(self, verdict: Verdict) -> Path:
+        """`<archive|quarantine>/<received month>/<submission id>_<file name>`: never overwrites."""
+        root = self.quarantine if verdict.status == "rejected" else self.archive
+        name = _UNSAFE.sub("_", verdict.file_name)[:200]
+        return root / f"{verdict.received_at:%Y-%m}" / f"{verdict.submission_id:07d}_{name}"
+
+
+def ingest_paths(
+    paths: list[Path],
+    config: Config,
+    as_of: date | None = None,
+    destinations: Destinations | None = None,
+    publish_snapshot: bool = False,
+    on_file_read: Callable[[], None] = lambda: None,
+    on_files_found: Callable[[int], None] = lambda n: None,
+) -> RunReport:
+    """Ingest files (or folders) into the warehouse; optionally move them and publish the snapshot."""
+    from warehouse.db import connect, load_catalog
+    from warehouse.snapshot import publish
+
+    catalog = Catalog(config.catalog_dir)
+    as_of = as_of or catalog.today()
+    report = RunReport(run_id=new_run_id())
+    with writer_lock(config.warehouse):
+        connection = connect(config.warehouse)
+        try:
+            load_catalog(connection, config.catalog_dir)
+            if destinations:
+                recover_moves(connection)
+            files = discover(paths)
+            on_files_found(len(files))
+            plan = destinations.plan if destinations else lambda verdict: None
+            ingest_files(connection, files, catalog, as_of, config.max_file_bytes, config.chunk_size,
+                         report, plan, on_file_read)  # fmt: skip
+            if destinations:
+                started = time.perf_counter()
+                recover_moves(connection)
+                report.add_time("move", started)
+            connection.execute("checkpoint")
+        finally:
+            connection.close()
+        if publish_snapshot:
+            started = time.perf_counter()
+            publish(config.warehouse, config.snapshot)
+            report.add_time("publish", started)
+    return report
+
+
+def recover_moves(connection) -> int:
+    """Move every file whose verdict is committed but which is not in its destination yet."""
+    pending = connection.execute(
+        "select submission_id, source_path, stored_path, status, reasons, file_name "
+        "from submissions where not moved and stored_path is not null order by submission_id"
+    ).fetchall()
+    done = []
+    for submission_id, source, stored, status, reasons, file_name in pending:
+        source, stored = Path(source), Path(stored)
+        if status == "rejected":
+            write_reasons_file(stored, file_name, reasons)
+        if source.exists():
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, stored)
+            fault_point("move.file")
+        done.append(submission_id)
+    if done:
+        connection.execute("update submissions set moved = true where submission_id in (select unnest(?::integer[]))", [done])
+    return len(done)
+
+
+def write_reasons_file(stored: Path, file_name: str, reasons_json: str) -> None:
+    """The bilingual report kept beside a quarantined file, for the clerk and the engineer."""
+    import json
+
+    from chiso.report_text import reasons_text
+
+    target = stored.with_name(stored.name + ".reasons.txt")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(reasons_text(file_name, "rejected", json.loads(reasons_json), []), encoding="utf-8")
+    os.replace(partial, target)

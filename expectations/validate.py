@@ -1,0 +1,78 @@
+"""Run the expectation suites over a whole batch at once and collect what failed.
+
+GX is imported here and only here: it costs seconds to import, and the CLI's help, the
+DAG parser and the readers must not pay for it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+SUITE_NAMES = ("submission_checks", "value_checks", "mandatory_checks", "consistency_checks")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed expectation over one frame: which rows of the frame fail it."""
+
+    suite: str
+    severity: str
+    meta: dict
+    kwargs: dict
+    row_keys: tuple[int, ...]
+
+
+def load_suite_json(name: str) -> dict:
+    return json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _context():
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("chiso")
+    definitions = {}
+    suites = {}
+    for name in SUITE_NAMES:
+        definitions[name] = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+        suites[name] = gx.ExpectationSuite(**load_suite_json(name))
+    return definitions, suites
+
+
+def run_suites(frames: dict[str, pd.DataFrame], parameters: dict) -> list[Finding]:
+    """Validate each frame with its suite (one GX run per suite per batch)."""
+    definitions, suites = _context()
+    findings = []
+    for name in SUITE_NAMES:
+        frame = frames[name]
+        if frame.empty:
+            continue
+        batch = definitions[name].get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(
+            suites[name],
+            expectation_parameters=parameters,
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_key"]},
+        )
+        for outcome in result.results:
+            config = outcome.expectation_config
+            if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+                raise RuntimeError(f"expectation {config.type} on {name} failed to run: {outcome.exception_info}")
+            if outcome.success:
+                continue
+            keys = tuple(int(item["row_key"]) for item in outcome.result.get("unexpected_index_list") or [])
+            if not keys:
+                # A failure we cannot pin to a file must stop the batch, never pass silently.
+                raise RuntimeError(f"expectation {config.type} on {name} failed without failing rows")
+            findings.append(Finding(name, config.severity.value, dict(config.meta), dict(config.kwargs), keys))
+    return findings

@@ -1,0 +1,424 @@
+"""Checks of the scale-out deployment: docker-compose.yml, .env.example and Dockerfile.
+
+No Docker engine runs on the development machines or in CI, so the stack is checked
+without starting it:
+
+* against the official Compose JSON Schema (tests/deploy/data/compose-spec.json);
+* by a real Compose implementation (`docker-compose ... config`), which parses,
+  merges and interpolates the file as `docker compose up` would;
+* by structural assertions on what the DuckDB single-writer rule and the secret
+  handling depend on (docs/deployment.md explains them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+DOCKERFILE = ROOT / "Dockerfile"
+DOCKERIGNORE = ROOT / ".dockerignore"
+SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "compose-spec.json"
+
+AIRFLOW_SERVICES = {
+    "airflow-init",
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+    "airflow-loader",
+}
+LONG_RUNNING = AIRFLOW_SERVICES - {"airflow-init"}
+SECRETS = {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY"}
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|(^|_)KEY($|_)|AUTH")
+DATA_MOUNTS = {"inbox", "archive", "quarantine", "warehouse"}
+
+# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}, ...
+BRACED = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}")
+UNBRACED = re.compile(r"\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def compose_text() -> str:
+    return COMPOSE_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def compose(compose_text: str) -> dict:
+    return yaml.safe_load(compose_text)
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict) -> dict:
+    return compose["services"]
+
+
+def read_env_example() -> dict[str, str]:
+    values: dict[str, str] = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        assert sep, f".env.example: not NAME=value: {line!r}"
+        assert name not in values, f".env.example lists {name} twice"
+        values[name] = value
+    return values
+
+
+def strings(node: object) -> list[str]:
+    """Every string (keys included) of a parsed YAML document: what Compose interpolates."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in strings(k) + strings(v)]
+    if isinstance(node, list):
+        return [s for item in node for s in strings(item)]
+    return [node] if isinstance(node, str) else []
+
+
+def interpolations(compose: dict) -> list[re.Match]:
+    """Every ${...} of a Compose file, `$$` (a literal `$`) excepted; comments are not read."""
+    return [m for text in strings(compose) for m in BRACED.finditer(text.replace("$$", ""))]
+
+
+def command_args(service: dict) -> list[str]:
+    command = service.get("command", [])
+    return shlex.split(command) if isinstance(command, str) else [str(a) for a in command]
+
+
+def option(args: list[str], *names: str) -> str | None:
+    for i, arg in enumerate(args):
+        for name in names:
+            if arg == name and i + 1 < len(args):
+                return args[i + 1]
+            if arg.startswith(name + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def mounts(service: dict) -> dict[str, tuple[str, str]]:
+    """target -> (source, mode) of a service's short-syntax volumes."""
+    result = {}
+    for volume in service.get("volumes", []):
+        assert isinstance(volume, str), f"long-syntax volume not handled by these tests: {volume!r}"
+        parts = volume.split(":")
+        # The source may itself be ${VAR:-default}: rejoin it.
+        if parts[0].startswith("${"):
+            while not parts[0].endswith("}"):
+                parts[0:2] = [parts[0] + ":" + parts[1]]
+        source, target, *rest = parts
+        result[target] = (source, rest[0] if rest else "rw")
+    return result
+
+
+# ---------------------------------------------------------------- (a) schema
+
+
+def test_compose_file_validates_against_the_compose_spec_schema(compose: dict) -> None:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    # The schema declares "https://json-schema.org/draft-07/schema", a spelling of the
+    # draft-07 URI that jsonschema does not map by itself.
+    assert "draft-07" in schema["$schema"], schema["$schema"]
+    validator_class = jsonschema.Draft7Validator
+    validator_class.check_schema(schema)
+    errors = sorted(validator_class(schema).iter_errors(compose), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_schema_validation_catches_a_broken_file(compose: dict) -> None:
+    """The schema check above is not vacuous: a typo in a service key fails it."""
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    broken = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    broken["services"]["airflow-loader"]["depend_on"] = broken["services"]["airflow-loader"].pop("depends_on")
+    assert not jsonschema.Draft7Validator(schema).is_valid(broken)
+
+
+# ---------------------------------------------------------------- (b) variables and secrets
+
+
+def test_every_variable_of_the_compose_file_is_in_env_example(compose: dict) -> None:
+    used = {m["name"] for m in interpolations(compose)}
+    bare = {m["name"] for text in strings(compose) for m in UNBRACED.finditer(text.replace("$$", ""))}
+    assert not bare, f"use the ${{VAR}} form, not $VAR: {sorted(bare)}"
+    listed = set(read_env_example())
+    assert used - listed == set(), f"missing from .env.example: {sorted(used - listed)}"
+    stale = {name for name in listed - used if not name.startswith("COMPOSE_")}
+    assert not stale, f".env.example lists variables the compose file does not use: {sorted(stale)}"
+
+
+def test_secrets_are_required_and_never_have_a_default(compose_text: str, compose: dict) -> None:
+    # Comments included here: not even an example in a comment may show a default.
+    for m in BRACED.finditer(compose_text.replace("$$", "")):
+        if m["name"] in SECRETS:
+            assert m["op"] == ":?", m[0]
+    by_name: dict[str, list[re.Match]] = {}
+    for m in interpolations(compose):
+        by_name.setdefault(m["name"], []).append(m)
+    looks_secret = {name for name in by_name if SECRET_NAME.search(name)}
+    assert looks_secret <= SECRETS, f"secret-like variables not declared as secrets here: {looks_secret - SECRETS}"
+    assert SECRETS <= set(by_name), f"secrets the compose file does not use: {SECRETS - set(by_name)}"
+    for name in SECRETS:
+        for m in by_name[name]:
+            assert m["op"] == ":?", f"{m[0]}: a secret must use ${{{name}:?message}} (required, no default)"
+            assert m["arg"].strip(), f"{m[0]}: give the message that says how to set it"
+
+
+def test_no_literal_secret_in_the_compose_file(services: dict) -> None:
+    for service_name, service in services.items():
+        environment = service.get("environment", {})
+        assert isinstance(environment, dict), f"{service_name}: use the mapping form of environment"
+        for key, value in environment.items():
+            value = str(value)
+            if SECRET_NAME.search(key) and not key.startswith("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER"):
+                assert re.fullmatch(r"\$\{[A-Z0-9_]+:\?[^}]+\}", value), f"{service_name}.{key} = {value!r}"
+            # Credentials inside URLs come from a required variable too.
+            for password in re.findall(r"://[^:/@\s]*:([^@\s]*)@", value):
+                assert re.fullmatch(r"\$\{[A-Z0-9_]+:\?[^}]+\}", password), f"{service_name}.{key}: literal password"
+
+
+def test_env_example_secrets_are_placeholders_with_how_to_generate() -> None:
+    lines = ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    values = read_env_example()
+    for name in SECRETS:
+        assert "REPLACE_ME" in values[name], f"{name} in .env.example must be a REPLACE_ME placeholder"
+        index = next(i for i, line in enumerate(lines) if line.startswith(name + "="))
+        comment = []
+        for line in reversed(lines[:index]):
+            if not line.startswith("#"):
+                break
+            comment.append(line)
+        assert any("openssl rand" in c or "os.urandom" in c for c in comment), f"{name}: say how to generate it"
+
+
+def test_init_refuses_placeholder_secrets(services: dict) -> None:
+    script = "\n".join(command_args(services["airflow-init"]))
+    assert "REPLACE_ME" in script and "exit 1" in script
+
+
+# ---------------------------------------------------------------- (c) structure
+
+
+def test_the_services_exist(services: dict) -> None:
+    assert AIRFLOW_SERVICES | {"postgres", "redis"} <= set(services)
+    assert services["postgres"]["image"] == "postgres:16"
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "pg_isready" in services["postgres"]["healthcheck"]["test"]
+    assert "ping" in services["redis"]["healthcheck"]["test"]
+
+
+def test_every_airflow_service_shares_the_celery_setup(services: dict) -> None:
+    for name in AIRFLOW_SERVICES:
+        service = services[name]
+        env = service["environment"]
+        assert service["build"]["context"] == "." and service["build"]["dockerfile"] == "Dockerfile", name
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor", name
+        assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://"), name
+        assert "@postgres:5432/" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], name
+        assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql"), name
+        assert "@postgres:5432/" in env["AIRFLOW__CELERY__RESULT_BACKEND"], name
+        assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://") and "@redis:6379/" in env["AIRFLOW__CELERY__BROKER_URL"]
+        assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/", name
+        assert str(env["AIRFLOW__CORE__LOAD_EXAMPLES"]).lower() == "false", name
+        assert env["CHISO_HOME"] == "/data", name
+        for key in ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY"):
+            assert key in env, f"{name}: {key}"
+
+
+def test_service_commands(services: dict) -> None:
+    assert command_args(services["airflow-apiserver"]) == ["airflow", "api-server"]
+    assert command_args(services["airflow-scheduler"]) == ["airflow", "scheduler"]
+    assert command_args(services["airflow-dag-processor"]) == ["airflow", "dag-processor"]
+    assert command_args(services["airflow-triggerer"]) == ["airflow", "triggerer"]
+    assert command_args(services["airflow-worker"]) == ["airflow", "celery", "worker"]
+    init = "\n".join(command_args(services["airflow-init"]))
+    assert "airflow db migrate" in init
+    assert 'airflow pools set chiso_warehouse 1 "DuckDB single writer"' in init
+
+
+def test_loader_is_the_single_consumer_of_chiso_loader(services: dict) -> None:
+    args = command_args(services["airflow-loader"])
+    assert args[:3] == ["airflow", "celery", "worker"]
+    assert option(args, "--queues", "-q") == "chiso_loader"
+    assert option(args, "--concurrency", "-c") == "1"
+    assert "--autoscale" not in args and "-a" not in args
+    for name, service in services.items():
+        if name == "airflow-loader":
+            continue
+        queues = option(command_args(service), "--queues", "-q") or ""
+        assert "chiso_loader" not in queues.split(","), f"{name} must not consume chiso_loader"
+    # A scaled loader would break the rule: no replicas setting may say otherwise.
+    assert services["airflow-loader"].get("deploy", {}).get("replicas", 1) == 1
+
+
+def test_only_the_loader_writes_the_warehouse(services: dict) -> None:
+    writers = []
+    for name, service in services.items():
+        for target, (_source, mode) in mounts(service).items():
+            if target == "/data/warehouse" and "ro" not in mode.split(","):
+                writers.append(name)
+    assert writers == ["airflow-loader"]
+
+
+def test_workers_mount_the_data_folders(services: dict) -> None:
+    for name in ("airflow-worker", "airflow-loader"):
+        targets = mounts(services[name])
+        for folder in DATA_MOUNTS:
+            assert f"/data/{folder}" in targets, f"{name}: /data/{folder}"
+        for folder in ("inbox", "archive", "quarantine"):
+            assert targets[f"/data/{folder}"][1] == "rw", f"{name} moves files in /data/{folder}"
+    # Every data mount names a declared volume by default (or a host path set in .env).
+    for name, service in services.items():
+        for target, (source, _mode) in mounts(service).items():
+            if target.startswith("/data/") and target.removeprefix("/data/") in DATA_MOUNTS:
+                m = BRACED.fullmatch(source)
+                assert m and m["op"] == ":-", f"{name}: {source} should be ${{CHISO_..._DIR:-volume}}"
+
+
+def test_apiserver_is_published_on_loopback_only(services: dict) -> None:
+    ports = services["airflow-apiserver"]["ports"]
+    assert ports == ["127.0.0.1:8080:8080"]
+    for name, service in services.items():
+        if name != "airflow-apiserver":
+            assert "ports" not in service, f"{name} publishes a port"
+
+
+def test_depends_on_conditions(services: dict) -> None:
+    for name in AIRFLOW_SERVICES:
+        deps = services[name]["depends_on"]
+        assert deps["postgres"]["condition"] == "service_healthy", name
+        assert deps["redis"]["condition"] == "service_healthy", name
+    for name in LONG_RUNNING:
+        assert services[name]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully", name
+    for name in ("airflow-worker", "airflow-loader"):
+        assert services[name]["depends_on"]["airflow-apiserver"]["condition"] == "service_healthy", name
+    # service_healthy needs a healthcheck on the target; long-running services all have one.
+    for name, service in services.items():
+        for target, dep in service.get("depends_on", {}).items():
+            if dep["condition"] == "service_healthy":
+                assert "healthcheck" in services[target], f"{name} waits for {target} to be healthy"
+    for name in LONG_RUNNING:
+        assert "healthcheck" in services[name], name
+        assert services[name]["restart"] == "always", name
+
+
+def test_dockerfile(services: dict) -> None:
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    instructions = [
+        line.strip() for line in re.sub(r"\\\n", " ", text).splitlines() if line.strip() and not line.strip().startswith("#")
+    ]
+    assert instructions[0] == "FROM python:3.11-slim"
+    assert any(i.startswith("RUN pip install") and "uv" in i for i in instructions)
+    syncs = [n for n, i in enumerate(instructions) if i.startswith("RUN uv sync")]
+    assert len(syncs) == 2, syncs
+    deps_sync, project_sync = (instructions[n] for n in syncs)
+    for sync in (deps_sync, project_sync):
+        assert "--frozen" in sync and "--no-dev" in sync, sync
+    assert "--no-install-project" in deps_sync and "--no-install-project" not in project_sync
+    copies = [i.split()[1:] for i in instructions if i.startswith("COPY")]
+    # Layer cache: only pyproject.toml and uv.lock are copied before the dependencies' sync.
+    first_copy = next(n for n, i in enumerate(instructions) if i.startswith("COPY"))
+    assert instructions[first_copy] == "COPY pyproject.toml uv.lock ./"
+    assert first_copy < syncs[0] < min(n for n, i in enumerate(instructions) if i.startswith("COPY chiso"))
+    copied = {src.rstrip("/") for *sources, _dest in copies for src in sources}
+    assert {"chiso", "transforms", "expectations", "warehouse", "catalog", "dags"} <= copied
+    for src in copied:
+        assert (ROOT / src).exists(), f"Dockerfile copies {src}, which is not in the repository"
+    assert "useradd --uid 50000" in text and "USER airflow" in instructions
+    env = " ".join(i for i in instructions if i.startswith("ENV"))
+    assert "PATH=/opt/chiso/.venv/bin:" in env
+    assert "AIRFLOW__CORE__DAGS_FOLDER=/opt/chiso/dags" in env
+    ignored = DOCKERIGNORE.read_text(encoding="utf-8").split()
+    assert {".venv", "var", ".git", ".env", ".pytest_cache", "**/__pycache__"} <= set(ignored)
+
+
+def test_dockerfile_extras_are_locked() -> None:
+    """The image needs the Celery provider, the Redis client and a PostgreSQL driver,
+    which it gets from the extras it syncs: they must exist in pyproject.toml and uv.lock
+    (otherwise `uv sync --frozen --extra ...` fails, or the stack cannot start)."""
+    extras = set(re.findall(r"--extra[= ](\S+)", DOCKERFILE.read_text(encoding="utf-8")))
+    assert extras, "the Dockerfile installs no extra: CeleryExecutor and PostgreSQL need one"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = set(project["project"].get("optional-dependencies", {}))
+    assert extras <= declared, f"extras missing from pyproject.toml: {sorted(extras - declared)}"
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    chiso = next(p for p in lock["package"] if p["name"] == "chiso")
+    locked_extras = set(chiso.get("optional-dependencies", {}))
+    assert extras <= locked_extras, f"uv.lock is stale (run `uv lock`): {sorted(extras - locked_extras)}"
+    locked = {p["name"] for p in lock["package"]}
+    for needed in ("apache-airflow-providers-celery", "celery", "redis", "psycopg2-binary"):
+        assert needed in locked, f"{needed} is not in uv.lock"
+
+
+# ---------------------------------------------------------------- (d) a real Compose implementation
+
+COMPOSE_BIN = shutil.which("docker-compose")
+needs_compose = pytest.mark.skipif(
+    COMPOSE_BIN is None, reason="docker-compose is not installed (apt-get install --no-install-recommends docker-compose)"
+)
+
+
+def run_compose(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    assert COMPOSE_BIN is not None
+    # Only the given variables (nothing leaks from the caller's environment), and an
+    # explicit --env-file so that a developer's own .env beside the compose file is not read.
+    env_file = tmp_path / "compose.env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()), encoding="utf-8")
+    return subprocess.run(
+        [COMPOSE_BIN, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), *args],
+        cwd=ROOT,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@needs_compose
+def test_compose_implementation_accepts_the_file(tmp_path: Path) -> None:
+    result = run_compose(tmp_path, read_env_example(), "config", "-q")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@needs_compose
+def test_compose_implementation_resolves_the_stack(tmp_path: Path) -> None:
+    env = read_env_example() | {"CHISO_WAREHOUSE_DIR": "/srv/chiso/warehouse"}
+    result = run_compose(tmp_path, env, "config")
+    assert result.returncode == 0, result.stderr
+    resolved = yaml.safe_load(result.stdout)["services"]
+    assert set(resolved) >= AIRFLOW_SERVICES | {"postgres", "redis"}
+    loader = resolved["airflow-loader"]
+    assert [str(a) for a in loader["command"]] == ["airflow", "celery", "worker", "--queues", "chiso_loader", "--concurrency", "1"]
+    conn = loader["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert conn == f"postgresql+psycopg2://airflow:{env['POSTGRES_PASSWORD']}@postgres:5432/airflow"
+    # A host path in CHISO_WAREHOUSE_DIR becomes a bind mount, read-write for the loader only.
+    for name, service in resolved.items():
+        for volume in service.get("volumes", []):
+            if not isinstance(volume, str):  # long syntax (Compose v2 prints this form)
+                volume = f"{volume.get('source')}:{volume.get('target')}:{'ro' if volume.get('read_only') else 'rw'}"
+            text = volume
+            if ":/data/warehouse" in text:
+                assert text.startswith("/srv/chiso/warehouse:/data/warehouse"), text
+                assert text.endswith(":rw") == (name == "airflow-loader"), f"{name}: {text}"
+
+
+@needs_compose
+@pytest.mark.parametrize("secret", sorted(SECRETS))
+def test_compose_implementation_refuses_a_missing_secret(tmp_path: Path, secret: str) -> None:
+    env = {k: v for k, v in read_env_example().items() if k != secret}
+    result = run_compose(tmp_path, env, "config", "-q")
+    assert result.returncode != 0
+    assert f"set {secret} in .env" in result.stderr + result.stdout

@@ -1,0 +1,44 @@
+"""Text normalisation shared by the readers: NFC, header keys, codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Control characters (NUL included) never belong in a report cell.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(value: object) -> str | None:
+    """A cell as NFC text without control characters; None when blank."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", str(value))).strip()
+    return text or None
+
+
+def fold(text: str) -> str:
+    """Case-, space- and diacritic-insensitive key, for matching labels people typed."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", bare).strip().rstrip(":").strip().casefold()
+
+
+def code(value: object) -> str | None:
+    """A code as people type it, normalised: trimmed, upper case, no inner spaces around it.
+
+    Numeric cells come back from Excel as floats (26.0): they are codes, not numbers.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean(value)
+    return text.upper() if text else None
+
+
+def unit_code(value: object) -> str | None:
+    """District codes lose their leading zeros in Excel: `26` is `026`."""
+    text = code(value)
+    if text and text.isdigit() and len(text) < 3:
+        return text.zfill(3)
+    return text

@@ -1,0 +1,77 @@
+"""Open the warehouse, apply its migrations and views, reload the catalog."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+HERE = Path(__file__).resolve().parent
+MIGRATIONS = HERE / "migrations"
+VIEWS = HERE / "views"
+# Analysts' tools (the DuckDB CLI on PyPI is 1.5) lag the library: write files they can open.
+STORAGE_VERSION = "v1.5.0"
+CATALOG_TABLES = (
+    "units",
+    "datasets",
+    "indicators",
+    "dataset_indicators",
+    "disaggregations",
+    "derived_indicators",
+    "plan",
+    "targets",
+)
+
+
+def sql(name: str) -> str:
+    return (HERE / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """The loader's read-write connection (one writer at a time: see chiso.lock)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+    migrate(connection)
+    return connection
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    if not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `chiso ingest` (or `make run`) first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def migrate(connection: duckdb.DuckDBPyConnection) -> None:
+    """Apply pending migrations in order, each in its own transaction, then (re)create the views."""
+    connection.execute(
+        "create table if not exists schema_migrations (version varchar primary key, applied_at timestamp not null)"
+    )
+    applied = {row[0] for row in connection.execute("select version from schema_migrations").fetchall()}
+    for script in sorted(MIGRATIONS.glob("*.sql")):
+        if script.stem in applied:
+            continue
+        connection.begin()
+        connection.execute(script.read_text(encoding="utf-8"))
+        connection.execute("insert into schema_migrations values (?, now())", [script.stem])
+        connection.commit()
+    for script in sorted(VIEWS.glob("*.sql")):
+        connection.execute(script.read_text(encoding="utf-8"))
+
+
+def load_catalog(connection: duckdb.DuckDBPyConnection, catalog_dir: Path) -> None:
+    """Replace the dimension tables with the catalog files' contents, in one transaction."""
+    connection.begin()
+    for table in CATALOG_TABLES:
+        with (catalog_dir / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+            reader = csv.reader(stream)
+            header = next(reader)
+            # Empty cells are NULL, except a breakdown: "no breakdown" is '' throughout the warehouse.
+            keep_empty = [name == "disaggregation" for name in header]
+            rows = [[cell if cell != "" or keep else None for cell, keep in zip(row, keep_empty)] for row in reader]
+        connection.execute(f"delete from {table}")
+        if rows:
+            columns = ", ".join(header)
+            marks = ", ".join("?" for _ in header)
+            connection.executemany(f"insert into {table} ({columns}) values ({marks})", rows)
+    connection.commit()

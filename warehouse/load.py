@@ -1,0 +1,67 @@
+"""Write a validated chunk to the warehouse in one transaction: all of it or none of it."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from chiso.faults import fault_point
+from warehouse.db import sql
+
+SUBMISSION_COLUMNS = [
+    "submission_id", "file_name", "source_path", "stored_path", "moved", "sha256", "size_bytes", "file_format",
+    "received_at", "ingested_at", "run_id", "dataset_code", "unit_code", "period", "status", "reasons",
+    "warnings", "value_rows", "duplicate_of",
+]  # fmt: skip
+FACT_COLUMNS = [
+    "submission_id", "source_row", "dataset_code", "unit_code", "period", "indicator_code", "disaggregation",
+    "value", "note",
+]  # fmt: skip
+
+
+def next_submission_id(connection: duckdb.DuckDBPyConnection) -> int:
+    return connection.execute("select coalesce(max(submission_id), 0) + 1 from submissions").fetchone()[0]
+
+
+def known_files(connection: duckdb.DuckDBPyConnection, sha256s: list[str]) -> dict[str, int]:
+    """The first submission of each of these file hashes already in the warehouse."""
+    rows = connection.execute(
+        "select sha256, min(submission_id) from submissions where sha256 in (select unnest(?::varchar[])) group by sha256",
+        [sha256s],
+    ).fetchall()
+    return dict(rows)
+
+
+def value_history(connection: duckdb.DuckDBPyConnection, unit_codes: list[str]) -> pd.DataFrame:
+    return connection.execute(sql("value_history"), [unit_codes]).df()
+
+
+def load_chunk(
+    connection: duckdb.DuckDBPyConnection, run_id: str, submissions: pd.DataFrame, facts: pd.DataFrame
+) -> dict[int, str]:
+    """Insert the chunk's submissions and accepted values, settle supersession, commit.
+
+    Returns the final status of each submission of the chunk.
+    """
+    connection.begin()
+    try:
+        connection.register("chunk_submissions", submissions[SUBMISSION_COLUMNS])
+        connection.execute(f"insert into submissions ({', '.join(SUBMISSION_COLUMNS)}) select * from chunk_submissions")
+        fault_point("load.submissions_inserted")
+        connection.register("chunk_facts", facts[FACT_COLUMNS])
+        connection.execute(f"insert into indicator_facts ({', '.join(FACT_COLUMNS)}) select * from chunk_facts")
+        fault_point("load.facts_inserted")
+        connection.execute(sql("supersede"), [run_id])
+        fault_point("load.before_commit")
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.unregister("chunk_submissions")
+        connection.unregister("chunk_facts")
+    ids = [int(i) for i in submissions["submission_id"]]
+    rows = connection.execute(
+        "select submission_id, status from submissions where submission_id in (select unnest(?::integer[]))", [ids]
+    ).fetchall()
+    return dict(rows)

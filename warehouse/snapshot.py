@@ -1,0 +1,32 @@
+"""Publish the analysts' read-only snapshot: a copy of the warehouse swapped in atomically.
+
+Readers that opened the old snapshot keep reading it (same inode); new readers see the
+new one; nobody ever sees half a file, and nobody blocks the loader.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from chiso.faults import fault_point
+
+
+def publish(warehouse: Path, snapshot: Path) -> Path:
+    """Copy the (closed, checkpointed) warehouse to `snapshot`, replacing it atomically."""
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    partial = snapshot.with_name(f".{snapshot.name}.{os.getpid()}.partial")
+    with warehouse.open("rb") as source, partial.open("wb") as target:
+        shutil.copyfileobj(source, target, 1 << 20)
+        fault_point("publish.copied")
+        target.flush()
+        os.fsync(target.fileno())
+    os.chmod(partial, 0o444)
+    os.replace(partial, snapshot)
+    directory = os.open(snapshot.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return snapshot
