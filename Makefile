@@ -1,0 +1,34 @@
+# The two commands that matter: `make run` and `make test`. Everything else is set up on demand.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+export CHISO_HOME ?= $(CURDIR)/var
+export AIRFLOW_HOME ?= $(CHISO_HOME)/airflow
+
+.PHONY: setup run test bench airflow demo clean
+
+setup: $(VENV)/.synced
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+run: setup
+	$(VENV)/bin/python -m chiso.embedded
+
+test: setup
+	$(VENV)/bin/python -m pytest -q
+
+bench: setup
+	$(VENV)/bin/python benchmarks/run.py
+
+airflow: setup
+	$(VENV)/bin/python -m chiso.embedded --standalone
+
+clean:
+	rm -rf var .pytest_cache

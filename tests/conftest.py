@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from chiso.catalog import Catalog  # noqa: E402
+from chiso.settings import PROJECT_ROOT, load_config  # noqa: E402
+
+AS_OF = date(2018, 3, 1)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog(PROJECT_ROOT / "catalog")
+
+
+@pytest.fixture
+def config(tmp_path):
+    return load_config(home=tmp_path / "home")
+
+
+@pytest.fixture
+def ingest(config):
+    """Ingest paths into the test warehouse; verdicts by file name."""
+    from chiso.pipeline import ingest_paths
+
+    def run(*paths, as_of=AS_OF, **options):
+        report = ingest_paths(list(paths), config, as_of, **options)
+        return {v.file_name: v for v in report.verdicts}
+
+    return run
+
+
+@pytest.fixture
+def query(config):
+    """Rows of a read-only query on the test warehouse."""
+    import duckdb
+
+    def run(sql, params=None):
+        with duckdb.connect(str(config.warehouse), read_only=True) as connection:
+            return connection.execute(sql, params or []).fetchall()
+
+    return run
