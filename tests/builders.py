@@ -14,6 +14,8 @@ EN_HEADERS = ["dataset", "unit_code", "period", "indicator_code", "disaggregatio
 PROVINCE_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 VI_HEADERS = ["Biểu mẫu", "Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Phân tổ", "Giá trị", "Ghi chú"]
 
+_FIELD_OF = {h.casefold(): en for en, vi in zip(EN_HEADERS, VI_HEADERS) for h in (en, vi)}
+
 
 @dataclass(frozen=True)
 class Report:
@@ -102,7 +104,7 @@ def csv_bytes(report: Report, delimiter=",", encoding="utf-8", headers=EN_HEADER
     for index, (indicator, breakdown, value, note) in enumerate(report.rows):
         head = (row_overrides or {}).get(index, (report.dataset, report.unit, report.period))
         cells = dict(zip(EN_HEADERS, [*head, indicator, breakdown, _number(value, convention), note]))
-        writer.writerow([cells[EN_HEADERS[VI_HEADERS.index(h)] if h in VI_HEADERS else h] for h in headers])
+        writer.writerow([cells[_FIELD_OF[h.casefold()]] for h in headers])
     text = buffer.getvalue()
     if encoding == "cp1258":
         return to_cp1258(text)
