@@ -109,3 +109,45 @@ def write_reasons_file(stored: Path, file_name: str, reasons_json: str) -> None:
     partial = target.with_name(target.name + ".partial")
     partial.write_text(reasons_text(file_name, "rejected", json.loads(reasons_json), []), encoding="utf-8")
     os.replace(partial, target)
+
+
+def inbox_destinations(config: Config) -> Destinations:
+    return Destinations(config.archive, config.quarantine)
+
+
+def inbox_chunks(config: Config) -> list[list[str]]:
+    """The inbox's files in processing order, cut into chunks (one mapped Airflow task each)."""
+    from chiso.ingest import chunked
+
+    config.inbox.mkdir(parents=True, exist_ok=True)
+    files = [str(p) for p in discover([config.inbox])]
+    return list(chunked(files, config.chunk_size))
+
+
+def ingest_inbox_chunk(paths: list[str], config: Config, as_of: date | None = None) -> dict:
+    """Ingest one chunk of inbox files and move them; safe to retry after a crash at any point.
+
+    Files already gone from the inbox were handled by an earlier try (their moves are
+    finished by `recover_moves` first) and are skipped, so nothing is loaded twice.
+    """
+    present = [Path(p) for p in paths if Path(p).exists()]
+    report = ingest_paths(present, config, as_of, inbox_destinations(config)) if present else RunReport("none")
+    return {
+        "files": len(report.verdicts),
+        "skipped": len(paths) - len(present),
+        "counts": report.counts(),
+        "rows": report.rows,
+        "seconds": report.seconds,
+    }
+
+
+def publish_snapshot(config: Config) -> str:
+    """Publish the analysts' snapshot under the writer lock (the warehouse must not change mid-copy)."""
+    from warehouse.snapshot import publish
+
+    with writer_lock(config.warehouse):
+        if not config.warehouse.exists():
+            from warehouse.db import connect
+
+            connect(config.warehouse).close()
+        return str(publish(config.warehouse, config.snapshot))

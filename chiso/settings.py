@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The Airflow Asset the ingest DAG updates and the monitoring DAG is scheduled on.
+WAREHOUSE_ASSET = {"name": "chiso_warehouse", "uri": "chiso://warehouse/snapshot"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ SETTINGS: dict[str, Setting] = {
     "max_file_bytes": Setting("CHISO_MAX_FILE_BYTES", str(20 * 1024 * 1024), "Files larger than this are rejected unread."),
     "chunk_size": Setting("CHISO_CHUNK_SIZE", "500", "Files per chunk: one validation run and one load transaction each."),
     "schedule": Setting("CHISO_SCHEDULE", "*/15 * * * *", "Cron schedule of the chiso_ingest DAG."),
+    "loader_queue": Setting(
+        "CHISO_LOADER_QUEUE",
+        "default",
+        "Airflow queue of the tasks that write DuckDB (CeleryExecutor: the single-concurrency loader worker's queue).",
+    ),
+    "reports": Setting("CHISO_REPORTS", "{home}/reports", "Where the monitoring outputs (completeness, HTML report) are written."),
 }
 
 
@@ -58,6 +66,8 @@ class Config:
     max_file_bytes: int
     chunk_size: int
     schedule: str
+    loader_queue: str
+    reports: Path
 
 
 def load_config(**overrides: object) -> Config:

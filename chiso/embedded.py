@@ -1,0 +1,122 @@
+"""`make run`: the whole product on embedded defaults, through real Airflow.
+
+A project-local AIRFLOW_HOME with SQLite; the demo inbox; `airflow dags test` of the
+ingest DAG, then of the monitoring DAG; a summary read back from the metadata DB and
+the analysts' snapshot. `--standalone` starts the Airflow UI on 127.0.0.1 instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from chiso.settings import PROJECT_ROOT, load_config
+
+POOL = ("chiso_warehouse", "1", "DuckDB single writer: every task that writes the warehouse")
+
+
+def airflow_env(config) -> dict[str, str]:
+    home = Path(os.environ.get("AIRFLOW_HOME") or config.home / "airflow")
+    venv_bin = str(Path(sys.executable).parent)
+    return {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": os.environ.get("AIRFLOW__API__PORT", "8080"),
+        "CHISO_HOME": str(config.home),
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+
+def _airflow(env: dict, log, *args: str) -> str:
+    started = time.perf_counter()
+    result = subprocess.run(["airflow", *args], env=env, capture_output=True, text=True)
+    log.write(f"$ airflow {' '.join(args)}\n{result.stdout}\n{result.stderr}\n")
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-15:])
+        sys.exit(f"`airflow {' '.join(args)}` failed (exit {result.returncode}); full log: {log.name}\n{tail}")
+    print(f"  airflow {args[0]} {args[1] if len(args) > 1 else ''}: {time.perf_counter() - started:.1f} s", flush=True)
+    return result.stdout
+
+
+def prepare(config, env: dict, log) -> None:
+    Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    _airflow(env, log, "db", "migrate")
+    _airflow(env, log, "pools", "set", *POOL)
+
+
+def write_demo_inbox_if_new(config) -> None:
+    from chiso.demo import generate_demo_inbox
+
+    if config.warehouse.exists() or any(config.inbox.glob("*")):
+        print(f"using the files already in {config.inbox} (delete {config.home} to start over with the demo)")
+        return
+    files = generate_demo_inbox(config.inbox)
+    print(f"wrote the demo inbox: {len(files)} report files for 2016-2020 in {config.inbox}")
+
+
+def summary(config) -> None:
+    from warehouse.db import connect_read_only
+
+    with connect_read_only(config.snapshot) as db:
+        counts = dict(db.sql("select status, count(*) from submissions group by 1").fetchall())
+        rejected = db.sql(
+            "select file_name, reasons->>'$[0].vi', reasons->>'$[0].en' from submissions"
+            " where status = 'rejected' order by submission_id"
+        ).fetchall()
+        values = db.execute("select count(*) from indicator_values").fetchone()[0]
+    print("\nverdicts: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("accepted", "rejected", "duplicate", "superseded")))
+    print(f"current values in indicator_values: {values}")
+    print(f"\nrejected files ({len(rejected)}), first reason of each:")
+    for name, vi, en in rejected[:12]:
+        print(f"  {name}\n      vi: {vi}\n      en: {en}")
+    if len(rejected) > 12:
+        print(f"  … and {len(rejected) - 12} more: see the reports beside each file in {config.quarantine}")
+    print(f"\nanalysts' snapshot (read-only): {config.snapshot}")
+    print(f"archive: {config.archive}\nquarantine (each file with its .reasons.txt): {config.quarantine}")
+    print(f"monitoring outputs: {config.reports}")
+    print("\nnext, as an analyst:")
+    print(f'  .venv/bin/chiso query "select * from reporting_rates order by period limit 8"')
+    print(f"  .venv/bin/duckdb -readonly {config.snapshot}")
+
+
+def main() -> int:
+    config = load_config()
+    env = airflow_env(config)
+    if "--standalone" in sys.argv:
+        prepare(config, env, open(os.devnull, "w"))
+        print("Airflow UI on http://127.0.0.1:8080 (the admin password is printed below by Airflow); Ctrl-C stops it.")
+        os.execvpe("airflow", ["airflow", "standalone"], env)
+    started = time.perf_counter()
+    log_path = Path(env["AIRFLOW_HOME"]) / "make-run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        print(f"AIRFLOW_HOME={env['AIRFLOW_HOME']} (SQLite metadata DB); log: {log_path}")
+        prepare(config, env, log)
+        write_demo_inbox_if_new(config)
+        _airflow(env, log, "dags", "test", "chiso_ingest")
+        _airflow(env, log, "dags", "test", "chiso_monitoring")
+    run_id, state = last_dag_run(Path(env["AIRFLOW_HOME"]) / "airflow.db", "chiso_ingest")
+    print(f"\nAirflow metadata DB: chiso_ingest run {run_id} is {state}")
+    summary(config)
+    print(f"\nmake run took {time.perf_counter() - started:.0f} s")
+    return 0 if state == "success" else 1
+
+
+def last_dag_run(metadata_db: Path, dag_id: str) -> tuple[str, str]:
+    """The latest run of a DAG as the Airflow metadata DB records it."""
+    import sqlite3
+
+    with sqlite3.connect(metadata_db) as db:
+        row = db.execute("select run_id, state from dag_run where dag_id = ? order by id desc limit 1", [dag_id]).fetchone()
+    return row or ("(none)", "missing")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

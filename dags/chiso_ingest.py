@@ -1,0 +1,58 @@
+"""Ingest the inbox on a schedule: chunks of files -> verdicts and loads -> analysts' snapshot.
+
+Thin wiring only: each task calls a tested function of chiso.pipeline (as `chiso inbox` does).
+Every task that writes DuckDB takes the one slot of the `chiso_warehouse` pool.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, Param, dag, task
+
+from chiso.settings import WAREHOUSE_ASSET, load_config
+
+CONFIG = load_config()
+WAREHOUSE = Asset(**WAREHOUSE_ASSET)
+WRITER = {"pool": "chiso_warehouse", "queue": CONFIG.loader_queue}
+
+
+def _as_of(params: dict):
+    from datetime import date
+
+    return date.fromisoformat(params["as_of"]) if params.get("as_of") else None
+
+
+@dag(
+    schedule=CONFIG.schedule,
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["chiso"],
+    default_args={"retries": 2, "retry_delay": timedelta(seconds=20), "execution_timeout": timedelta(minutes=30)},
+    params={"as_of": Param(None, type=["null", "string"], format="date", description="day of ingestion (default today)")},
+    doc_md=__doc__,
+)
+def chiso_ingest():
+    @task
+    def list_chunks() -> list[list[str]]:
+        from chiso.pipeline import inbox_chunks
+
+        return inbox_chunks(CONFIG)
+
+    @task(**WRITER, max_active_tis_per_dag=1)
+    def ingest_chunk(paths: list[str], params=None) -> dict:
+        from chiso.pipeline import ingest_inbox_chunk
+
+        return ingest_inbox_chunk(paths, CONFIG, _as_of(params))
+
+    @task(**WRITER, outlets=[WAREHOUSE], trigger_rule="none_failed")
+    def publish() -> str:
+        from chiso.pipeline import publish_snapshot
+
+        return publish_snapshot(CONFIG)
+
+    ingest_chunk.expand(paths=list_chunks()) >> publish()
+
+
+chiso_ingest()

@@ -1,0 +1,33 @@
+"""Refresh the monitoring outputs whenever the warehouse snapshot changes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, task
+
+from chiso.settings import WAREHOUSE_ASSET, load_config
+
+CONFIG = load_config()
+
+
+@dag(
+    schedule=[Asset(**WAREHOUSE_ASSET)],
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["chiso"],
+    default_args={"retries": 1, "retry_delay": timedelta(seconds=20), "execution_timeout": timedelta(minutes=15)},
+    doc_md=__doc__,
+)
+def chiso_monitoring():
+    @task
+    def refresh_outputs() -> dict:
+        from chiso.monitoring import refresh_outputs
+
+        return refresh_outputs(CONFIG)
+
+    refresh_outputs()
+
+
+chiso_monitoring()

@@ -1,0 +1,77 @@
+-- One row per expected submission (data set × reporting unit × ended period of the plan, while the unit existed).
+create or replace view completeness as
+with plan_years as (
+    select unnest(range(first_year, last_year + 1)) as year
+    from plan
+),
+
+quarters as (
+    select unnest(range(1, 5)) as quarter
+),
+
+periods as (
+    select
+        'year' as period_type,
+        cast(year as varchar) as period,
+        make_date(year, 1, 1) as period_start,
+        make_date(year, 12, 31) as period_end
+    from plan_years
+    union all
+    select
+        'quarter' as period_type,
+        year || 'Q' || quarter as period,
+        make_date(year, 3 * quarter - 2, 1) as period_start,
+        last_day(make_date(year, 3 * quarter, 1)) as period_end
+    from plan_years
+    cross join quarters
+),
+
+expected as (
+    select
+        datasets.dataset_code,
+        units.unit_code,
+        units.unit_type,
+        periods.period,
+        periods.period_end,
+        cast(periods.period_end + datasets.due_days_after_period_end as date) as due_date
+    from datasets
+    inner join units on units.unit_type = datasets.submitter_type
+    inner join periods on periods.period_type = datasets.period_type
+    where periods.period_end >= units.valid_from
+        and periods.period_start <= coalesce(units.valid_to, date '9999-12-31')
+        and periods.period_end < current_date
+),
+
+receipts as (
+    select
+        dataset_code,
+        unit_code,
+        period,
+        min(received_at) filter (where status in ('accepted', 'superseded')) as first_accepted_at,
+        count(*) filter (where status = 'rejected') as rejected_files,
+        count(*) as files
+    from submissions
+    where status <> 'duplicate'
+    group by dataset_code, unit_code, period
+)
+
+select
+    expected.dataset_code,
+    expected.unit_code,
+    expected.unit_type,
+    expected.period,
+    expected.due_date,
+    receipts.first_accepted_at,
+    coalesce(receipts.files, 0) as files,
+    coalesce(receipts.rejected_files, 0) as rejected_files,
+    case
+        when receipts.first_accepted_at is null and receipts.rejected_files > 0 then 'rejected_only'
+        when receipts.first_accepted_at is null then 'missing'
+        when cast(receipts.first_accepted_at as date) <= expected.due_date then 'on_time'
+        else 'late'
+    end as status
+from expected
+left join receipts
+    on expected.dataset_code = receipts.dataset_code
+    and expected.unit_code = receipts.unit_code
+    and expected.period = receipts.period;
