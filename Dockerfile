@@ -23,7 +23,7 @@ RUN pip install "uv==${UV_VERSION}"
 RUN useradd --uid 50000 --gid 0 --home-dir /opt/airflow --create-home --shell /bin/bash airflow \
     && mkdir -p /opt/chiso \
         /opt/airflow/logs /opt/airflow/auth \
-        /data/inbox /data/archive /data/quarantine /data/warehouse/snapshot \
+        /data/inbox /data/archive /data/quarantine /data/warehouse/snapshot /data/reports \
     && chown -R 50000:0 /opt/airflow /data \
     && chmod -R g+rwX /opt/airflow /data
 

@@ -13,10 +13,12 @@ without starting it:
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -43,7 +45,7 @@ AIRFLOW_SERVICES = {
 LONG_RUNNING = AIRFLOW_SERVICES - {"airflow-init"}
 SECRETS = {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY"}
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|(^|_)KEY($|_)|AUTH")
-DATA_MOUNTS = {"inbox", "archive", "quarantine", "warehouse"}
+DATA_MOUNTS = {"inbox", "archive", "quarantine", "warehouse", "reports"}
 
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}, ...
 BRACED = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}")
@@ -264,6 +266,54 @@ def test_loader_is_the_single_consumer_of_chiso_loader(services: dict) -> None:
     assert services["airflow-loader"].get("deploy", {}).get("replicas", 1) == 1
 
 
+def test_dags_get_the_loader_queue_and_known_settings(services: dict) -> None:
+    from chiso.settings import SETTINGS
+
+    queue = option(command_args(services["airflow-loader"]), "--queues", "-q")
+    known = {setting.env for setting in SETTINGS.values()}
+    for name in AIRFLOW_SERVICES:
+        env = services[name]["environment"]
+        # The DAG reads CHISO_LOADER_QUEUE when it is parsed (dag-processor) and run (workers).
+        assert env[SETTINGS["loader_queue"].env] == queue, name
+        unknown = {key for key in env if key.startswith("CHISO_")} - known
+        assert not unknown, f"{name}: not settings of chiso/settings.py: {sorted(unknown)}"
+
+
+def test_dag_writers_are_pooled_and_routed_to_the_loader(services: dict, tmp_path: Path) -> None:
+    """Parse dags/ with the compose environment: the tasks in pool chiso_warehouse are
+    exactly the tasks on the loader's queue, so every DuckDB writer runs on airflow-loader."""
+    env = services["airflow-dag-processor"]["environment"]
+    script = (
+        "import json\n"
+        "from airflow.dag_processing.dagbag import DagBag\n"
+        "bag = DagBag(dag_folder='dags')\n"
+        "print(json.dumps({'errors': {str(k): str(v) for k, v in bag.import_errors.items()},\n"
+        "  'tasks': [[d.dag_id, t.task_id, t.queue, t.pool] for d in bag.dags.values() for t in d.tasks]}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", script],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path),
+            "AIRFLOW_HOME": str(tmp_path / "airflow"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
+            "CHISO_HOME": str(tmp_path / "data"),
+            "CHISO_LOADER_QUEUE": env["CHISO_LOADER_QUEUE"],
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    parsed = json.loads(result.stdout.strip().splitlines()[-1])
+    assert not parsed["errors"], parsed["errors"]
+    pooled = {(dag, task) for dag, task, _queue, pool in parsed["tasks"] if pool == "chiso_warehouse"}
+    routed = {(dag, task) for dag, task, queue, _pool in parsed["tasks"] if queue == env["CHISO_LOADER_QUEUE"]}
+    assert pooled, "no task of dags/ uses the chiso_warehouse pool"
+    assert pooled == routed, f"pooled, not routed: {sorted(pooled - routed)}; routed, not pooled: {sorted(routed - pooled)}"
+
+
 def test_only_the_loader_writes_the_warehouse(services: dict) -> None:
     writers = []
     for name, service in services.items():
@@ -276,10 +326,12 @@ def test_only_the_loader_writes_the_warehouse(services: dict) -> None:
 def test_workers_mount_the_data_folders(services: dict) -> None:
     for name in ("airflow-worker", "airflow-loader"):
         targets = mounts(services[name])
-        for folder in DATA_MOUNTS:
+        for folder in ("inbox", "archive", "quarantine", "warehouse"):
             assert f"/data/{folder}" in targets, f"{name}: /data/{folder}"
         for folder in ("inbox", "archive", "quarantine"):
             assert targets[f"/data/{folder}"][1] == "rw", f"{name} moves files in /data/{folder}"
+    # The monitoring DAG (default queue) writes its outputs on the general worker.
+    assert mounts(services["airflow-worker"])["/data/reports"][1] == "rw"
     # Every data mount names a declared volume by default (or a host path set in .env).
     for name, service in services.items():
         for target, (source, _mode) in mounts(service).items():
@@ -401,7 +453,15 @@ def test_compose_implementation_resolves_the_stack(tmp_path: Path) -> None:
     resolved = yaml.safe_load(result.stdout)["services"]
     assert set(resolved) >= AIRFLOW_SERVICES | {"postgres", "redis"}
     loader = resolved["airflow-loader"]
-    assert [str(a) for a in loader["command"]] == ["airflow", "celery", "worker", "--queues", "chiso_loader", "--concurrency", "1"]
+    assert [str(a) for a in loader["command"]] == [
+        "airflow",
+        "celery",
+        "worker",
+        "--queues",
+        "chiso_loader",
+        "--concurrency",
+        "1",
+    ]
     conn = loader["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
     assert conn == f"postgresql+psycopg2://airflow:{env['POSTGRES_PASSWORD']}@postgres:5432/airflow"
     # A host path in CHISO_WAREHOUSE_DIR becomes a bind mount, read-write for the loader only.
