@@ -35,7 +35,7 @@ import random
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -193,7 +193,6 @@ def _amount(x: float, prec: int) -> float:
 def _dp_values(rng: random.Random) -> dict[tuple[str, str, str], dict[str, float | int]]:
     """Intended values of every DP-SN / DP-HUYEN slot (optional ones included)."""
     out: dict[tuple[str, str, str], dict[str, float | int]] = {}
-    n = len(QUARTERS)
     story_idx = QUARTERS.index((2017, 2))
     depts = list(DEPARTMENTS)
     districts = list(DISTRICTS)
@@ -289,7 +288,9 @@ def _dp_values(rng: random.Random) -> dict[tuple[str, str, str], dict[str, float
                 sp = min(sp + 1, 6)
             opt: dict[str, float | int] = {
                 "DTDA_SOLUONG": dtda,
-                "DN_KHCN": (0 if i < 10 else 1 if i < 14 else 2 if i < 17 else 3) if u == "SKHCN" else (0 if i < 12 else 1),
+                "DN_KHCN": (0 if i < 10 else 1 if i < 14 else 2 if i < 17 else 3)
+                if u == "SKHCN"
+                else (0 if i < 12 else 1),
                 "DVC_TRUCTUYEN_TYLE": round(dvc, 1),
                 "TT_TIN": rng.randint(10, 40) if u in ("SKHCN", "STTTT") else rng.randint(1, 15),
                 "MH_NHANRONG": mh,
@@ -339,7 +340,9 @@ def _cntt_values(rng: random.Random) -> dict[tuple[str, str, str], dict[tuple[st
             else:
                 t = dict(base[d])
             tong[y][d] = t
-            ung[y][d] = {b: min(t[b], round(t[b] * min(1.0, level[y][b] * rng.uniform(0.92, 1.06)))) for b in BREAKDOWNS}
+            ung[y][d] = {
+                b: min(t[b], round(t[b] * min(1.0, level[y][b] * rng.uniform(0.92, 1.06)))) for b in BREAKDOWNS
+            }
 
     def ratio(y: int, b: str) -> float:
         return sum(ung[y][d][b] for d in districts) / sum(tong[y][d][b] for d in districts)
@@ -454,7 +457,11 @@ class _File:
 
 
 NOTES = {
-    "NV_GIAO": ["Theo Kế hoạch đột phá của UBND tỉnh", "Nhóm nhiệm vụ ứng dụng CNTT trong quản lý", "Giao bổ sung trong năm"],
+    "NV_GIAO": [
+        "Theo Kế hoạch đột phá của UBND tỉnh",
+        "Nhóm nhiệm vụ ứng dụng CNTT trong quản lý",
+        "Giao bổ sung trong năm",
+    ],
     "NV_TRIENKHAI": ["Đang triển khai", "Chưa triển khai do chưa bố trí kinh phí", "Đã phê duyệt đề cương"],
     "NV_CUTHE": ["Nhiệm vụ nhỏ lẻ, phân tán", "Một số nhiệm vụ chưa khả thi, đề nghị điều chỉnh"],
     "NV_HOANTHANH": ["Còn nhiệm vụ chuyển sang năm sau", "Đã nghiệm thu cấp cơ sở"],
@@ -480,8 +487,18 @@ FORMULA_NOTES = [
     ("CNTT_UNGDUNG", "=Số trường có phần mềm"),
 ]
 CLERKS = [
-    "Nguyễn Thị Hoa", "Lò Văn Sùng", "Hoàng Văn Thắng", "Vàng Thị Mai", "Lý Seo Chứ", "Đặng Thị Thu",
-    "Giàng A Páo", "Trần Minh Đức", "Phạm Thị Hằng", "Nông Văn Dũng", "Lê Thị Ngọc Ánh", "Vũ Quốc Khánh",
+    "Nguyễn Thị Hoa",
+    "Lò Văn Sùng",
+    "Hoàng Văn Thắng",
+    "Vàng Thị Mai",
+    "Lý Seo Chứ",
+    "Đặng Thị Thu",
+    "Giàng A Páo",
+    "Trần Minh Đức",
+    "Phạm Thị Hằng",
+    "Nông Văn Dũng",
+    "Lê Thị Ngọc Ánh",
+    "Vũ Quốc Khánh",
 ]
 
 
@@ -579,15 +596,16 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
         files.append(f)
         return f
 
+    def add_habit(slot, rep, when, **kw) -> _File:
+        st = style_for(slot)
+        return add(slot, st.fmt, st, rep, when, **kw)
+
     def resend(prev: _File, slot, rep=None, kind=None, style=None, suffix=None, lo=1, hi=6, **kw) -> _File:
-        st = style or habit_style(slot)
+        st = style or style_for(slot)
         k = kind or st.fmt
         when = _later(prev.received_at, _due(slot[0], slot[2]), rng, lo, hi)
         sfx = suffix or rng.choice(["_v2", " (sua lai)", "_bosung", " - ban chinh thuc", "_final", " (đã sửa)"])
         return add(slot, k, st, rep or report(slot), when, name_suffix=sfx, **kw)
-
-    def habit_style(slot) -> _Style:
-        return style_for(slot)
 
     def csv_style(slot, semicolon: bool = False) -> _Style:
         st = style_for(slot)
@@ -603,15 +621,29 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
     def is_q(s):
         return s[0] != "CNTT-NAM"
 
-    # ---- rejections, one scenario each: (rules, description, eligible, terminal, builder)
+    # ---- rejections, one scenario each. terminal=False: a corrected accepted resend follows.
+    # Story slots (2017Q2, every CNTT-NAM) never end rejected or missing.
     def sc_simple_kind(kind, rules, desc, pred, terminal, fix_kind=None):
         s = pick(pred, terminal)
         st = xlsx_style(s) if kind in ("truncated_xlsx",) else style_for(s)
-        f = add(s, kind, st, report(s) if kind in ("truncated_xlsx",) else None, first_receipt(s), rejected=True,
-                rules=rules, scenario=desc)
+        f = add(
+            s,
+            kind,
+            st,
+            report(s) if kind in ("truncated_xlsx",) else None,
+            first_receipt(s),
+            rejected=True,
+            rules=rules,
+            scenario=desc,
+        )
         if not terminal:
-            resend(f, s, kind=fix_kind, style=xlsx_style(s) if fix_kind == "xlsx" else None,
-                   scenario="corrected resend after a rejected file")
+            resend(
+                f,
+                s,
+                kind=fix_kind,
+                style=xlsx_style(s) if fix_kind == "xlsx" else None,
+                scenario="corrected resend after a rejected file",
+            )
 
     def sc_report(mutate, rules, desc, pred, terminal, style_fn=None):
         s = pick(pred, terminal)
@@ -641,19 +673,27 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
     def m_unit(text):
         def m(rep, s):
             rep.unit_text = text
+
         return m
 
-    sc_report(m_unit("SKHCN2"), ("3",), "unknown unit code 'SKHCN2'",
-              lambda s: s[0] == "DP-SN" and s[1] == "SKHCN", False)
-    sc_report(m_unit("099"), ("3",), "unknown unit code '099' (meant 029)",
-              lambda s: s[0] == "DP-HUYEN" and s[1] == "029", True)
+    sc_report(
+        m_unit("SKHCN2"), ("3",), "unknown unit code 'SKHCN2'", lambda s: s[0] == "DP-SN" and s[1] == "SKHCN", False
+    )
+    sc_report(
+        m_unit("099"),
+        ("3",),
+        "unknown unit code '099' (meant 029)",
+        lambda s: s[0] == "DP-HUYEN" and s[1] == "029",
+        True,
+    )
 
     def m_district_dpsn(rep, s):
         rep.dataset_text = "DP-SN"
         rep.rows = [r for r in rep.rows if r.indicator in MANDATORY_DP or r.indicator in ("TT_TIN", "DTDA_SOLUONG")]
 
-    sc_report(m_district_dpsn, ("3",), "district sends form DP-SN (departments only)",
-              lambda s: s[0] == "DP-HUYEN", False)
+    sc_report(
+        m_district_dpsn, ("3",), "district sends form DP-SN (departments only)", lambda s: s[0] == "DP-HUYEN", False
+    )
 
     def m_misspelt(rep, s):
         for r in rep.rows:
@@ -665,23 +705,53 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
     def m_breakdown(rep, s):
         for r in rep.rows:
             if r.disagg == "TRUONGHOC":
-                r.disagg = "TRUONG HOC"
+                r.disagg = "TRUONG_HOC"
 
-    sc_report(m_breakdown, ("3", "8"), "unknown breakdown 'TRUONG HOC' (so TRUONGHOC is also missing)",
-              lambda s: s[0] == "CNTT-NAM", False)
+    sc_report(
+        m_breakdown,
+        ("3", "8"),
+        "unknown breakdown 'TRUONG_HOC' (so TRUONGHOC is also missing)",
+        lambda s: s[0] == "CNTT-NAM",
+        False,
+    )
+
+    def m_extra_breakdown(rep, s):  # kindergartens added as a fifth breakdown
+        total = 20 + rng.randint(0, 30)
+        rep.rows.append(_Row("CNTT_TONG", "MAMNON", total, "Trường mầm non"))
+        rep.rows.append(_Row("CNTT_UNGDUNG", "MAMNON", total - rng.randint(3, 12), "Trường mầm non"))
+
+    sc_report(
+        m_extra_breakdown, ("3",), "extra breakdown 'MAMNON' (not in the catalog)", lambda s: s[0] == "CNTT-NAM", False
+    )
 
     def m_period(text):
         def m(rep, s):
             rep.period_text = text(s)
+
         return m
 
     sc_report(m_period(lambda s: f"Quý 5/{s[2][:4]}"), ("4",), "period 'Quý 5/…' (no such quarter)", is_q, False)
-    sc_report(m_period(lambda s: f"{s[2]}Q4"), ("4",), "quarter period on the yearly form CNTT-NAM",
-              lambda s: s[0] == "CNTT-NAM", False)
-    sc_report(m_period(lambda s: f"Quý {ROMAN[int(s[2][-1])]}/2021"), ("4",), "year 2021 (outside the plan)",
-              lambda s: is_q(s) and s[2].startswith("2020"), False)
-    sc_report(m_period(lambda s: f"Quý {int(s[2][-1])}/2015"), ("4",), "year 2015 (last year's template, outside the plan)",
-              lambda s: is_q(s) and s[2].startswith("2016"), True)
+    sc_report(
+        m_period(lambda s: f"{s[2]}Q4"),
+        ("4",),
+        "quarter period on the yearly form CNTT-NAM",
+        lambda s: s[0] == "CNTT-NAM",
+        False,
+    )
+    sc_report(
+        m_period(lambda s: f"Quý {ROMAN[int(s[2][-1])]}/2021"),
+        ("4",),
+        "year 2021 (outside the plan)",
+        lambda s: is_q(s) and s[2].startswith("2020"),
+        False,
+    )
+    sc_report(
+        m_period(lambda s: f"Quý {int(s[2][-1])}/2015"),
+        ("4",),
+        "year 2015 (last year's template, outside the plan)",
+        lambda s: is_q(s) and s[2].startswith("2016"),
+        True,
+    )
 
     def m_two_periods(rep, s):
         y, q = int(s[2][:4]), int(s[2][-1])
@@ -689,8 +759,14 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
         for r in rep.rows[-2:]:
             r.period = prev
 
-    sc_report(m_two_periods, ("5",), "CSV rows with two different periods", lambda s: is_q(s) and s[2] != "2016Q1",
-              True, csv_style)
+    sc_report(
+        m_two_periods,
+        ("5",),
+        "CSV rows with two different periods",
+        lambda s: is_q(s) and s[2] != "2016Q1",
+        True,
+        csv_style,
+    )
 
     def m_value(ind, text):
         def m(rep, s):
@@ -699,13 +775,21 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
                     r.value = text(r.value)
                     return
             rep.rows.append(_Row(ind, None, text(None)))
+
         return m
 
     sc_report(m_value("TT_TIN", lambda v: "mười hai"), ("6",), "value written in words ('mười hai')", is_q, False)
-    sc_report(m_value("KP_GIAINGAN", lambda v: -15.5), ("6",), "negative value (KP_GIAINGAN -15.5, 'thu hồi')",
-              is_q, True)
-    sc_report(m_value("TT_TIN", lambda v: "12,5"), ("6",), "'12,5' for a count (semicolon file)", is_q, False,
-              lambda s: csv_style(s, semicolon=True))
+    sc_report(
+        m_value("KP_GIAINGAN", lambda v: -15.5), ("6",), "negative value (KP_GIAINGAN -15.5, 'thu hồi')", is_q, True
+    )
+    sc_report(
+        m_value("TT_TIN", lambda v: "12,5"),
+        ("6",),
+        "'12,5' for a count (semicolon file)",
+        is_q,
+        False,
+        lambda s: csv_style(s, semicolon=True),
+    )
     sc_report(m_value("DVC_TRUCTUYEN_TYLE", lambda v: 120), ("6",), "percent 120", lambda s: s[0] == "DP-SN", True)
 
     def m_dup_tt(rep, s):
@@ -725,11 +809,17 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
     def m_drop(pred_row):
         def m(rep, s):
             rep.rows = [r for r in rep.rows if not pred_row(r)]
+
         return m
 
     sc_report(m_drop(lambda r: r.indicator == "KP_GIAINGAN"), ("8",), "mandatory KP_GIAINGAN left out", is_q, False)
-    sc_report(m_drop(lambda r: r.disagg == "NHAHANG"), ("8",), "CNTT-NAM without the NHAHANG breakdown",
-              lambda s: s[0] == "CNTT-NAM", False)
+    sc_report(
+        m_drop(lambda r: r.disagg == "NHAHANG"),
+        ("8",),
+        "CNTT-NAM without the NHAHANG breakdown",
+        lambda s: s[0] == "CNTT-NAM",
+        False,
+    )
 
     def m_trien(rep, s):
         g = next(r.value for r in rep.rows if r.indicator == "NV_GIAO")
@@ -750,8 +840,14 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
 
     def m_cntt_swap(rep, s):
         vals = {(r.indicator, r.disagg): r for r in rep.rows}
-        b = next((b for b in ("NHAHANG", "KHACHSAN", "TRUONGHOC")
-                  if vals[("CNTT_UNGDUNG", b)].value < vals[("CNTT_TONG", b)].value), "NHAHANG")
+        b = next(
+            (
+                b
+                for b in ("NHAHANG", "KHACHSAN", "TRUONGHOC")
+                if vals[("CNTT_UNGDUNG", b)].value < vals[("CNTT_TONG", b)].value
+            ),
+            "NHAHANG",
+        )
         t, u = vals[("CNTT_TONG", b)], vals[("CNTT_UNGDUNG", b)]
         if u.value < t.value:
             t.value, u.value = u.value, t.value
@@ -762,22 +858,44 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
 
     # ---- an accepted file, then a resend that is rejected: the first stays accepted
     s = pick(is_q, False)
-    f = add(s, style_for(s).fmt, style_for(s), report(s), first_receipt(s))
+    f = add_habit(s, report(s), first_receipt(s))
     rep = report(s)
     rep.rows = [r for r in rep.rows if r.indicator in ("NV_HOANTHANH", "KP_GIAINGAN")]
-    resend(f, s, rep=rep, style=csv_style(s), suffix="_bosung", lo=8, hi=30, rejected=True, rules=("8",),
-           scenario="rejected resend (only the corrected rows) after an accepted file")
+    resend(
+        f,
+        s,
+        rep=rep,
+        style=csv_style(s),
+        suffix="_bosung",
+        lo=8,
+        hi=30,
+        rejected=True,
+        rules=("8",),
+        scenario="rejected resend (only the corrected rows) after an accepted file",
+    )
     s = pick(lambda s: s[0] == "DP-SN", False)
-    f = add(s, style_for(s).fmt, style_for(s), report(s), first_receipt(s))
-    resend(f, s, kind="pdf", suffix=" (ban ky)", lo=5, hi=20, rejected=True, rules=("1",),
-           scenario="signed scan as .pdf after an accepted file")
+    f = add_habit(s, report(s), first_receipt(s))
+    resend(
+        f,
+        s,
+        kind="pdf",
+        suffix=" (ban ky)",
+        lo=5,
+        hi=20,
+        rejected=True,
+        rules=("1",),
+        scenario="signed scan as .pdf after an accepted file",
+    )
 
     # ---- supersessions: an accepted file corrected by a later accepted one
     def wrong_version(s) -> _Report:
         rep = report(s)
-        opts = [r for r in rep.rows
-                if r.indicator in ("TT_TIN", "CNTT_TONG", "DTDA_SOLUONG")
-                or (r.indicator in ("NV_HOANTHANH", "KP_GIAINGAN") and r.value > 0)]
+        opts = [
+            r
+            for r in rep.rows
+            if r.indicator in ("TT_TIN", "CNTT_TONG", "DTDA_SOLUONG")
+            or (r.indicator in ("NV_HOANTHANH", "KP_GIAINGAN") and r.value > 0)
+        ]
         r = rng.choice(opts)
         if r.indicator == "KP_GIAINGAN":
             r.value = round(r.value * rng.uniform(0.6, 0.9), 1)
@@ -791,7 +909,7 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
 
     for k in range(6):
         s = pick(lambda s: True, False)
-        first = add(s, style_for(s).fmt, style_for(s), wrong_version(s), first_receipt(s), scenario="first version, corrected later")
+        first = add_habit(s, wrong_version(s), first_receipt(s), scenario="first version, corrected later")
         if k == 0:
             first = resend(first, s, rep=wrong_version(s), lo=3, hi=10, scenario="second version, corrected again")
         resend(first, s, lo=3, hi=25, scenario="corrected version of an accepted file")
@@ -800,7 +918,7 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
     dup_sources: list[_File] = []
     for pred in (lambda s: s[0] == "DP-SN", lambda s: s[0] == "DP-HUYEN", lambda s: s[0] == "CNTT-NAM"):
         s = pick(pred, False)
-        f = add(s, style_for(s).fmt, style_for(s), report(s), first_receipt(s))
+        f = add_habit(s, report(s), first_receipt(s))
         dup_sources.append(f)
     for f in dup_sources:
         when = _later(f.received_at, _due(f.slot[0], f.slot[2]), rng, 1, 3)
@@ -809,7 +927,7 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
     # ---- missing and late, then everything else on time
     rest = [s for s in slots if s not in used]
     missing = set(rng.sample([s for s in rest if s not in protected], round(0.05 * len(rest))))
-    late = set(rng.sample([s for s in rest if s not in missing], 24))
+    late = set(rng.sample([s for s in rest if s not in missing], 20))
     for s in rest:
         if s in missing:
             continue
@@ -840,7 +958,7 @@ def _plan(seed: int) -> tuple[list[_File], dict]:
         f.style = _Style(**{**f.style.__dict__, "period_form": "number"})
 
     files.sort(key=lambda f: (f.received_at, f.slot))
-    _statuses(files, truth)
+    _statuses(files)
     values = {s: truth[s] for s in {f.slot for f in files if f.status == "accepted"}}
     for f in files:  # the accepted file's own values are the intended ones
         if f.status == "accepted":
@@ -856,7 +974,7 @@ def _report_values(rep: _Report) -> dict:
     return out
 
 
-def _statuses(files: list[_File], truth: dict) -> None:
+def _statuses(files: list[_File]) -> None:
     """Spec verdicts, in order of receipt."""
     latest: dict[tuple[str, str, str], _File] = {}
     for f in files:
@@ -911,8 +1029,15 @@ def _base_name(f: _File) -> str:
     return f"BC đột phá Q{q}.{y} - {_short(u)}" if q else f"BC CNTT {y} - {_short(u)}"
 
 
-EXT = {"csv": ".csv", "xlsx": ".xlsx", "empty": ".csv", "xls": ".xls", "pdf": ".pdf", "docx": ".docx",
-       "truncated_xlsx": ".xlsx"}
+EXT = {
+    "csv": ".csv",
+    "xlsx": ".xlsx",
+    "empty": ".csv",
+    "xls": ".xls",
+    "pdf": ".pdf",
+    "docx": ".docx",
+    "truncated_xlsx": ".xlsx",
+}
 
 
 def _name_files(files: list[_File], rng: random.Random) -> None:
@@ -1054,7 +1179,7 @@ def _xlsx_bytes(f: _File) -> bytes:
     rep = f.report
     assert rep is not None
     rng = random.Random(f.rseed)
-    saved = f.received_at - timedelta(minutes=rng.randint(5, 600))
+    saved = f.received_at - timedelta(minutes=rng.randint(5, 120))
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = rng.choice(["Báo cáo", "Sheet1", "Bieu 01", "BC"])
@@ -1077,8 +1202,12 @@ def _xlsx_bytes(f: _File) -> bytes:
         ("Tên đơn vị", UNIT_NAMES[rep.unit]),
         ("Mã đơn vị", _unit_text(rep, rng, xlsx=True)),
         ("Kỳ báo cáo", period),
-        ("Ngày báo cáo", datetime(local_day.year, local_day.month, local_day.day) if rng.random() < 0.5
-         else local_day.strftime("%d/%m/%Y")),
+        (
+            "Ngày báo cáo",
+            datetime(local_day.year, local_day.month, local_day.day)
+            if rng.random() < 0.5
+            else local_day.strftime("%d/%m/%Y"),
+        ),
         ("Người lập", CLERKS[(f.rseed >> 3) % len(CLERKS)]),
     ]
     for label, value in block:
@@ -1092,7 +1221,8 @@ def _xlsx_bytes(f: _File) -> bytes:
     if rep.dataset != "CNTT-NAM" and rng.random() < 0.3:
         cols.remove("Phân tổ")
     if rng.random() < 0.15:
-        cols = ["STT", "Tên chỉ tiêu", "Mã chỉ tiêu"] + [c for c in cols if c not in ("STT", "Tên chỉ tiêu", "Mã chỉ tiêu")]
+        first3 = ("STT", "Tên chỉ tiêu", "Mã chỉ tiêu")
+        cols = list(first3) + [c for c in cols if c not in first3]
     text_amounts = rng.random() < 0.25
     ws.append(cols)
     for c in ws[ws.max_row]:
@@ -1104,8 +1234,15 @@ def _xlsx_bytes(f: _File) -> bytes:
         v = r.value
         if isinstance(v, float) and text_amounts and vtype == "amount":
             v = _vn(v)
-        cell = {"STT": i, "Mã chỉ tiêu": r.indicator, "Tên chỉ tiêu": name, "Phân tổ": r.disagg,
-                "Đơn vị tính": unit, "Giá trị": v, "Ghi chú": r.note or None}
+        cell = {
+            "STT": i,
+            "Mã chỉ tiêu": r.indicator,
+            "Tên chỉ tiêu": name,
+            "Phân tổ": r.disagg,
+            "Đơn vị tính": unit,
+            "Giá trị": v,
+            "Ghi chú": r.note or None,
+        }
         ws.append([cell[c] for c in cols])
         note_col = cols.index("Ghi chú") + 1
         nc = ws.cell(ws.max_row, note_col)

@@ -166,9 +166,10 @@ def _validate(connection, fresh, raw, duplicate_of, catalog, as_of):
     from transforms.canonical import canonical_submissions, canonical_values
     from warehouse.load import value_history
 
-    values = canonical_values(fresh, catalog)
+    # A file missing a required column gets that one reason, not one per value it makes unreadable.
+    values = canonical_values([s for s in fresh if not s.missing_fields], catalog)
     declared = canonical_submissions(fresh)
-    history = value_history(connection, sorted(set(values["unit_code"].dropna())))
+    history = value_history(connection, values)
     frames = {
         "submission_checks": submission_frame(declared, values, catalog, as_of),
         "value_checks": value_frame(values, declared, catalog, history),
@@ -193,7 +194,8 @@ def _validate(connection, fresh, raw, duplicate_of, catalog, as_of):
         sid = submission.submission_id
         found = findings.get(sid, [])
         reasons = [r for r in found if r["severity"] == "critical"]
-        warnings = [r for r in found if r["severity"] != "critical"]
+        # Warnings flag loaded values; a rejected file loads nothing, so it carries reasons only.
+        warnings = [r for r in found if r["severity"] != "critical"] if not reasons else []
         if sid in duplicate_of:
             status, reasons, warnings = "duplicate", [_duplicate_reason(duplicate_of[sid])], []
         else:

@@ -66,7 +66,7 @@ def value_frame(values: pd.DataFrame, submissions: pd.DataFrame, catalog: Catalo
     known_indicator = frame["indicator_code"].isin(catalog.indicators.keys())
     frame["form_key"] = (frame["dataset_code"] + "/" + frame["indicator_code"]).where(known_dataset & known_indicator)
     frame["breakdown_key"] = (frame["indicator_code"] + "/" + frame["disaggregation"]).where(known_indicator)
-    frame = frame.merge(history, on=["unit_code", "indicator_code", "disaggregation"], how="left")
+    frame = frame.merge(history, on=["unit_code", "indicator_code", "disaggregation", "period"], how="left")
     enough = frame["history_count"].fillna(0) >= OUTLIER_MIN_HISTORY
     score = (frame["value"] - frame["history_median"]) / frame["history_scale"]
     frame["outlier_score"] = score.where(enough & (frame["history_scale"] > 0))

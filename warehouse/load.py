@@ -32,8 +32,14 @@ def known_files(connection: duckdb.DuckDBPyConnection, sha256s: list[str]) -> di
     return dict(rows)
 
 
-def value_history(connection: duckdb.DuckDBPyConnection, unit_codes: list[str]) -> pd.DataFrame:
-    return connection.execute(sql("value_history"), [unit_codes]).df()
+def value_history(connection: duckdb.DuckDBPyConnection, values: pd.DataFrame) -> pd.DataFrame:
+    """Each submitted value's own history in the warehouse (see value_history.sql)."""
+    keys = values[["unit_code", "indicator_code", "disaggregation", "period"]].drop_duplicates()
+    connection.register("batch_value_keys", keys)
+    try:
+        return connection.execute(sql("value_history")).df()
+    finally:
+        connection.unregister("batch_value_keys")
 
 
 def load_chunk(
@@ -60,6 +66,7 @@ def load_chunk(
     finally:
         connection.unregister("chunk_submissions")
         connection.unregister("chunk_facts")
+    fault_point("load.committed")
     ids = [int(i) for i in submissions["submission_id"]]
     rows = connection.execute(
         "select submission_id, status from submissions where submission_id in (select unnest(?::integer[]))", [ids]

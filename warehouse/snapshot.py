@@ -24,6 +24,7 @@ def publish(warehouse: Path, snapshot: Path) -> Path:
         os.fsync(target.fileno())
     os.chmod(partial, 0o444)
     os.replace(partial, snapshot)
+    fault_point("publish.replaced")
     directory = os.open(snapshot.parent, os.O_RDONLY)
     try:
         os.fsync(directory)

@@ -104,11 +104,13 @@ def test_chunks_each_commit_and_ids_follow_processing_order(tmp_path, ingest, qu
 
 
 def test_reasons_and_warnings_are_stored_as_json(tmp_path, ingest, query):
-    write(tmp_path / "late.csv", csv_bytes(department_report().setting("TT_TIN", -2)), received="2017-08-01 09:00")
+    write(tmp_path / "late.csv", csv_bytes(department_report()), received="2017-08-01 09:00")
+    write(tmp_path / "bad.csv", csv_bytes(department_report("SYT").setting("TT_TIN", -2)), received="2017-08-01 10:00")
     ingest(tmp_path)
-    reasons, warnings = query("select reasons, warnings from submissions")[0]
-    assert [r["rule"] for r in json.loads(reasons)] == ["6"]
-    assert [w["check"] for w in json.loads(warnings)] == ["late"]
+    stored = dict((name, (json.loads(r), json.loads(w))) for name, r, w in query("select file_name, reasons, warnings from submissions"))
+    assert stored["late.csv"][0] == [] and [w["check"] for w in stored["late.csv"][1]] == ["late"]
+    # a rejected file loads nothing, so it carries reasons but no warnings
+    assert [r["rule"] for r in stored["bad.csv"][0]] == ["6"] and stored["bad.csv"][1] == []
 
 
 def test_duckdb_cli_from_the_lock_opens_the_warehouse(tmp_path, ingest, config):

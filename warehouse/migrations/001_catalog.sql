@@ -21,7 +21,8 @@ create table indicators (
     indicator_name varchar not null,
     measure_unit varchar not null,
     value_type varchar not null,
-    time_aggregation varchar not null
+    time_aggregation varchar not null,
+    across_units varchar not null
 );
 
 create table dataset_indicators (

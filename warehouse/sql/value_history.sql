@@ -1,12 +1,38 @@
--- One row per unit × indicator × breakdown among $1 (unit codes): the robust centre and
--- spread of the unit's current values, for outlier warnings (modified z-score, Iglewicz–Hoaglin).
+-- One row per submitted unit × indicator × breakdown × period (in `batch_value_keys`): the robust
+-- centre and spread of the same unit's current values for the 8 periods of the same kind before it,
+-- for outlier warnings by modified z-score (Iglewicz–Hoaglin: 1.4826 × MAD estimates the deviation).
+with earlier_values as (
+    select
+        batch_value_keys.unit_code,
+        batch_value_keys.indicator_code,
+        batch_value_keys.disaggregation,
+        batch_value_keys.period,
+        indicator_values.value,
+        row_number() over (
+            partition by
+                batch_value_keys.unit_code,
+                batch_value_keys.indicator_code,
+                batch_value_keys.disaggregation,
+                batch_value_keys.period
+            order by indicator_values.period desc
+        ) as recency
+    from batch_value_keys
+    inner join indicator_values
+        on indicator_values.unit_code = batch_value_keys.unit_code
+        and indicator_values.indicator_code = batch_value_keys.indicator_code
+        and indicator_values.disaggregation = batch_value_keys.disaggregation
+        and length(indicator_values.period) = length(batch_value_keys.period)
+        and indicator_values.period < batch_value_keys.period
+)
+
 select
     unit_code,
     indicator_code,
     disaggregation,
+    period,
     count(*) as history_count,
     median(value) as history_median,
     1.4826 * mad(value) as history_scale
-from indicator_values
-where unit_code in (select unnest($1::varchar[]))
-group by unit_code, indicator_code, disaggregation
+from earlier_values
+where recency <= 8
+group by unit_code, indicator_code, disaggregation, period

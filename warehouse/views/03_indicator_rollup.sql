@@ -1,0 +1,103 @@
+-- One row per period (quarter or year) × scope (department, district, province) × indicator × breakdown.
+-- A unit's year takes its latest quarter for `last` indicators and adds its quarters for `sum` ones;
+-- units are then added up (or averaged, for `mean` indicators); derived indicators divide the summed parts.
+create or replace view indicator_rollup as
+with unit_values as (
+    select
+        indicator_values.unit_code,
+        units.unit_type,
+        indicator_values.period,
+        indicator_values.indicator_code,
+        indicator_values.disaggregation,
+        indicator_values.value,
+        indicators.time_aggregation,
+        indicators.across_units,
+        cast(left(indicator_values.period, 4) as integer) as year,
+        try_cast(nullif(substr(indicator_values.period, 6), '') as integer) as quarter
+    from indicator_values
+    inner join units using (unit_code)
+    inner join indicators using (indicator_code)
+),
+
+unit_quarters as (
+    select unit_code, unit_type, period, 'quarter' as period_type, indicator_code, disaggregation, value, across_units
+    from unit_values
+    where quarter is not null
+),
+
+unit_years as (
+    select
+        unit_code,
+        unit_type,
+        cast(year as varchar) as period,
+        'year' as period_type,
+        indicator_code,
+        disaggregation,
+        case
+            when any_value(time_aggregation) = 'sum' then sum(value)
+            else arg_max(value, coalesce(quarter, 5))
+        end as value,
+        any_value(across_units) as across_units
+    from unit_values
+    group by unit_code, unit_type, year, indicator_code, disaggregation
+),
+
+unit_periods as (
+    select * from unit_quarters
+    union all
+    select * from unit_years
+),
+
+scoped as (
+    select *, unit_type as scope from unit_periods
+    union all
+    select *, 'province' as scope from unit_periods
+),
+
+plain as (
+    select
+        period,
+        any_value(period_type) as period_type,
+        scope,
+        indicator_code,
+        disaggregation,
+        case when any_value(across_units) = 'mean' then avg(value) else sum(value) end as value,
+        count(*) as units_reporting
+    from scoped
+    group by period, scope, indicator_code, disaggregation
+),
+
+derived as (
+    select
+        numerators.period,
+        numerators.period_type,
+        numerators.scope,
+        derived_indicators.indicator_code,
+        numerators.disaggregation,
+        numerators.value as numerator,
+        denominators.value as denominator,
+        derived_indicators.multiplier * numerators.value / nullif(denominators.value, 0) as value,
+        least(numerators.units_reporting, denominators.units_reporting) as units_reporting
+    from derived_indicators
+    inner join plain as numerators on numerators.indicator_code = derived_indicators.numerator_code
+    inner join plain as denominators
+        on denominators.indicator_code = derived_indicators.denominator_code
+        and denominators.period = numerators.period
+        and denominators.scope = numerators.scope
+        and denominators.disaggregation = numerators.disaggregation
+)
+
+select
+    period,
+    period_type,
+    scope,
+    indicator_code,
+    disaggregation,
+    cast(null as double) as numerator,
+    cast(null as double) as denominator,
+    value,
+    units_reporting
+from plain
+union all
+select period, period_type, scope, indicator_code, disaggregation, numerator, denominator, value, units_reporting
+from derived;
