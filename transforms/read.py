@@ -9,7 +9,8 @@ from pathlib import Path
 
 from transforms.csv_reader import read_csv
 from transforms.numbers import VIETNAMESE
-from transforms.submission import HEADER_BLOCK_FIELDS, RawSubmission, Unreadable
+from transforms.submission import HEADER_BLOCK_FIELDS, RawSubmission, Unreadable, vietnamese_label
+from transforms.text import clean
 from transforms.xlsx_reader import read_xlsx
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
@@ -67,3 +68,8 @@ def _parse(submission: RawSubmission, data: bytes, max_bytes: int) -> None:
     else:
         submission.rows, submission.missing_fields, submission.declared = read_xlsx(data)
         submission.number_convention = VIETNAMESE
+    # A header field present but left blank is as missing as an absent one.
+    for name in HEADER_BLOCK_FIELDS:
+        label = vietnamese_label(name)
+        if clean(submission.declared.get(name)) is None and label not in submission.missing_fields:
+            submission.missing_fields.append(label)

@@ -53,6 +53,8 @@ CASES = {
     # rule 2: a required column or header field is missing
     "no_value_column.csv": (csv_bytes(DEPT("SVHTTDL", "2017Q1"), headers=["dataset", "unit_code", "period", "indicator_code"]), "rejected", ("2",)),
     "no_period_field.xlsx": (xlsx_bytes(DIST("030", "2017Q1"), header_fields={"Biểu mẫu": "DP-HUYEN", "Mã đơn vị": "030"}), "rejected", ("2",)),
+    "blank_unit_cells.csv": (csv_bytes(DEPT("", "2017Q1")), "rejected", ("2",)),
+    "blank_period_value.xlsx": (xlsx_bytes(DIST("030", "")), "rejected", ("2",)),
     # rule 3: unknown codes, a unit not allowed, an indicator not on the form
     "unknown_unit.csv": (csv_bytes(DEPT("SKHCN2", "2017Q1")), "rejected", ("3",)),
     "unknown_unit.xlsx": (xlsx_bytes(DIST("099", "2017Q1")), "rejected", ("3",)),
