@@ -46,3 +46,16 @@ def query(config):
             return connection.execute(sql, params or []).fetchall()
 
     return run
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    """The demo inbox ingested once per test session: (demo files, verdicts by name, config)."""
+    from chiso.demo import generate_demo_inbox
+    from chiso.pipeline import ingest_paths
+
+    root = tmp_path_factory.mktemp("demo")
+    files = generate_demo_inbox(root / "inbox")
+    demo_config = load_config(home=root / "home")
+    report = ingest_paths([root / "inbox"], demo_config, date(2021, 6, 1), publish_snapshot=True)
+    return files, {v.file_name: v for v in report.verdicts}, demo_config

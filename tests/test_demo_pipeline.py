@@ -3,22 +3,12 @@ and the source article's figures come out of the warehouse."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from chiso.demo import generate_demo_inbox
-    from chiso.pipeline import ingest_paths
-    from chiso.settings import load_config
-
-    root = tmp_path_factory.mktemp("demo")
-    files = generate_demo_inbox(root / "inbox")
-    config = load_config(home=root / "home")
-    report = ingest_paths([root / "inbox"], config, date(2021, 6, 1))
-    return files, {v.file_name: v for v in report.verdicts}, config
+def demo(demo_warehouse):
+    return demo_warehouse
 
 
 def test_every_demo_file_gets_its_intended_verdict_and_rules(demo):

@@ -1,0 +1,40 @@
+"""Every setting, command and view is documented; every view states its grain."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chiso.cli import build_parser
+from chiso.settings import PROJECT_ROOT, SETTINGS
+
+DOCS = PROJECT_ROOT / "docs"
+VIEWS = sorted((PROJECT_ROOT / "warehouse" / "views").glob("*.sql"))
+
+
+@pytest.mark.parametrize("name", SETTINGS)
+def test_setting_is_documented(name):
+    assert f"`{SETTINGS[name].env}`" in (DOCS / "configuration.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme_and_has_examples():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name, parser in commands.items():
+        assert f"chiso {name}" in readme, name
+        assert "examples:" in parser.format_help(), name
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=[p.stem for p in VIEWS])
+def test_view_states_its_grain_and_is_in_the_analyst_guide(path):
+    text = path.read_text(encoding="utf-8")
+    assert re.match(r"-- One row per .+", text.splitlines()[0])
+    view = re.search(r"create or replace view (\w+)", text)[1]
+    assert f"| `{view}` |" in (DOCS / "analyst-guide.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```")[1]
+    assert "make run" in first_block and "make test" in first_block
