@@ -34,6 +34,8 @@ def _print_run(report) -> None:
         print(f"{verdict.status:<10}  {verdict.file_name}  {detail}".rstrip())
     counts = report.counts()
     print(f"{len(report.verdicts)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    stages = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in report.seconds.items())
+    print(f"{report.rows} values loaded; time by stage: {stages}", file=sys.stderr)
 
 
 def ingest(args: Namespace) -> int:

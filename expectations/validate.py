@@ -34,7 +34,7 @@ def load_suite_json(name: str) -> dict:
 
 
 @cache
-def _context():
+def load_suites():
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -52,7 +52,7 @@ def _context():
 
 def run_suites(frames: dict[str, pd.DataFrame], parameters: dict) -> list[Finding]:
     """Validate each frame with its suite (one GX run per suite per batch)."""
-    definitions, suites = _context()
+    definitions, suites = load_suites()
     findings = []
     for name in SUITE_NAMES:
         frame = frames[name]
