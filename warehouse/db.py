@@ -7,21 +7,13 @@ from pathlib import Path
 
 import duckdb
 
+from chiso.catalog import TABLES as CATALOG_TABLES
+
 HERE = Path(__file__).resolve().parent
 MIGRATIONS = HERE / "migrations"
 VIEWS = HERE / "views"
 # Analysts' tools (the DuckDB CLI on PyPI is 1.5) lag the library: write files they can open.
 STORAGE_VERSION = "v1.5.0"
-CATALOG_TABLES = (
-    "units",
-    "datasets",
-    "indicators",
-    "dataset_indicators",
-    "disaggregations",
-    "derived_indicators",
-    "plan",
-    "targets",
-)
 
 
 def sql(name: str) -> str:
