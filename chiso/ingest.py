@@ -160,74 +160,53 @@ def _validate(connection, fresh, raw, duplicate_of, catalog, as_of, report):
     """Verdicts for every file of the chunk, the accepted values, and the submissions table rows."""
     import pandas as pd
 
-    from expectations.frames import consistency_frame, mandatory_frame, submission_frame, value_frame
-    from expectations.reasons import build_reasons
-    from expectations.validate import load_suites, run_suites
+    from expectations.batch import validate_batch
     from transforms.canonical import canonical_submissions, canonical_values
     from warehouse.load import value_history
 
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
     values = canonical_values([s for s in fresh if not s.missing_fields], catalog)
     declared = canonical_submissions(fresh)
-    history = value_history(connection, values)
-    frames = {
-        "submission_checks": submission_frame(declared, values, catalog, as_of),
-        "value_checks": value_frame(values, declared, catalog, history),
-        "mandatory_checks": mandatory_frame(values, declared, catalog),
-        "consistency_checks": consistency_frame(values, catalog),
-    }
-    parameters = {
-        "dataset_codes": list(catalog.datasets),
-        "unit_codes": list(catalog.units),
-        "indicator_codes": list(catalog.indicators),
-        "form_keys": catalog.form_keys,
-        "breakdown_keys": catalog.breakdown_keys,
-        "first_year": catalog.first_year,
-        "last_year": catalog.last_year,
-    }
-    started = time.perf_counter()
-    load_suites()  # GX's import and context: seconds, once per process
-    report.add_time("gx_startup", started)
-    started = time.perf_counter()
-    failed = run_suites(frames, parameters)
-    report.add_time("validate.gx", started)
-    findings = build_reasons(failed, frames)
+    findings = validate_batch(values, declared, catalog, as_of, value_history(connection, values), report.add_time)
 
     everything = canonical_submissions(raw).set_index("submission_id")
-    verdicts, rows = [], []
     ingested_at = datetime.now()
+    verdicts, rows = [], []
     for submission in raw:
-        sid = submission.submission_id
-        found = findings.get(sid, [])
-        reasons = [r for r in found if r["severity"] == "critical"]
-        # Warnings flag loaded values; a rejected file loads nothing, so it carries reasons only.
-        warnings = [r for r in found if r["severity"] != "critical"] if not reasons else []
-        if sid in duplicate_of:
-            status, reasons, warnings = "duplicate", [_duplicate_reason(duplicate_of[sid])], []
-        else:
-            status = "rejected" if reasons else "accepted"
-        head = everything.loc[sid]
-        verdict = Verdict(sid, submission.file_name, submission.path, status, submission.received_at,
-                          head["dataset_code"], head["unit_code"], head["period"], reasons, warnings)  # fmt: skip
+        head = everything.loc[submission.submission_id]
+        verdict = _verdict(submission, head, findings.get(submission.submission_id, []), duplicate_of)
         verdicts.append(verdict)
         rows.append(
             {
                 **head[["file_name", "sha256", "size_bytes", "file_format", "received_at"]].to_dict(),
-                "submission_id": sid,
+                **head[["dataset_code", "unit_code", "period"]].to_dict(),
+                "submission_id": verdict.submission_id,
                 "source_path": str(submission.path),
                 "moved": False,
                 "ingested_at": ingested_at,
-                **head[["dataset_code", "unit_code", "period"]].to_dict(),
-                "status": status,
-                "reasons": json.dumps(reasons, ensure_ascii=False),
-                "warnings": json.dumps(warnings, ensure_ascii=False),
+                "status": verdict.status,
+                "reasons": json.dumps(verdict.reasons, ensure_ascii=False),
+                "warnings": json.dumps(verdict.warnings, ensure_ascii=False),
                 "value_rows": len(submission.rows),
-                "duplicate_of": duplicate_of.get(sid),
+                "duplicate_of": duplicate_of.get(verdict.submission_id),
             }
         )
     accepted = {v.submission_id for v in verdicts if v.status == "accepted"}
-    facts = values[values["submission_id"].isin(accepted)]
-    return verdicts, facts, pd.DataFrame(rows)
+    return verdicts, values[values["submission_id"].isin(accepted)], pd.DataFrame(rows)
+
+
+def _verdict(submission: RawSubmission, head, found: list[dict], duplicate_of: dict[int, int]) -> Verdict:
+    """The spec's verdict: duplicate, else rejected on any critical reason, else accepted with warnings."""
+    reasons = [r for r in found if r["severity"] == "critical"]
+    # Warnings flag loaded values; a rejected file loads nothing, so it carries reasons only.
+    warnings = [r for r in found if r["severity"] != "critical"] if not reasons else []
+    status = "rejected" if reasons else "accepted"
+    if submission.submission_id in duplicate_of:
+        status, reasons, warnings = "duplicate", [_duplicate_reason(duplicate_of[submission.submission_id])], []
+    return Verdict(
+        submission.submission_id, submission.file_name, submission.path, status, submission.received_at,
+        head["dataset_code"], head["unit_code"], head["period"], reasons, warnings,
+    )  # fmt: skip
 
 
 def _duplicate_reason(original_id: int) -> dict:

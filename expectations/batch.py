@@ -1,0 +1,51 @@
+"""Validate a batch: build the frames, run every suite once, turn failures into reasons."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+
+from chiso.catalog import Catalog
+from expectations.frames import consistency_frame, mandatory_frame, submission_frame, value_frame
+from expectations.reasons import build_reasons
+from expectations.validate import load_suites, run_suites
+
+
+def suite_parameters(catalog: Catalog) -> dict:
+    """The catalog as the suites' `$PARAMETER`s: adding a code is a catalog edit, not a suite edit."""
+    return {
+        "dataset_codes": list(catalog.datasets),
+        "unit_codes": list(catalog.units),
+        "indicator_codes": list(catalog.indicators),
+        "form_keys": catalog.form_keys,
+        "breakdown_keys": catalog.breakdown_keys,
+        "first_year": catalog.first_year,
+        "last_year": catalog.last_year,
+    }
+
+
+def validate_batch(
+    values: pd.DataFrame,
+    declared: pd.DataFrame,
+    catalog: Catalog,
+    as_of: date,
+    history: pd.DataFrame,
+    add_time: Callable[[str, float], None] = lambda stage, started: None,
+) -> dict[int, list[dict]]:
+    """Every reason and warning found, per submission id."""
+    frames = {
+        "submission_checks": submission_frame(declared, values, catalog, as_of),
+        "value_checks": value_frame(values, declared, catalog, history),
+        "mandatory_checks": mandatory_frame(values, declared, catalog),
+        "consistency_checks": consistency_frame(values, catalog),
+    }
+    started = time.perf_counter()
+    load_suites()  # GX's import and context: seconds, once per process
+    add_time("gx_startup", started)
+    started = time.perf_counter()
+    failed = run_suites(frames, suite_parameters(catalog))
+    add_time("validate.gx", started)
+    return build_reasons(failed, frames)
