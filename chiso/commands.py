@@ -39,10 +39,10 @@ def _print_run(report) -> None:
 
 
 def ingest(args: Namespace) -> int:
-    from chiso.pipeline import Destinations, ingest_paths
+    from chiso.pipeline import inbox_destinations, ingest_paths
 
     config = load_config(warehouse=args.warehouse)
-    destinations = Destinations(config.archive, config.quarantine) if args.move else None
+    destinations = inbox_destinations(config) if args.move else None
     found, step, close = _progress(not args.quiet)
     try:
         report = ingest_paths(args.paths, config, args.as_of, destinations, args.publish, step, found)
@@ -53,14 +53,12 @@ def ingest(args: Namespace) -> int:
 
 
 def inbox(args: Namespace) -> int:
-    from chiso.pipeline import Destinations, ingest_paths
+    from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
 
     config = load_config()
-    config.inbox.mkdir(parents=True, exist_ok=True)
     found, step, close = _progress(not args.quiet)
     try:
-        report = ingest_paths([config.inbox], config, args.as_of, Destinations(config.archive, config.quarantine),
-                              True, step, found)  # fmt: skip
+        report = ingest_paths(inbox_files(config), config, args.as_of, inbox_destinations(config), True, step, found)
     finally:
         close()
     _print_run(report)
@@ -102,4 +100,28 @@ def demo_data(args: Namespace) -> int:
 
     files = generate_demo_inbox(args.directory, seed=args.seed)
     print(f"wrote {len(files)} demo files to {args.directory}")
+    return 0
+
+
+def report(args: Namespace) -> int:
+    from time import perf_counter
+
+    from chiso.report.build import build_report
+
+    config = load_config()
+    started = perf_counter()
+    output = build_report(args.warehouse or config.snapshot, args.output or config.reports / "report.html")
+    print(f"report: {output} ({perf_counter() - started:.1f} s)")
+    return 0
+
+
+def export(args: Namespace) -> int:
+    from chiso.export import ExportError, export_view
+
+    config = load_config()
+    try:
+        output, rows = export_view(args.warehouse or config.snapshot, args.view, args.format, args.output)
+    except ExportError as error:
+        raise UserError(str(error)) from None
+    print(f"wrote {rows} rows of {args.view} to {output}")
     return 0

@@ -68,6 +68,7 @@ def ingest_paths(
                 recover_moves(connection)
                 report.add_time("move", started)
             connection.execute("checkpoint")
+            fault_point("ingest.checkpointed")
         finally:
             connection.close()
         if publish_snapshot:
@@ -88,6 +89,7 @@ def recover_moves(connection) -> int:
         source, stored = Path(source), Path(stored)
         if status == "rejected":
             write_reasons_file(stored, file_name, reasons)
+            fault_point("move.reasons_written")
         if source.exists():
             stored.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, stored)
@@ -115,13 +117,22 @@ def inbox_destinations(config: Config) -> Destinations:
     return Destinations(config.archive, config.quarantine)
 
 
+def inbox_files(config: Config) -> list[Path]:
+    """The inbox's settled files in processing order.
+
+    A file modified in the last CHISO_SETTLE_SECONDS may still be arriving (a copy over the
+    network): it waits for the next run rather than being judged half-written.
+    """
+    config.inbox.mkdir(parents=True, exist_ok=True)
+    settled_before = time.time() - config.settle_seconds
+    return [p for p in discover([config.inbox]) if p.stat().st_mtime <= settled_before]
+
+
 def inbox_chunks(config: Config) -> list[list[str]]:
-    """The inbox's files in processing order, cut into chunks (one mapped Airflow task each)."""
+    """The inbox's settled files cut into chunks (one mapped Airflow task each)."""
     from chiso.ingest import chunked
 
-    config.inbox.mkdir(parents=True, exist_ok=True)
-    files = [str(p) for p in discover([config.inbox])]
-    return list(chunked(files, config.chunk_size))
+    return list(chunked([str(p) for p in inbox_files(config)], config.chunk_size))
 
 
 def ingest_inbox_chunk(paths: list[str], config: Config, as_of: date | None = None) -> dict:

@@ -44,6 +44,9 @@ SETTINGS: dict[str, Setting] = {
     ),
     "max_file_bytes": Setting("CHISO_MAX_FILE_BYTES", str(20 * 1024 * 1024), "Files larger than this are rejected unread."),
     "chunk_size": Setting("CHISO_CHUNK_SIZE", "500", "Files per chunk: one validation run and one load transaction each."),
+    "settle_seconds": Setting(
+        "CHISO_SETTLE_SECONDS", "30", "Inbox files modified more recently than this are left for the next run (still arriving)."
+    ),
     "schedule": Setting("CHISO_SCHEDULE", "*/15 * * * *", "Cron schedule of the chiso_ingest DAG."),
     "loader_queue": Setting(
         "CHISO_LOADER_QUEUE",
@@ -65,6 +68,7 @@ class Config:
     catalog_dir: Path
     max_file_bytes: int
     chunk_size: int
+    settle_seconds: int
     schedule: str
     loader_queue: str
     reports: Path
