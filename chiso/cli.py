@@ -15,6 +15,8 @@ examples:
   chiso query "select * from indicator_values limit 10" --warehouse var/warehouse/snapshot/chiso.duckdb
   chiso inbox                       # the scheduled job: inbox -> archive/quarantine, then publish the snapshot
   chiso demo-data var/inbox         # write the demo inbox (the whole plan 2016-2020)
+  chiso report                      # the HTML monitoring report, from the snapshot
+  chiso export completeness --format xlsx
 
 settings come from CHISO_* environment variables: see docs/configuration.md
 """
@@ -91,6 +93,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("directory", type=Path, metavar="DIR")
     demo.add_argument("--seed", type=int, default=2017, help="random seed (default 2017): same seed, same files")
+
+    report = command(
+        "report",
+        "Write the HTML monitoring report: one self-contained file (no external asset), readable offline and on A4.",
+        "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n",
+    )
+    report.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
+    report.add_argument("--output", type=Path, metavar="FILE", help="HTML file to write (default: CHISO_REPORTS/report.html)")
+
+    export = command(
+        "export",
+        "Write one view or table of the warehouse to CSV, Excel or Parquet; formula-like text is neutralised in CSV and Excel.",
+        "  chiso export completeness --format xlsx\n"
+        "  chiso export indicator_values --format parquet --output values.parquet\n"
+        "  chiso export rejection_reasons --format csv --warehouse wh.duckdb\n",
+    )
+    export.add_argument("view", metavar="VIEW", help="a view or table of the warehouse, e.g. completeness, indicator_values")
+    export.add_argument("--format", required=True, choices=("csv", "xlsx", "parquet"),
+                        help="csv (UTF-8 with BOM), xlsx or parquet (values verbatim)")  # fmt: skip
+    export.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: VIEW.FORMAT here)")
+    export.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
     return parser
 
 

@@ -1,0 +1,4 @@
+"""The HTML monitoring report (`chiso report`, refreshed by the monitoring DAG).
+
+Kept import-free: the build (DuckDB, Jinja2) lives in chiso.report.build.
+"""

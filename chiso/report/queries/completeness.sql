@@ -1,0 +1,18 @@
+-- Every expected report with its status, named for the heatmaps: one row per data set × unit × period.
+select
+    completeness.dataset_code,
+    datasets.dataset_name,
+    datasets.period_type,
+    completeness.unit_code,
+    units.unit_name,
+    completeness.unit_type,
+    completeness.period,
+    completeness.due_date,
+    completeness.first_accepted_at,
+    completeness.files,
+    completeness.rejected_files,
+    completeness.status
+from completeness
+inner join datasets using (dataset_code)
+inner join units using (unit_code)
+order by datasets.rowid, units.rowid, completeness.period;
