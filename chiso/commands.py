@@ -82,12 +82,14 @@ def query(args: Namespace) -> int:
     from warehouse.db import connect_read_only
 
     config = load_config()
-    connection = connect_read_only(args.warehouse or config.snapshot)
+    connection = connect_read_only(args.warehouse or config.snapshot, sandboxed=True)
     try:
         relation = connection.sql(args.sql)
     except duckdb.Error as error:
-        if "read-only" in str(error):
-            raise UserError(f"the analysts' warehouse is read-only; this statement would change it ({error})") from None
+        if "read-only" in str(error) or "disabled by configuration" in str(error):
+            raise UserError(
+                f"the analysts' warehouse is read-only and cannot reach other files; this statement would ({error})"
+            ) from None
         raise UserError(str(error)) from None
     if relation is None:
         return 0

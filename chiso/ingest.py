@@ -162,6 +162,7 @@ def _validate(connection, fresh, raw, duplicate_of, catalog, as_of, report):
 
     from expectations.batch import validate_batch
     from transforms.canonical import canonical_submissions, canonical_values
+    from transforms.text import readable_name
     from warehouse.load import value_history
 
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
@@ -181,7 +182,7 @@ def _validate(connection, fresh, raw, duplicate_of, catalog, as_of, report):
                 **head[["file_name", "sha256", "size_bytes", "file_format", "received_at"]].to_dict(),
                 **head[["dataset_code", "unit_code", "period"]].to_dict(),
                 "submission_id": verdict.submission_id,
-                "source_path": str(submission.path),
+                "source_path": readable_name(str(submission.path)),
                 "moved": False,
                 "ingested_at": ingested_at,
                 "status": verdict.status,

@@ -22,6 +22,8 @@ from chiso.lock import writer_lock
 from chiso.settings import Config
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+# File systems allow 255 bytes a name; leave room for "<id>_" and ".reasons.txt.partial".
+_MAX_NAME_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,16 @@ class Destinations:
     def plan(self, verdict: Verdict) -> Path:
         """`<archive|quarantine>/<received month>/<submission id>_<file name>`: never overwrites."""
         root = self.quarantine if verdict.status == "rejected" else self.archive
-        name = _UNSAFE.sub("_", verdict.file_name)[:200]
-        return root / f"{verdict.received_at:%Y-%m}" / f"{verdict.submission_id:07d}_{name}"
+        return root / f"{verdict.received_at:%Y-%m}" / f"{verdict.submission_id:07d}_{_stored_name(verdict.file_name)}"
+
+
+def _stored_name(file_name: str) -> str:
+    """The file's name made safe and short enough in bytes (Vietnamese letters take 2-3 each)."""
+    name = _UNSAFE.sub("_", file_name)
+    if len(name.encode()) <= _MAX_NAME_BYTES:
+        return name
+    suffix = Path(name).suffix[:16]
+    return name.encode()[: _MAX_NAME_BYTES - len(suffix.encode())].decode(errors="ignore") + suffix
 
 
 def ingest_paths(
@@ -58,7 +68,11 @@ def ingest_paths(
             load_catalog(connection, config.catalog_dir)
             if destinations:
                 recover_moves(connection)
+                # Listed before the lock was ours: another run may have taken some since.
+                paths = [p for p in paths if p.exists()]
             files = discover(paths)
+            if destinations:
+                files = [_with_readable_name(p) for p in files]
             on_files_found(len(files))
             plan = destinations.plan if destinations else lambda verdict: None
             ingest_files(connection, files, catalog, as_of, config.max_file_bytes, config.chunk_size,
@@ -125,7 +139,22 @@ def inbox_files(config: Config) -> list[Path]:
     """
     config.inbox.mkdir(parents=True, exist_ok=True)
     settled_before = time.time() - config.settle_seconds
-    return [p for p in discover([config.inbox]) if p.stat().st_mtime <= settled_before]
+    return [_with_readable_name(p) for p in discover([config.inbox]) if p.stat().st_mtime <= settled_before]
+
+
+def _with_readable_name(path: Path) -> Path:
+    """Rename an inbox file whose name is not UTF-8, so that its path can be stored and moved."""
+    from transforms.text import readable_name
+
+    name = readable_name(path.name)
+    if name == path.name:
+        return path
+    target, number = path.with_name(name), 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{Path(name).stem} ({number}){Path(name).suffix}")
+    path.rename(target)
+    return target
 
 
 def inbox_chunks(config: Config) -> list[list[str]]:
@@ -156,9 +185,10 @@ def publish_snapshot(config: Config) -> str:
     """Publish the analysts' snapshot under the writer lock (the warehouse must not change mid-copy)."""
     from warehouse.snapshot import publish
 
-    with writer_lock(config.warehouse):
-        if not config.warehouse.exists():
-            from warehouse.db import connect
+    from warehouse.db import connect
 
-            connect(config.warehouse).close()
+    with writer_lock(config.warehouse):
+        # Opening replays the log a killed loader may have left: the copy must hold every commit.
+        with connect(config.warehouse) as connection:
+            connection.execute("checkpoint")
         return str(publish(config.warehouse, config.snapshot))

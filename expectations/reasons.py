@@ -11,6 +11,7 @@ import pandas as pd
 from expectations.validate import Finding
 
 MAX_ITEMS = 20
+MAX_QUOTE = 200
 
 
 def _text(value: object) -> str:
@@ -20,7 +21,9 @@ def _text(value: object) -> str:
         return str(int(value))
     if isinstance(value, (date, datetime)):
         return value.isoformat()[:10]
-    return str(value)
+    text = str(value)
+    # A reason quotes what is at fault, not a whole hostile cell.
+    return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE] + "…"
 
 
 def _source_rows(finding: Finding, row: dict, values: pd.DataFrame) -> list[int]:

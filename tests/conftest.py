@@ -8,10 +8,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from builders import AS_OF  # noqa: E402
+
 from chiso.catalog import Catalog  # noqa: E402
 from chiso.settings import PROJECT_ROOT, load_config  # noqa: E402
 
-AS_OF = date(2018, 3, 1)
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 
 from transforms.numbers import INTERNATIONAL, VIETNAMESE
-from transforms.submission import FIELDS, RawRow, Unreadable, field_for, vietnamese_label
+from transforms.submission import (
+    FIELDS,
+    MAX_ROWS,
+    RawRow,
+    Unreadable,
+    cell_too_long,
+    check_cell_lengths,
+    field_for,
+    vietnamese_label,
+)
 
 DELIMITERS = (",", ";", "\t")
 # A UTF-8 multi-byte sequence: its presence in a file that is not valid UTF-8 means mixed encodings.
@@ -25,6 +35,11 @@ def decode(data: bytes) -> str:
                 f"Corrupt UTF-16 text ({error.reason} at byte {error.start}). Save the file again as CSV UTF-8.",
             ) from None
     if b"\x00" in data:
+        if _looks_like_utf16(data):
+            raise Unreadable(
+                "Tệp dùng bảng mã UTF-16 nhưng thiếu dấu BOM ở đầu tệp. Hãy lưu lại tệp dưới dạng CSV UTF-8.",
+                "The file is UTF-16 text without a byte order mark (BOM). Save it again as CSV UTF-8.",
+            )
         raise Unreadable(
             "Tệp không phải là văn bản CSV (có byte nhị phân). Hãy xuất lại từ Excel bằng 'CSV UTF-8'.",
             "The file is not CSV text (it holds binary bytes). Export it again from Excel as 'CSV UTF-8'.",
@@ -41,6 +56,31 @@ def decode(data: bytes) -> str:
     return data.decode("cp1258", errors="replace")
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """ASCII text in UTF-16 without a BOM: a NUL in every other byte, and only there."""
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) >= len(sample) // 4 and min(even, odd) == 0
+
+
+def _malformed(error: csv.Error, line: int) -> Unreadable:
+    if "field larger than field limit" in str(error):
+        return cell_too_long(line)
+    return Unreadable(
+        f"Tệp CSV bị hỏng ở dòng {line} (thường do dấu ngoặc kép \" không đóng). Hãy xuất lại tệp từ Excel.",
+        f"The CSV is malformed at line {line}: {error} (often an unclosed \" quote). Export the file again from Excel.",
+    )
+
+
+def _extra_cells(cells: list[str], header: list[str], line: int) -> Unreadable:
+    return Unreadable(
+        f"Dòng {line} có {len(cells)} ô, nhiều hơn {len(header)} cột của dòng tiêu đề: có thể một số có dấu phân cách"
+        " hàng nghìn trùng dấu phân cách cột (như 1,250). Hãy viết số không có dấu phân cách hàng nghìn.",
+        f"Row {line} has {len(cells)} cells, more than the {len(header)} columns of the header row: a number may carry"
+        " a thousands separator that is also the delimiter (like 1,250). Write numbers without thousands separators.",
+    )
+
+
 def sniff_delimiter(first_line: str) -> str:
     return max(DELIMITERS, key=first_line.count)
 
@@ -48,22 +88,23 @@ def sniff_delimiter(first_line: str) -> str:
 def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
     """Rows, missing required columns, and the number convention of a CSV report."""
     text = decode(data)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), None)
+    # Only CR and LF end a line: other line separators (VT, FF, U+2028...) may sit inside a cell.
+    first = next((line for line in io.StringIO(text, newline="") if line.strip()), None)
     if first is None:
         raise Unreadable("Tệp không có nội dung.", "The file has no content.")
     delimiter = sniff_delimiter(first)
     convention = INTERNATIONAL if delimiter == "," else VIETNAMESE
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(row for row in reader if any(cell.strip() for cell in row))
     except csv.Error as error:
-        raise Unreadable("Dòng tiêu đề của tệp CSV bị hỏng.", f"The CSV header row is malformed: {error}.") from None
+        raise _malformed(error, reader.line_num) from None
     if len(header) > _MAX_FIELDS:
         raise Unreadable(
-            f"Dòng tiêu đề có {len(header)} cột; mẫu báo cáo chỉ có {len(FIELDS)} cột.",
-            f"The header row has {len(header)} columns; the template has {len(FIELDS)}.",
+            f"Dòng tiêu đề có {len(header)} cột; mẫu báo cáo chỉ có {len(FIELDS)} cột. Hãy xóa các cột thừa.",
+            f"The header row has {len(header)} columns; the template has {len(FIELDS)}. Delete the extra columns.",
         )
+    check_cell_lengths(header, reader.line_num)
     columns: dict[str, int] = {}
     for index, label in enumerate(header):
         name = field_for(label)
@@ -76,12 +117,20 @@ def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
+            check_cell_lengths(cells, reader.line_num)
+            if len(cells) > len(header):
+                raise _extra_cells(cells, header, reader.line_num)
+            if len(rows) == MAX_ROWS:
+                raise Unreadable(
+                    f"Tệp có hơn {MAX_ROWS:,} dòng số liệu, trong khi một báo cáo chỉ gồm vài chục dòng."
+                    " Hãy gửi riêng báo cáo của từng đơn vị, từng kỳ.",
+                    f"The file has more than {MAX_ROWS:,} value rows; a report is a few dozen."
+                    " Send one report per unit and period.",
+                )
             pick = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
             rows.append(RawRow(source_row=reader.line_num, **{n: pick.get(n) for n in FIELDS}))
     except csv.Error as error:
-        raise Unreadable(
-            f"Tệp CSV bị hỏng ở dòng {reader.line_num}.", f"The CSV is malformed at line {reader.line_num}: {error}."
-        ) from None
+        raise _malformed(error, reader.line_num) from None
     if not rows and not missing:
         raise Unreadable("Tệp chỉ có dòng tiêu đề, không có số liệu.", "The file has a header row but no data rows.")
     return rows, missing, convention

@@ -15,9 +15,10 @@ from decimal import Decimal, InvalidOperation
 INTERNATIONAL = "international"
 VIETNAMESE = "vietnamese"
 
+# ASCII digits only: `١٢` or `１２` are not numbers in the template.
 _FORMS = {
-    INTERNATIONAL: re.compile(r"^[+-]?\d+(?:\.\d+)?$"),
-    VIETNAMESE: re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"),
+    INTERNATIONAL: re.compile(r"^[+-]?\d+(?:\.\d+)?$", re.ASCII),
+    VIETNAMESE: re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$", re.ASCII),
 }
 
 
@@ -34,7 +35,9 @@ def parse_number(value: object, convention: str) -> Decimal | None:
     else:
         number = None
     # A double must hold it: 400 digits would load as infinity.
-    return number if number is not None and math.isfinite(float(number)) else None
+    if number is None or not math.isfinite(float(number)):
+        return None
+    return abs(number) if number.is_zero() else number  # -0 is 0
 
 
 def _parse_text(value: str, convention: str) -> Decimal | None:

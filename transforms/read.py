@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from transforms.csv_reader import read_csv
 from transforms.numbers import VIETNAMESE
 from transforms.submission import HEADER_BLOCK_FIELDS, RawSubmission, Unreadable, vietnamese_label
-from transforms.text import clean
+from transforms.text import clean, readable_name
 from transforms.xlsx_reader import read_xlsx
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
@@ -22,21 +23,43 @@ def received_at(path: Path, zone: ZoneInfo) -> datetime:
 
 
 def read_submission(path: Path, max_bytes: int, zone: ZoneInfo) -> RawSubmission:
-    data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
+    link = path.is_symlink()  # never followed: it may point anywhere on the server
+    size = path.lstat().st_size
+    data = path.read_bytes() if size <= max_bytes and not link else b""
     submission = RawSubmission(
         path=path,
-        file_name=path.name,
-        sha256=hashlib.sha256(data).hexdigest() if data else _sha256_of_large(path),
-        size_bytes=path.stat().st_size,
+        file_name=readable_name(path.name),
+        sha256=_sha256(path, data, link),
+        size_bytes=size,
         received_at=received_at(path, zone),
         file_format=path.suffix.lower().lstrip(".") or "none",
     )
     try:
         _parse(submission, data, max_bytes)
-    except Unreadable as error:
-        submission.read_error = error
+    except BaseException as error:
+        submission.read_error = _read_error(error)
         submission.rows = []
     return submission
+
+
+def _read_error(error: BaseException) -> Unreadable:
+    """Why a file was not read. An error no reader foresaw (a reader's bug, a panic in the Rust
+    workbook reader) refuses that file alone, not its whole batch."""
+    if isinstance(error, Unreadable):
+        return error
+    if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+        raise error  # an interrupt or exit is not about the file
+    return Unreadable(
+        "Không đọc được tệp (lỗi không lường trước). Hãy mở tệp, lưu lại đúng biểu mẫu (.xlsx hoặc CSV UTF-8) rồi gửi lại.",
+        f"The file could not be read ({type(error).__name__}: {str(error)[:200]}). Save it again in the template"
+        " (.xlsx or CSV UTF-8) and send it again.",
+    )
+
+
+def _sha256(path: Path, data: bytes, link: bool) -> str:
+    if link:
+        return hashlib.sha256(os.fsencode(os.readlink(path))).hexdigest()
+    return hashlib.sha256(data).hexdigest() if data else _sha256_of_large(path)
 
 
 def _sha256_of_large(path: Path) -> str:
@@ -48,6 +71,11 @@ def _sha256_of_large(path: Path) -> str:
 
 
 def _parse(submission: RawSubmission, data: bytes, max_bytes: int) -> None:
+    if submission.path.is_symlink():
+        raise Unreadable(
+            "Tệp này là một liên kết (shortcut) tới tệp khác, không phải tệp báo cáo. Hãy gửi chính tệp báo cáo.",
+            "The file is a symbolic link to another file, not a report. Send the report file itself.",
+        )
     suffix = submission.path.suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise Unreadable(
@@ -60,7 +88,7 @@ def _parse(submission: RawSubmission, data: bytes, max_bytes: int) -> None:
             f"The file is too large ({submission.size_bytes:,} bytes; limit {max_bytes:,}). A report is a few dozen rows.",
         )
     if not data.strip():
-        raise Unreadable("Tệp rỗng.", "The file is empty.")
+        raise Unreadable("Tệp rỗng. Hãy gửi lại đúng tệp báo cáo.", "The file is empty. Send the report file again.")
     if suffix == ".csv":
         submission.rows, submission.missing_fields, submission.number_convention = read_csv(data)
         first = submission.rows[0] if submission.rows else None

@@ -22,6 +22,9 @@ HEADER_BLOCK_FIELDS = ("dataset", "unit_code", "period")
 TABLE_FIELDS = ("indicator_code", "disaggregation", "value", "note")
 
 _FIELD_BY_KEY = {fold(label): name for name, labels in FIELDS.items() for label in labels[:2]}
+# A report is a few dozen rows of short cells: these bounds keep hostile files cheap to refuse.
+MAX_ROWS = 5000
+MAX_CELL_CHARS = 32767  # what one Excel cell can hold
 
 
 def field_for(label: object) -> str | None:
@@ -42,6 +45,19 @@ class Unreadable(Exception):
         super().__init__(en)
         self.vi = vi
         self.en = en
+
+
+def check_cell_lengths(cells: list, row: int) -> None:
+    """Refuse a cell longer than Excel allows: no report holds one, a hostile file might."""
+    if any(isinstance(cell, str) and len(cell) > MAX_CELL_CHARS for cell in cells):
+        raise cell_too_long(row)
+
+
+def cell_too_long(row: int) -> Unreadable:
+    return Unreadable(
+        f"Một ô ở dòng {row} dài hơn {MAX_CELL_CHARS:,} ký tự, giới hạn của một ô. Hãy rút gọn nội dung ô đó.",
+        f"A cell on row {row} holds more than the {MAX_CELL_CHARS:,} characters one cell may hold. Shorten it.",
+    )
 
 
 @dataclass

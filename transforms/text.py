@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -42,3 +43,13 @@ def unit_code(value: object) -> str | None:
     if text and text.isdigit() and len(text) < 3:
         return text.zfill(3)
     return text
+
+
+def readable_name(name: str) -> str:
+    """A file name or path as text. A name that is not UTF-8 was most likely written by an old
+    Windows tool in Windows-1258: decode it so, rather than carry undecodable bytes."""
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return unicodedata.normalize("NFC", raw.decode("cp1258", errors="replace"))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
+import zlib
 
 from transforms.submission import (
     FIELDS,
     HEADER_BLOCK_FIELDS,
+    MAX_ROWS,
     TABLE_FIELDS,
     RawRow,
     Unreadable,
+    check_cell_lengths,
     field_for,
     vietnamese_label,
 )
@@ -20,16 +24,57 @@ from transforms.text import clean
 # A report template is a few dozen rows; these bounds keep hostile workbooks cheap to refuse.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-MAX_ROWS = 5000
 MAX_COLUMNS = 200
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+MAX_CELLS = 250_000
+MAX_ENTRIES = 1000
+# A <row> or <c> element in any namespace prefix, and its r="..." attribute in any quoting and order.
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_REF_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REFERENCE = re.compile(r"^\s*\$?([A-Za-z]*)\$?(\d*)\s*$")
+# Anything an archive can throw at zipfile: corrupt deflate data, encryption, unknown compression.
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
+               NotImplementedError, RuntimeError)  # fmt: skip
 
 
-def _column_number(letters: bytes) -> int:
+def _column_number(letters: str) -> int:
+    if len(letters) > 4:
+        return 1 << 30
     number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
     return number
+
+
+def _reference(attributes: bytes) -> tuple[int | None, int | None]:
+    """Row and column of an r="B12" (or r="12" on a row) attribute; None for a part not given."""
+    found = _REF_ATTRIBUTE.search(attributes)
+    if not found:
+        return None, None
+    text = (found[1] or found[2] or b"").decode("latin-1")
+    match = _REFERENCE.match(html.unescape(text) if "&" in text else text)
+    if not match:
+        return None, None
+    letters, digits = match[1], match[2].lstrip("0")
+    row = (int(digits or 0) if len(digits) <= 9 else 1 << 30) if match[2] else None
+    return row, (_column_number(letters) if letters else None)
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int, int]:
+    """The last row and column a worksheet reaches, and its number of cells, placing cells without
+    a reference the way readers do (next row, next column). Stops once past the template's bounds."""
+    last_row = last_column = row = column = cells = 0
+    for element in _ROW_OR_CELL.finditer(xml):
+        given_row, given_column = _reference(element[2])
+        if element[1] == b"row":
+            row, column = given_row if given_row is not None else row + 1, 0
+        else:
+            row = given_row if given_row is not None else row
+            column = given_column if given_column is not None else column + 1
+            cells += 1
+        last_row, last_column = max(last_row, row), max(last_column, column)
+        if last_row > MAX_ROWS or last_column > MAX_COLUMNS or cells > MAX_CELLS:
+            break
+    return last_row, last_column, cells
 
 
 def check_archive(data: bytes) -> None:
@@ -41,8 +86,13 @@ def check_archive(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except _ZIP_ERRORS:
         raise corrupt from None
+    if len(entries) > MAX_ENTRIES:
+        raise Unreadable(
+            f"Tệp Excel gồm {len(entries)} phần, quá nhiều so với một biểu mẫu báo cáo (nghi là tệp độc hại). Hãy gửi lại đúng biểu mẫu.",
+            f"The workbook holds {len(entries)} parts, far beyond a report form. Send the template itself.",
+        )
     if "xl/workbook.xml" not in archive.namelist():
         raise corrupt
     total = sum(entry.file_size for entry in entries)
@@ -51,19 +101,18 @@ def check_archive(data: bytes) -> None:
             "Tệp Excel giải nén ra quá lớn so với một biểu mẫu báo cáo (nghi là tệp độc hại). Hãy gửi lại đúng biểu mẫu.",
             f"The workbook expands to {total} bytes, far beyond a report form (a zip bomb?). Send the template itself.",
         )
+    # Every part is read (a sheet may live under any name) and checked against its checksum.
     for entry in entries:
-        if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
-            try:
-                refs = _CELL_REF.findall(archive.read(entry))
-            except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile):
-                raise corrupt from None
-            rows = max((int(row) for _, row in refs), default=0)
-            columns = max((_column_number(col) for col, _ in refs), default=0)
-            if rows > MAX_ROWS or columns > MAX_COLUMNS:
-                raise Unreadable(
-                    f"Trang tính dùng tới dòng {rows}, cột {columns}: quá lớn so với biểu mẫu. Hãy xóa các ô thừa.",
-                    f"A worksheet reaches row {rows}, column {columns}: far beyond the template. Delete stray cells.",
-                )
+        try:
+            rows, columns, cells = sheet_extent(archive.read(entry))
+        except _ZIP_ERRORS:
+            raise corrupt from None
+        if rows > MAX_ROWS or columns > MAX_COLUMNS or cells > MAX_CELLS:
+            raise Unreadable(
+                f"Trang tính dùng tới dòng {rows}, cột {columns} ({cells:,} ô): quá lớn so với biểu mẫu. Hãy xóa các ô thừa.",
+                f"A worksheet reaches row {rows}, column {columns} ({cells:,} cells): far beyond the template."
+                " Delete stray cells.",
+            )
 
 
 def _first_visible_sheet(workbook):
@@ -72,7 +121,10 @@ def _first_visible_sheet(workbook):
     for index, meta in enumerate(workbook.sheets_metadata):
         if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet:
             return workbook.get_sheet_by_index(index)
-    raise Unreadable("Tệp Excel không có trang tính nào đang hiển thị.", "The workbook has no visible worksheet.")
+    raise Unreadable(
+        "Tệp Excel không có trang tính nào đang hiển thị. Hãy bỏ ẩn (Unhide) trang báo cáo rồi lưu lại.",
+        "The workbook has no visible worksheet. Unhide the report's worksheet and save it again.",
+    )
 
 
 def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
@@ -88,6 +140,11 @@ def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
             "Tệp Excel bị hỏng, không đọc được. Hãy mở bằng Excel và lưu lại dạng .xlsx.",
             f"The workbook cannot be read ({type(error).__name__}). Open it in Excel and save it again as .xlsx.",
         ) from None
+    if not any(clean(cell) is not None for row in cells for cell in row):
+        raise Unreadable(
+            "Trang tính đầu tiên đang trống. Hãy đặt báo cáo (theo biểu mẫu) ở trang tính đầu tiên của tệp.",
+            "The first worksheet is empty. Put the report, in the template, on the first worksheet.",
+        )
     return parse_template(cells)
 
 
@@ -107,6 +164,7 @@ def parse_template(cells: list[list]) -> tuple[list[RawRow], list[str], dict[str
     header: dict[str, object] = {}
     table_start = None
     for index, row in enumerate(cells):
+        check_cell_lengths(row, index + 1)
         columns = {field_for(cell): i for i, cell in enumerate(row) if isinstance(cell, str)}
         if "indicator_code" in columns:
             table_start = index
@@ -125,6 +183,7 @@ def parse_template(cells: list[list]) -> tuple[list[RawRow], list[str], dict[str
     for offset, row in enumerate(cells[table_start + 1 :], start=table_start + 2):
         if all(clean(cell) is None for cell in row):
             break
+        check_cell_lengths(row, offset)
         pick = {name: (row[i] if i < len(row) else None) for name, i in columns.items() if name in TABLE_FIELDS}
         declared = {name: header.get(name) for name in HEADER_BLOCK_FIELDS}
         rows.append(RawRow(source_row=offset, **declared, **{n: pick.get(n) for n in TABLE_FIELDS}))

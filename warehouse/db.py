@@ -28,10 +28,13 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+def connect_read_only(path: Path, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; `sandboxed` also forbids touching other files (`copy ... to`,
+    `attach`), for SQL typed by a user."""
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `chiso ingest` (or `make run`) first")
-    return duckdb.connect(str(path), read_only=True)
+    config = {"enable_external_access": False, "lock_configuration": True} if sandboxed else {}
+    return duckdb.connect(str(path), read_only=True, config=config)
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> None:

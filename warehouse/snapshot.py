@@ -14,8 +14,13 @@ from chiso.faults import fault_point
 
 
 def publish(warehouse: Path, snapshot: Path) -> Path:
-    """Copy the (closed, checkpointed) warehouse to `snapshot`, replacing it atomically."""
+    """Copy the (closed, checkpointed) warehouse to `snapshot`, replacing it atomically.
+
+    Call it under the writer lock: the warehouse must not change during the copy.
+    """
     snapshot.parent.mkdir(parents=True, exist_ok=True)
+    for stale in snapshot.parent.glob(f".{snapshot.name}.*.partial"):  # left by a killed publisher
+        stale.unlink(missing_ok=True)
     partial = snapshot.with_name(f".{snapshot.name}.{os.getpid()}.partial")
     with warehouse.open("rb") as source, partial.open("wb") as target:
         shutil.copyfileobj(source, target, 1 << 20)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from builders import VI_HEADERS, csv_bytes, department_report, district_report, survey_report, write, xlsx_bytes
+from builders import AS_OF, VI_HEADERS, csv_bytes, department_report, district_report, survey_report, write, xlsx_bytes
 
 DEPT = department_report
 DIST = district_report
@@ -103,7 +103,6 @@ CASES = {
 def verdicts(tmp_path_factory):
     from chiso.pipeline import ingest_paths
     from chiso.settings import load_config
-    from conftest import AS_OF
 
     root = tmp_path_factory.mktemp("rules")
     for name, (data, _, _) in CASES.items():
