@@ -170,17 +170,17 @@ def _validate(connection, fresh, raw, duplicate_of, catalog, as_of, report):
     declared = canonical_submissions(fresh)
     findings = validate_batch(values, declared, catalog, as_of, value_history(connection, values), report.add_time)
 
-    everything = canonical_submissions(raw).set_index("submission_id")
+    everything = canonical_submissions(raw).set_index("submission_id").to_dict("index")
     ingested_at = datetime.now()
     verdicts, rows = [], []
     for submission in raw:
-        head = everything.loc[submission.submission_id]
+        head = everything[submission.submission_id]
         verdict = _verdict(submission, head, findings.get(submission.submission_id, []), duplicate_of)
         verdicts.append(verdict)
         rows.append(
             {
-                **head[["file_name", "sha256", "size_bytes", "file_format", "received_at"]].to_dict(),
-                **head[["dataset_code", "unit_code", "period"]].to_dict(),
+                **{k: head[k] for k in ("file_name", "sha256", "size_bytes", "file_format", "received_at")},
+                **{k: head[k] for k in ("dataset_code", "unit_code", "period")},
                 "submission_id": verdict.submission_id,
                 "source_path": readable_name(str(submission.path)),
                 "moved": False,

@@ -57,6 +57,7 @@ def ingest_paths(
 ) -> RunReport:
     """Ingest files (or folders) into the warehouse; optionally move them and publish the snapshot."""
     from warehouse.db import connect, load_catalog
+    from warehouse.load import refresh_rollup
     from warehouse.snapshot import publish
 
     catalog = Catalog(config.catalog_dir)
@@ -81,6 +82,9 @@ def ingest_paths(
                 started = time.perf_counter()
                 recover_moves(connection)
                 report.add_time("move", started)
+            started = time.perf_counter()
+            refresh_rollup(connection)
+            report.add_time("rollup", started)
             connection.execute("checkpoint")
             fault_point("ingest.checkpointed")
         finally:
@@ -186,9 +190,11 @@ def publish_snapshot(config: Config) -> str:
     from warehouse.snapshot import publish
 
     from warehouse.db import connect
+    from warehouse.load import refresh_rollup
 
     with writer_lock(config.warehouse):
         # Opening replays the log a killed loader may have left: the copy must hold every commit.
         with connect(config.warehouse) as connection:
+            refresh_rollup(connection)
             connection.execute("checkpoint")
         return str(publish(config.warehouse, config.snapshot))

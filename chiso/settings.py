@@ -43,7 +43,7 @@ SETTINGS: dict[str, Setting] = {
         "CHISO_CATALOG_DIR", str(PROJECT_ROOT / "catalog"), "Folder of the catalog CSV files (units, data sets, indicators, targets)."
     ),
     "max_file_bytes": Setting("CHISO_MAX_FILE_BYTES", str(20 * 1024 * 1024), "Files larger than this are rejected unread."),
-    "chunk_size": Setting("CHISO_CHUNK_SIZE", "500", "Files per chunk: one validation run and one load transaction each."),
+    "chunk_size": Setting("CHISO_CHUNK_SIZE", "2000", "Files per chunk: one validation run and one load transaction each."),
     "settle_seconds": Setting(
         "CHISO_SETTLE_SECONDS", "30", "Inbox files modified more recently than this are left for the next run (still arriving)."
     ),

@@ -26,50 +26,53 @@ def _text(value: object) -> str:
     return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE] + "…"
 
 
-def _source_rows(finding: Finding, row: dict, values: pd.DataFrame) -> list[int]:
+def _source_rows(finding: Finding, row: dict, value_rows: dict[tuple, list[int]]) -> list[int]:
     """Rows of the file at fault: the row itself, or the rows of the values a pair check compared."""
     if "source_row" in row:
         return [int(row["source_row"])]
     if "column_A" in finding.kwargs and "disaggregation" in row:
-        compared = values[
-            (values["submission_id"] == row["submission_id"])
-            & values["indicator_code"].isin([finding.kwargs["column_A"], finding.kwargs["column_B"]])
-            & (values["disaggregation"] == row["disaggregation"])
-        ]
-        return sorted(int(r) for r in compared["source_row"])
+        compared = (finding.kwargs["column_A"], finding.kwargs["column_B"])
+        return sorted(r for code in compared for r in value_rows.get((row["submission_id"], code, row["disaggregation"]), []))
     return []
 
 
 def build_reasons(findings: list[Finding], frames: dict[str, pd.DataFrame]) -> dict[int, list[dict]]:
     """Every reason found, per submission id: rule, severity, rows, values, Vietnamese and English text."""
     values = frames["value_checks"]
+    value_rows: dict[tuple, list[int]] = defaultdict(list)
+    for key in zip(values["submission_id"], values["indicator_code"], values["disaggregation"], values["source_row"]):
+        value_rows[key[:3]].append(int(key[3]))
     reasons: dict[int, list[dict]] = defaultdict(list)
     for finding in findings:
-        frame = frames[finding.suite]
-        failing = frame.iloc[list(finding.row_keys)]
-        for submission_id, group in failing.groupby("submission_id", sort=True):
-            items_vi, items_en, rows, offending = [], [], [], []
-            for record in group.to_dict("records"):
-                fields = defaultdict(str, {k: _text(v) for k, v in record.items()})
-                fields["breakdown"] = f" ({fields['disaggregation']})" if fields["disaggregation"] else ""
-                items_vi.append(finding.meta["vi"].format_map(fields))
-                items_en.append(finding.meta["en"].format_map(fields))
-                rows += _source_rows(finding, record, values)
-                offending.append(fields[finding.meta["value_column"]])
-            reasons[int(submission_id)].append(
-                {
-                    "rule": finding.meta["rule"],
-                    "check": finding.meta["check"],
-                    "severity": finding.severity,
-                    "rows": sorted(set(rows)),
-                    "values": offending,
-                    "vi": _join(items_vi, "dòng khác", finding.meta["fix_vi"]),
-                    "en": _join(items_en, "more rows", finding.meta["fix_en"]),
-                }
-            )
+        by_submission: dict[int, list[dict]] = defaultdict(list)
+        for record in frames[finding.suite].iloc[list(finding.row_keys)].to_dict("records"):
+            by_submission[int(record["submission_id"])].append(record)
+        for submission_id in sorted(by_submission):
+            reasons[submission_id].append(_reason(finding, by_submission[submission_id], value_rows))
     for found in reasons.values():
         found.sort(key=lambda r: (not r["rule"].isdigit(), int(r["rule"]) if r["rule"].isdigit() else 0, r["rows"][:1]))
     return reasons
+
+
+def _reason(finding: Finding, records: list[dict], value_rows: dict[tuple, list[int]]) -> dict:
+    """One failed expectation as the clerk reads it: each offending row quoted, then the fix."""
+    items_vi, items_en, rows, offending = [], [], [], []
+    for record in records:
+        fields = defaultdict(str, {k: _text(v) for k, v in record.items()})
+        fields["breakdown"] = f" ({fields['disaggregation']})" if fields["disaggregation"] else ""
+        items_vi.append(finding.meta["vi"].format_map(fields))
+        items_en.append(finding.meta["en"].format_map(fields))
+        rows += _source_rows(finding, record, value_rows)
+        offending.append(fields[finding.meta["value_column"]])
+    return {
+        "rule": finding.meta["rule"],
+        "check": finding.meta["check"],
+        "severity": finding.severity,
+        "rows": sorted(set(rows)),
+        "values": offending,
+        "vi": _join(items_vi, "dòng khác", finding.meta["fix_vi"]),
+        "en": _join(items_en, "more rows", finding.meta["fix_en"]),
+    }
 
 
 def _join(items: list[str], more: str, fix: str) -> str:

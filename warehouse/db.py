@@ -56,6 +56,8 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
 
 def load_catalog(connection: duckdb.DuckDBPyConnection, catalog_dir: Path) -> None:
     """Replace the dimension tables with the catalog files' contents, in one transaction."""
+    import pandas as pd
+
     connection.begin()
     for table in CATALOG_TABLES:
         with (catalog_dir / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
@@ -66,7 +68,8 @@ def load_catalog(connection: duckdb.DuckDBPyConnection, catalog_dir: Path) -> No
             rows = [[cell if cell != "" or keep else None for cell, keep in zip(row, keep_empty)] for row in reader]
         connection.execute(f"delete from {table}")
         if rows:
+            connection.register("catalog_rows", pd.DataFrame(rows, columns=header, dtype=object))
             columns = ", ".join(header)
-            marks = ", ".join("?" for _ in header)
-            connection.executemany(f"insert into {table} ({columns}) values ({marks})", rows)
+            connection.execute(f"insert into {table} ({columns}) select {columns} from catalog_rows")
+            connection.unregister("catalog_rows")
     connection.commit()

@@ -72,3 +72,14 @@ def load_chunk(
         "select submission_id, status from submissions where submission_id in (select unnest(?::integer[]))", [ids]
     ).fetchall()
     return dict(rows)
+
+
+def refresh_rollup(connection: duckdb.DuckDBPyConnection) -> None:
+    """Store the roll-up of the current values, all at once or not at all."""
+    connection.begin()
+    try:
+        connection.execute(sql("refresh_rollup"))
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise

@@ -1,7 +1,8 @@
--- One row per period (quarter or year) × scope (department, district, province) × indicator × breakdown.
+-- One row per period (quarter or year) × scope (department, district, province) × indicator × breakdown,
+-- computed from the current values on every query (the loader stores it as indicator_rollup after each run).
 -- A unit's year takes its latest quarter for `last` indicators and adds its quarters for `sum` ones;
 -- units are then added up (or averaged, for `mean` indicators); derived indicators divide the summed parts.
-create or replace view indicator_rollup as
+create or replace view indicator_rollup_live as
 with unit_values as (
     select
         indicator_values.unit_code,
