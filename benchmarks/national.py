@@ -112,6 +112,8 @@ where submissions.status in ('accepted', 'superseded');
 QUERIES = {
     "completeness_quarter": "select * from completeness where period = ?",
     "rollup_province_year": "select * from indicator_rollup where period = ? and scope = 'province'",
+    # the same computed per query: what indicator_rollup was before the loader stored it
+    "rollup_province_year_live": "select * from indicator_rollup_live where period = ? and scope = 'province'",
     "target_progress": "select * from target_progress",
     "unit_history": "select * from indicator_history where unit_code = ?",
 }
@@ -120,6 +122,7 @@ QUERIES = {
 def build(path: Path, catalog_dir: Path, units: list[str]) -> dict:
     from chiso.catalog import Catalog
     from warehouse.db import connect, load_catalog
+    from warehouse.load import refresh_rollup
 
     catalog = Catalog(catalog_dir)
     started = time.perf_counter()
@@ -129,6 +132,9 @@ def build(path: Path, catalog_dir: Path, units: list[str]) -> dict:
     connection.execute(f"set variable first_year = {catalog.first_year}")
     connection.execute(f"set variable last_year = {catalog.last_year}")
     connection.execute(BUILD_SQL)
+    refresh_started = time.perf_counter()
+    refresh_rollup(connection)  # what the loader does at the end of every run
+    rollup_refresh_s = time.perf_counter() - refresh_started
     connection.execute("checkpoint")
     counts = {
         "submissions": connection.execute("select count(*) from submissions").fetchone()[0],
@@ -140,6 +146,7 @@ def build(path: Path, catalog_dir: Path, units: list[str]) -> dict:
     }
     connection.close()
     counts["build_seconds"] = time.perf_counter() - started
+    counts["rollup_refresh_s"] = rollup_refresh_s
     counts["file_mib"] = path.stat().st_size / 2**20
     return counts
 
@@ -148,7 +155,7 @@ def parameters(name: str, run: int, units: list[str], first_year: int, last_year
     years = list(range(first_year, last_year + 1))
     if name == "completeness_quarter":
         return [f"{years[run % len(years)]}Q{run % 4 + 1}"]
-    if name == "rollup_province_year":
+    if name.startswith("rollup_province_year"):
         return [str(years[run % len(years)])]
     if name == "unit_history":
         return [units[(run * 997) % len(units)]]
@@ -186,39 +193,6 @@ def time_queries(path: Path, units: list[str], first_year: int, last_year: int, 
     return results
 
 
-def measure_proposed(path: Path, units: list[str], first_year: int, last_year: int, runs: int) -> dict:
-    """The proposed materialised roll-up (proposed_rollup.sql), on a copy of the warehouse."""
-    import shutil
-
-    import duckdb
-
-    copy = path.with_name(path.stem + "-proposed.duckdb")
-    shutil.copyfile(path, copy)
-    live = (ROOT / "warehouse" / "views" / "03_indicator_rollup.sql").read_text(encoding="utf-8")
-    renamed = live.replace("create or replace view indicator_rollup as", "create or replace view indicator_rollup_live as")
-    if renamed == live:
-        raise RuntimeError("03_indicator_rollup.sql no longer starts the way proposed_rollup.sql expects")
-    refresh, alias = (HERE / "proposed_rollup.sql").read_text(encoding="utf-8").split("-- What analysts")
-    with duckdb.connect(str(copy)) as connection:
-        connection.execute(renamed)
-        started = time.perf_counter()
-        connection.execute(refresh)
-        refresh_s = time.perf_counter() - started
-        connection.execute("-- What analysts" + alias)
-        connection.execute("checkpoint")
-        rows = connection.execute("select count(*) from indicator_rollup_current").fetchone()[0]
-        differing = connection.execute(
-            "select count(*) from (select period, scope, indicator_code, disaggregation, round(value, 6) from "
-            "indicator_rollup_live except all select period, scope, indicator_code, disaggregation, round(value, 6) "
-            "from indicator_rollup_current)"
-        ).fetchone()[0]
-    chosen = {k: QUERIES[k] for k in ("rollup_province_year", "target_progress")}
-    result = {"refresh_s": refresh_s, "table_rows": rows, "rows_differing_from_view": differing,
-              "queries": time_queries(copy, units, first_year, last_year, runs, chosen)}  # fmt: skip
-    copy.unlink()
-    return result
-
-
 def main() -> int:
     args = sys.argv[1:]
     out, path, catalog_dir = Path(args[0]), Path(args[1]), Path(args[2])
@@ -235,8 +209,6 @@ def main() -> int:
     result = {"warehouse": build(path, catalog_dir, units), "units": len(units)}
     result["years"] = catalog.last_year - catalog.first_year + 1
     result["queries"] = time_queries(path, units, catalog.first_year, catalog.last_year, runs)
-    if "--proposed" in args:
-        result["proposed"] = measure_proposed(path, units, catalog.first_year, catalog.last_year, runs)
     result["process_seconds"] = time.perf_counter() - STARTED
     result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out.write_text(json.dumps(result), encoding="utf-8")

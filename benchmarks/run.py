@@ -339,7 +339,7 @@ def measure_startup(work: Path, sizes: dict, env: dict) -> dict:
 def measure_national(work: Path, sizes: dict, env: dict) -> dict:
     out = work / "national.json"
     measured = child([PYTHON, str(HERE / "national.py"), str(out), str(work / "national.duckdb"), env["CHISO_CATALOG_DIR"],
-                      "--units", str(sizes["national_units"]), "--runs", str(sizes["query_runs"]), "--proposed"],
+                      "--units", str(sizes["national_units"]), "--runs", str(sizes["query_runs"])],
                      env, work / "logs" / "national.log")  # fmt: skip
     probe = read_json(out)
     return {
@@ -347,11 +347,10 @@ def measure_national(work: Path, sizes: dict, env: dict) -> dict:
         "years": probe["years"],
         **probe["warehouse"],
         "queries": probe["queries"],
-        "proposed": probe.get("proposed"),
         "process_wall_s": measured["wall_s"],
         "peak_rss_mib": measured["peak_rss_mib"],
         "target_p95_ms": TARGETS["query_p95_ms"],
-        "met": all(q["met"] for q in probe["queries"].values()),
+        "met": all(q["met"] for name, q in probe["queries"].items() if not name.endswith("_live")),
     }
 
 
@@ -418,12 +417,10 @@ def rows_of(r: dict) -> list[tuple[str, str, str, str]]:
          f"{nat['current_values'] / 1e6:.2f} M current values", "", ""),
     ]  # fmt: skip
     for name, q in nat["queries"].items():
-        rows.append((f"  {name} p50 | p95", f"{q['p50_ms']:.0f} | {q['p95_ms']:.0f} ms", "p95 < 200 ms", yes[q["met"]]))
-    if nat.get("proposed"):
-        for name, q in nat["proposed"]["queries"].items():
-            rows.append((f"  proposed: {name} p50 | p95", f"{q['p50_ms']:.0f} | {q['p95_ms']:.0f} ms", "p95 < 200 ms",
-                         yes[q["met"]]))  # fmt: skip
-        rows.append(("  proposed: rollup refresh after a load", f"{nat['proposed']['refresh_s']:.2f} s", "", ""))
+        live = name.endswith("_live")  # the roll-up computed per query: for comparison, no target
+        rows.append((f"  {name} p50 | p95", f"{q['p50_ms']:.0f} | {q['p95_ms']:.0f} ms",
+                     "" if live else "p95 < 200 ms", "" if live else yes[q["met"]]))  # fmt: skip
+    rows.append(("  roll-up stored by the loader, per run", f"{nat['rollup_refresh_s']:.2f} s", "", ""))
     return rows
 
 
