@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from chiso.catalog import Catalog
-from transforms.periods import period_bounds, period_type
+from transforms.periods import PERIOD_CODE, period_bounds, period_type
 
 PERIOD_TYPE_VI = {"quarter": "quý", "year": "năm"}
 OUTLIER_MIN_HISTORY = 4
@@ -30,7 +30,7 @@ def submission_frame(submissions: pd.DataFrame, values: pd.DataFrame, catalog: C
     parsed = frame["period"].map(lambda p: period_bounds(p) if isinstance(p, str) else None)
     frame["period_start"] = parsed.map(lambda b: b[0] if b else None)
     frame["period_end"] = parsed.map(lambda b: b[1] if b else None)
-    frame["period_year"] = frame["period_start"].map(lambda d: d.year if d else None).astype("Int64")
+    frame["period_year"] = frame["period"].map(_year).astype("Int64")
     frame["period_type"] = frame["period"].map(lambda p: period_type(p) if isinstance(p, str) else None)
     frame["unit_type"] = _lookup(frame["unit_code"], catalog.units, "unit_type")
     frame["unit_valid_from"] = _lookup(frame["unit_code"], catalog.units, "valid_from").map(_date)
@@ -51,6 +51,11 @@ def submission_frame(submissions: pd.DataFrame, values: pd.DataFrame, catalog: C
     frame["value_rows"] = frame["submission_id"].map(counts).fillna(0).astype("Int64")
     frame.loc[~readable | frame["missing_fields"].notna(), "value_rows"] = pd.NA
     return _with_row_key(frame)
+
+
+def _year(period: object) -> int | None:
+    match = PERIOD_CODE.match(period) if isinstance(period, str) else None
+    return int(match[1]) if match else None
 
 
 def _date(text: object) -> date | None:

@@ -54,6 +54,8 @@ def canonical_values(submissions: list[RawSubmission], catalog: Catalog) -> pd.D
     records = []
     for submission in submissions:
         for row in submission.rows:
+            if code(row.indicator_code) is None and clean(row.value) is None:
+                continue  # a heading or label row of the table: no code, no value
             number = parse_number(row.value, submission.number_convention)
             breakdown = clean(row.disaggregation)
             records.append(

@@ -48,7 +48,7 @@ def period_type(period: str) -> str | None:
 def period_bounds(period: str) -> tuple[date, date] | None:
     """First and last day of a period code."""
     match = PERIOD_CODE.match(period)
-    if not match:
+    if not match or not 1 <= int(match[1]) <= 9998:  # beyond the calendar: out of the plan anyway
         return None
     year = int(match[1])
     if not match[2]:

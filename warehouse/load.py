@@ -24,9 +24,14 @@ def next_submission_id(connection: duckdb.DuckDBPyConnection) -> int:
 
 
 def known_files(connection: duckdb.DuckDBPyConnection, sha256s: list[str]) -> dict[str, int]:
-    """The first submission of each of these file hashes already in the warehouse."""
+    """The first submission of each of these file hashes already in the warehouse.
+
+    Rejected files do not count: they loaded nothing, and the same bytes may pass once the
+    period has ended or the catalog has been corrected, so they are judged again.
+    """
     rows = connection.execute(
-        "select sha256, min(submission_id) from submissions where sha256 in (select unnest(?::varchar[])) group by sha256",
+        "select sha256, min(submission_id) from submissions"
+        " where sha256 in (select unnest(?::varchar[])) and status <> 'rejected' group by sha256",
         [sha256s],
     ).fetchall()
     return dict(rows)

@@ -42,6 +42,8 @@ CASES = {
     "good_district_text_numbers.xlsx": (xlsx_bytes(DIST("027", "2017Q2"), value_as_text=True), "accepted", ()),
     "good_survey.xlsx": (xlsx_bytes(SURVEY("028", "Năm 2017")), "accepted", ()),
     "good_survey.csv": (csv_bytes(SURVEY("29", "2017"), **SEMI), "accepted", ()),
+    "good_with_heading_rows.csv": (csv_bytes(DEPT("SNNPTNT", "2017Q3").with_rows(
+        [("", "", "", "I. Nhiệm vụ đột phá"), *DEPT().rows, ("", "", "", "Ghi chú: số liệu tạm tính")])), "accepted", ()),
     "good_formula_note.csv": (csv_bytes(DEPT("SKHDT", "2017Q1").with_rows(
         [*DEPT().rows[:-1], ("DVC_TRUCTUYEN_TYLE", "", 45.5, "=HYPERLINK(\"http://x\")")])), "accepted", ()),
     # rule 1: the file cannot be read
@@ -55,6 +57,7 @@ CASES = {
     "no_period_field.xlsx": (xlsx_bytes(DIST("030", "2017Q1"), header_fields={"Biểu mẫu": "DP-HUYEN", "Mã đơn vị": "030"}), "rejected", ("2",)),
     "blank_unit_cells.csv": (csv_bytes(DEPT("", "2017Q1")), "rejected", ("2",)),
     "blank_period_value.xlsx": (xlsx_bytes(DIST("030", "")), "rejected", ("2",)),
+    "value_without_code.csv": (csv_bytes(DEPT("SXD", "2016Q1").with_rows([*DEPT().rows, ("", "", 5, "Tổng cộng")])), "rejected", ("2",)),
     # rule 3: unknown codes, a unit not allowed, an indicator not on the form
     "unknown_unit.csv": (csv_bytes(DEPT("SKHCN2", "2017Q1")), "rejected", ("3",)),
     "unknown_unit.xlsx": (xlsx_bytes(DIST("099", "2017Q1")), "rejected", ("3",)),
@@ -71,6 +74,8 @@ CASES = {
     "before_plan.csv": (csv_bytes(DEPT("STNMT", "2015Q4")), "rejected", ("4",)),
     "after_plan.xlsx": (xlsx_bytes(SURVEY("033", "2021")), "rejected", ("4",)),
     "not_ended.csv": (csv_bytes(DEPT("STNMT", "2018Q1")), "rejected", ("4",)),
+    "year_zero.csv": (csv_bytes(DEPT("STNMT", "0000")), "rejected", ("4",)),
+    "year_9999.xlsx": (xlsx_bytes(DIST("033", "9999Q4")), "rejected", ("4",)),
     # rule 5: rows disagree
     "two_periods.csv": (csv_bytes(DEPT("SGDDT", "2016Q4"), row_overrides={3: ("DP-SN", "SGDDT", "2017Q1")}), "rejected", ("5",)),
     "two_units.csv": (csv_bytes(DEPT("SGDDT", "2016Q3"), row_overrides={0: ("DP-SN", "SYT", "2016Q3")}), "rejected", ("5",)),

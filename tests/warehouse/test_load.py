@@ -69,6 +69,18 @@ def test_byte_identical_file_is_duplicate_and_changes_nothing(tmp_path, ingest, 
     assert query("select * from indicator_values") == before
 
 
+def test_a_rejected_file_sent_again_unchanged_is_judged_again(tmp_path, ingest, query):
+    """Too early on 20 September (the quarter had not ended); the same bytes pass in October."""
+    from datetime import date
+
+    data = csv_bytes(department_report(period="2017Q3"))
+    write(tmp_path / "one" / "q3.csv", data, received="2017-09-20 09:00")
+    assert ingest(tmp_path / "one", as_of=date(2017, 9, 20))["q3.csv"].status == "rejected"
+    write(tmp_path / "two" / "q3.csv", data, received="2017-10-02 09:00")
+    assert ingest(tmp_path / "two", as_of=date(2017, 10, 2))["q3.csv"].status == "accepted"
+    assert query("select status from completeness where unit_code = 'SKHCN' and period = '2017Q3'") == [("on_time",)]
+
+
 def test_same_file_twice_in_one_batch(tmp_path, ingest):
     data = csv_bytes(department_report())
     write(tmp_path / "a.csv", data, received="2017-07-05 09:00")
