@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)
     ingest.add_argument("--move", action="store_true", help="move each file to the archive or quarantine afterwards")
     ingest.add_argument("--publish", action="store_true", help="publish the analysts' snapshot afterwards")
+    ingest.add_argument(
+        "--snapshot", type=Path, help="where --publish writes the snapshot (default: CHISO_SNAPSHOT; required with --warehouse)"
+    )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     validate = command(
@@ -80,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     inbox = command(
         "inbox",
-        "The scheduled job: ingest the inbox, move files to archive/quarantine, publish the snapshot.",
+        "The scheduled job: ingest the inbox, move files to archive/quarantine, publish the snapshot. "
+        "Files changed in the last CHISO_SETTLE_SECONDS (default 30) are still arriving and wait for the next run.",
         "  chiso inbox\n  CHISO_HOME=/data chiso inbox --as-of 2021-02-01\n",
     )
     inbox.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)

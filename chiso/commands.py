@@ -34,14 +34,25 @@ def _print_run(report) -> None:
         print(f"{verdict.status:<10}  {verdict.file_name}  {detail}".rstrip())
     counts = report.counts()
     print(f"{len(report.verdicts)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
-    stages = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in report.seconds.items())
+    seconds = report.seconds
+    gx = f" (GX start-up {seconds.get('gx_startup', 0):.2f} s, GX runs {seconds.get('validate.gx', 0):.2f} s)"
+    stages = ", ".join(
+        f"{stage} {value:.2f} s" + (gx if stage == "validate" else "")
+        for stage, value in seconds.items()
+        if stage not in ("gx_startup", "validate.gx")
+    )
     print(f"{report.rows} values loaded; time by stage: {stages}", file=sys.stderr)
 
 
 def ingest(args: Namespace) -> int:
     from chiso.pipeline import inbox_destinations, ingest_paths
 
-    config = load_config(warehouse=args.warehouse)
+    if args.publish and args.warehouse and not args.snapshot:
+        raise UserError(
+            "--publish with --warehouse also needs --snapshot FILE: the default snapshot is the analysts' copy of "
+            "CHISO_WAREHOUSE, which another warehouse must not replace"
+        )
+    config = load_config(warehouse=args.warehouse, snapshot=args.snapshot)
     destinations = inbox_destinations(config) if args.move else None
     found, step, close = _progress(not args.quiet)
     try:
@@ -55,13 +66,19 @@ def ingest(args: Namespace) -> int:
 def inbox(args: Namespace) -> int:
     from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
 
+    from chiso.ingest import discover
+
     config = load_config()
+    files = inbox_files(config)
     found, step, close = _progress(not args.quiet)
     try:
-        report = ingest_paths(inbox_files(config), config, args.as_of, inbox_destinations(config), True, step, found)
+        report = ingest_paths(files, config, args.as_of, inbox_destinations(config), True, step, found)
     finally:
         close()
     _print_run(report)
+    arriving = len(discover([config.inbox]))
+    if arriving:
+        print(f"{arriving} files changed in the last {config.settle_seconds} s are still arriving: left for the next run")
     print(f"snapshot for analysts: {config.snapshot}")
     return 0
 
@@ -85,15 +102,14 @@ def query(args: Namespace) -> int:
     connection = connect_read_only(args.warehouse or config.snapshot, sandboxed=True)
     try:
         relation = connection.sql(args.sql)
+        if relation is not None:
+            relation.show(max_rows=args.max_rows, max_width=200)
     except duckdb.Error as error:
         if "read-only" in str(error) or "disabled by configuration" in str(error):
             raise UserError(
                 f"the analysts' warehouse is read-only and cannot reach other files; this statement would ({error})"
             ) from None
         raise UserError(str(error)) from None
-    if relation is None:
-        return 0
-    relation.show(max_rows=args.max_rows, max_width=200)
     return 0
 
 

@@ -171,7 +171,7 @@ def _validate(connection, fresh, raw, duplicate_of, catalog, as_of, report):
     findings = validate_batch(values, declared, catalog, as_of, value_history(connection, values), report.add_time)
 
     everything = canonical_submissions(raw).set_index("submission_id").to_dict("index")
-    ingested_at = datetime.now()
+    ingested_at = datetime.now(catalog.timezone).replace(tzinfo=None)  # province time, like received_at
     verdicts, rows = [], []
     for submission in raw:
         head = everything[submission.submission_id]

@@ -113,7 +113,7 @@ def context(data: dict[str, list[dict]], warehouse_name: str, generated_at: date
 def _kpis(counts: list[dict], completeness: list[dict]) -> dict:
     files = {status: 0 for status in SUBMISSION_STATUSES} | {row["status"]: row["files"] for row in counts}
     statuses = Counter(row["status"] for row in completeness)
-    expected = len(completeness)
+    expected = len(completeness) - statuses["not_due"]  # rates over the reports already due
     received = statuses["on_time"] + statuses["late"]
     return {
         "files": sum(files.values()),

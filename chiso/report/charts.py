@@ -26,6 +26,7 @@ STATUS = {
     "late": ("#f0b429", "Nộp muộn", "Late"),
     "rejected_only": ("#b83227", "Chỉ có tệp bị từ chối", "Rejected only"),
     "missing": ("#cbd2d9", "Chưa nộp", "Missing"),
+    "not_due": ("#eef2f6", "Chưa đến hạn", "Not yet due"),
 }
 PLANNED = "#a9c6e8"  # assigned task groups, allocated funding: what was planned
 REALISED = "#1c5d99"  # deployed task groups, disbursed funding, IT share: what happened

@@ -72,3 +72,31 @@ def test_completeness_statuses(loaded):
     assert len(rows) == 12
     rate = loaded("select expected_reports, received_reports from reporting_rates where dataset_code = 'DP-SN' and period = '2017Q1'")
     assert rate == [(12, 2)]
+
+
+def test_reports_in_their_grace_days_are_not_due_and_left_out_of_rates(tmp_path, config, ingest, query):
+    """With a plan and units reaching this year and 400 grace days, the last quarters are not due yet."""
+    import csv
+    import shutil
+    from datetime import date
+
+    from chiso.pipeline import ingest_paths
+    from chiso.settings import PROJECT_ROOT, load_config
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(PROJECT_ROOT / "catalog", catalog)
+    for name, column, value in (("plan.csv", "last_year", str(date.today().year)), ("units.csv", "valid_to", ""),
+                                ("datasets.csv", "due_days_after_period_end", "400")):  # fmt: skip
+        rows = list(csv.DictReader((catalog / name).open(encoding="utf-8")))
+        for row in rows:
+            row[column] = value
+        with (catalog / name).open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    ingest_paths([], load_config(home=config.home, catalog_dir=catalog), date.today())
+    last_quarter = query("select max(period) from completeness where dataset_code = 'DP-SN'")[0][0]
+    assert query("select distinct status from completeness where period = ?", [last_quarter]) == [("not_due",)]
+    assert query("select reporting_rate, not_yet_due_reports from reporting_rates"
+                 " where dataset_code = 'DP-SN' and period = ?", [last_quarter]) == [(None, 12)]  # fmt: skip
+    assert query("select distinct status from completeness where period = '2016Q1'") == [("missing",)]

@@ -1,6 +1,13 @@
 -- One row per expected submission (data set × reporting unit × ended period of the plan, while the unit existed).
+-- status: on_time, late, missing (due date passed, nothing accepted), rejected_only, not_due (not received, due date not passed).
 create or replace view completeness as
-with plan_years as (
+with province_today as (
+    -- due dates are the province's dates, whatever the time zone of the querying process
+    select cast(timezone(plan.timezone, now()) as date) as today
+    from plan
+),
+
+plan_years as (
     select unnest(range(first_year, last_year + 1)) as year
     from plan
 ),
@@ -39,7 +46,7 @@ expected as (
     inner join periods on periods.period_type = datasets.period_type
     where periods.period_end >= units.valid_from
         and periods.period_start <= coalesce(units.valid_to, date '9999-12-31')
-        and periods.period_end < current_date
+        and periods.period_end < (select today from province_today)
 ),
 
 receipts as (
@@ -66,11 +73,13 @@ select
     coalesce(receipts.rejected_files, 0) as rejected_files,
     case
         when receipts.first_accepted_at is null and receipts.rejected_files > 0 then 'rejected_only'
+        when receipts.first_accepted_at is null and expected.due_date >= province_today.today then 'not_due'
         when receipts.first_accepted_at is null then 'missing'
         when cast(receipts.first_accepted_at as date) <= expected.due_date then 'on_time'
         else 'late'
     end as status
 from expected
+cross join province_today
 left join receipts
     on expected.dataset_code = receipts.dataset_code
     and expected.unit_code = receipts.unit_code
