@@ -6,7 +6,7 @@ VENV := .venv
 export CHISO_HOME ?= $(CURDIR)/var
 export AIRFLOW_HOME ?= $(CHISO_HOME)/airflow
 
-.PHONY: setup run test bench airflow demo clean
+.PHONY: setup run test bench airflow clean
 
 setup: $(VENV)/.synced
 

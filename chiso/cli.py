@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "query",
         "Run SQL read-only against a warehouse and print a table.",
         '  chiso query "select * from indicator_values limit 5"\n'
-        '  chiso query "select status, count(*) from submissions group by 1" --warehouse wh.duckdb\n',
+        '  chiso query "select status, count(*) from submissions group by 1" --warehouse scratch.duckdb\n',
     )
     query.add_argument("sql", metavar="SQL")
     query.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")

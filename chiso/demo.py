@@ -108,7 +108,6 @@ QUARTERS = [(y, q) for y in range(FIRST_YEAR, LAST_YEAR + 1) for q in range(1, 5
 STORY_QUARTER = "2017Q2"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
-STATUSES = ("accepted", "rejected", "duplicate", "superseded")
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     found = []
     for path in paths:
         if path.is_dir():
-            found += [p for p in path.rglob("*") if p.is_file() and not _ignored(p)]
+            found += [p for p in path.rglob("*") if p.is_file() and not _ignored(p.relative_to(path))]
         elif path.is_file():
             found.append(path)
         else:
@@ -68,8 +68,9 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(unique.values(), key=lambda p: (p.stat().st_mtime_ns, str(p)))
 
 
-def _ignored(path: Path) -> bool:
-    return path.name.startswith(".") or path.name.endswith(IGNORED_SUFFIXES)
+def _ignored(relative: Path) -> bool:
+    """Hidden files and folders (names starting with '.'), and the reports chiso writes itself."""
+    return any(part.startswith(".") for part in relative.parts) or relative.name.endswith(IGNORED_SUFFIXES)
 
 
 def new_run_id() -> str:

@@ -54,8 +54,12 @@ def ingest_paths(
     publish_snapshot: bool = False,
     on_file_read: Callable[[], None] = lambda: None,
     on_files_found: Callable[[int], None] = lambda n: None,
+    store_rollup: bool = True,
 ) -> RunReport:
-    """Ingest files (or folders) into the warehouse; optionally move them and publish the snapshot."""
+    """Ingest files (or folders) into the warehouse; optionally move them and publish the snapshot.
+
+    `store_rollup=False` leaves the stored roll-up to a later publish (the DAG's chunk tasks).
+    """
     from warehouse.db import connect, load_catalog
     from warehouse.load import refresh_rollup
     from warehouse.snapshot import publish
@@ -82,9 +86,10 @@ def ingest_paths(
                 started = time.perf_counter()
                 recover_moves(connection)
                 report.add_time("move", started)
-            started = time.perf_counter()
-            refresh_rollup(connection)
-            report.add_time("rollup", started)
+            if store_rollup or publish_snapshot:
+                started = time.perf_counter()
+                refresh_rollup(connection)
+                report.add_time("rollup", started)
             connection.execute("checkpoint")
             fault_point("ingest.checkpointed")
         finally:
@@ -175,7 +180,9 @@ def ingest_inbox_chunk(paths: list[str], config: Config, as_of: date | None = No
     finished by `recover_moves` first) and are skipped, so nothing is loaded twice.
     """
     present = [Path(p) for p in paths if Path(p).exists()]
-    report = ingest_paths(present, config, as_of, inbox_destinations(config)) if present else RunReport("none")
+    destinations = inbox_destinations(config)
+    # The publish task that follows the chunks stores the roll-up once for all of them.
+    report = ingest_paths(present, config, as_of, destinations, store_rollup=False) if present else RunReport("none")
     return {
         "files": len(report.verdicts),
         "skipped": len(paths) - len(present),

@@ -16,6 +16,7 @@ from chiso.catalog import Catalog
 from transforms.periods import PERIOD_CODE, period_bounds, period_type
 
 PERIOD_TYPE_VI = {"quarter": "quý", "year": "năm"}
+UNIT_TYPE_VI = {"department": "sở, ngành", "district": "huyện, thành phố", "province": "tỉnh"}
 OUTLIER_MIN_HISTORY = 4
 
 
@@ -36,6 +37,9 @@ def submission_frame(submissions: pd.DataFrame, values: pd.DataFrame, catalog: C
     frame["unit_valid_from"] = _lookup(frame["unit_code"], catalog.units, "valid_from").map(_date)
     frame["unit_valid_to"] = _lookup(frame["unit_code"], catalog.units, "valid_to").map(_date)
     frame["submitter_type"] = _lookup(frame["dataset_code"], catalog.datasets, "submitter_type")
+    frame["unit_type_vi"] = frame["unit_type"].map(lambda t: UNIT_TYPE_VI.get(t, t))
+    frame["submitter_type_vi"] = frame["submitter_type"].map(lambda t: UNIT_TYPE_VI.get(t, t))
+    frame["plan_first_year"], frame["plan_last_year"] = catalog.first_year, catalog.last_year
     frame["expected_period_type"] = _lookup(frame["dataset_code"], catalog.datasets, "period_type")
     frame["expected_period_type_vi"] = frame["expected_period_type"].map(PERIOD_TYPE_VI)
     due_days = _lookup(frame["dataset_code"], catalog.datasets, "due_days_after_period_end")
