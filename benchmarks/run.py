@@ -112,8 +112,8 @@ def cli_ingest(work: Path, name: str, folder: Path, env: dict, move_publish: boo
     """`chiso ingest FOLDER` in a fresh process, through cli_probe.py to keep its stage times."""
     home = work / f"home-{name}"
     report = work / f"cli-{name}.json"
-    args = ["ingest", str(folder), "--warehouse", str(home / "warehouse" / "chiso.duckdb"), "--as-of", corpus.AS_OF,
-            "--quiet"] + (["--move", "--publish"] if move_publish else [])  # fmt: skip
+    # the warehouse and snapshot are CHISO_HOME's own
+    args = ["ingest", str(folder), "--as-of", corpus.AS_OF, "--quiet"] + (["--move", "--publish"] if move_publish else [])
     measured = child([PYTHON, str(HERE / "cli_probe.py"), str(report), *args], {**env, "CHISO_HOME": str(home)},
                      work / "logs" / f"cli-{name}.log")  # fmt: skip
     probe = read_json(report)
