@@ -25,6 +25,10 @@ TABLES = (
 )
 
 
+class CatalogError(ValueError):
+    """The catalog files cannot replace the warehouse's catalog as they are."""
+
+
 def read_table(catalog_dir: Path, table: str) -> list[dict[str, str]]:
     with (catalog_dir / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
         return list(csv.DictReader(stream))

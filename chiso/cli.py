@@ -124,13 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from chiso import commands
+    from chiso.catalog import CatalogError
 
     try:
         return getattr(commands, args.command.replace("-", "_"))(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, NotADirectoryError, commands.UserError) as error:
+    except (FileNotFoundError, NotADirectoryError, commands.UserError, CatalogError) as error:
         print(f"chiso: error: {error}", file=sys.stderr)
         return 2
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 
 from chiso.catalog import TABLES as CATALOG_TABLES
+from chiso.catalog import CatalogError, read_table
 
 HERE = Path(__file__).resolve().parent
 MIGRATIONS = HERE / "migrations"
@@ -55,21 +55,35 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_catalog(connection: duckdb.DuckDBPyConnection, catalog_dir: Path) -> None:
-    """Replace the dimension tables with the catalog files' contents, in one transaction."""
+    """Replace the dimension tables with the catalog files' contents, in one transaction.
+
+    A catalog that drops a code the warehouse holds values for is refused: units that cease
+    to exist keep their row, with a `valid_to` date, so that their history stays queryable.
+    """
     import pandas as pd
 
     connection.begin()
-    for table in CATALOG_TABLES:
-        with (catalog_dir / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
-            reader = csv.reader(stream)
-            header = next(reader)
-            # Empty cells are NULL, except a breakdown: "no breakdown" is '' throughout the warehouse.
-            keep_empty = [name == "disaggregation" for name in header]
-            rows = [[cell if cell != "" or keep else None for cell, keep in zip(row, keep_empty)] for row in reader]
-        connection.execute(f"delete from {table}")
-        if rows:
-            connection.register("catalog_rows", pd.DataFrame(rows, columns=header, dtype=object))
-            columns = ", ".join(header)
-            connection.execute(f"insert into {table} ({columns}) select {columns} from catalog_rows")
-            connection.unregister("catalog_rows")
-    connection.commit()
+    try:
+        for table in CATALOG_TABLES:
+            rows = read_table(catalog_dir, table)
+            connection.execute(f"delete from {table}")
+            if rows:
+                # Empty cells are NULL, except a breakdown: "no breakdown" is '' throughout the warehouse.
+                frame = pd.DataFrame(rows, dtype=object)
+                blank_is_null = frame.columns.difference(["disaggregation"])
+                frame[blank_is_null] = frame[blank_is_null].replace("", None)
+                connection.register("catalog_rows", frame)
+                columns = ", ".join(frame.columns)
+                connection.execute(f"insert into {table} ({columns}) select {columns} from catalog_rows")
+                connection.unregister("catalog_rows")
+        lost = connection.execute(sql("codes_lost_from_catalog")).fetchall()
+        if lost:
+            codes = ", ".join(f"{kind} {code}" for kind, code in lost)
+            raise CatalogError(
+                f"the catalog in {catalog_dir} no longer lists codes the warehouse holds values for ({codes}); "
+                "keep them (a unit that ceased to exist keeps its row, with a valid_to date)"
+            )
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise

@@ -140,3 +140,22 @@ def test_duckdb_cli_from_the_lock_opens_the_warehouse(tmp_path, ingest, config):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["count_star()", str(len(department_report().rows))]
+
+
+def test_a_catalog_that_drops_a_unit_with_history_is_refused(tmp_path, ingest, query, config):
+    import shutil
+
+    from chiso.pipeline import ingest_paths
+    from chiso.settings import PROJECT_ROOT, load_config
+    from chiso.catalog import CatalogError
+
+    write(tmp_path / "in" / "a.csv", csv_bytes(department_report("SYT")))
+    ingest(tmp_path / "in")
+    catalog = tmp_path / "catalog"
+    shutil.copytree(PROJECT_ROOT / "catalog", catalog)
+    units = (catalog / "units.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (catalog / "units.csv").write_text("".join(line for line in units if not line.startswith("SYT,")), encoding="utf-8")
+    with pytest.raises(CatalogError, match="unit SYT"):
+        ingest_paths([], load_config(home=config.home, catalog_dir=catalog))
+    assert query("select count(*) from units where unit_code = 'SYT'") == [(1,)]  # the old catalog stays
+    assert query("select count(*) from indicator_values where unit_code = 'SYT'")[0][0] > 0
