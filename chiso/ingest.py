@@ -65,7 +65,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         else:
             raise FileNotFoundError(f"no such file or folder: {path}")
     unique = {p.resolve(): p for p in found}
-    return sorted(unique.values(), key=lambda p: (p.stat().st_mtime_ns, str(p)))
+    return sorted(unique.values(), key=lambda p: (p.lstat().st_mtime_ns, str(p)))
 
 
 def _ignored(relative: Path) -> bool:

@@ -179,13 +179,11 @@ def ingest_inbox_chunk(paths: list[str], config: Config, as_of: date | None = No
     Files already gone from the inbox were handled by an earlier try (their moves are
     finished by `recover_moves` first) and are skipped, so nothing is loaded twice.
     """
-    present = [Path(p) for p in paths if Path(p).exists()]
-    destinations = inbox_destinations(config)
     # The publish task that follows the chunks stores the roll-up once for all of them.
-    report = ingest_paths(present, config, as_of, destinations, store_rollup=False) if present else RunReport("none")
+    report = ingest_paths([Path(p) for p in paths], config, as_of, inbox_destinations(config), store_rollup=False)
     return {
         "files": len(report.verdicts),
-        "skipped": len(paths) - len(present),
+        "skipped": len(paths) - len(report.verdicts),
         "counts": report.counts(),
         "rows": report.rows,
         "seconds": report.seconds,
@@ -194,10 +192,9 @@ def ingest_inbox_chunk(paths: list[str], config: Config, as_of: date | None = No
 
 def publish_snapshot(config: Config) -> str:
     """Publish the analysts' snapshot under the writer lock (the warehouse must not change mid-copy)."""
-    from warehouse.snapshot import publish
-
     from warehouse.db import connect
     from warehouse.load import refresh_rollup
+    from warehouse.snapshot import publish
 
     with writer_lock(config.warehouse):
         # Opening replays the log a killed loader may have left: the copy must hold every commit.

@@ -19,7 +19,7 @@ ACCEPTED_SUFFIXES = (".csv", ".xlsx")
 
 def received_at(path: Path, zone: ZoneInfo) -> datetime:
     """A file's receipt time: its modification time in the inbox, as the province's local time."""
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=zone).replace(tzinfo=None)
+    return datetime.fromtimestamp(path.lstat().st_mtime, tz=zone).replace(tzinfo=None)
 
 
 def read_submission(path: Path, max_bytes: int, zone: ZoneInfo) -> RawSubmission:
