@@ -92,13 +92,12 @@ def ingest_files(
     report: RunReport,
     plan_destination: Callable[[Verdict], Path | None] = lambda verdict: None,
     on_file_read: Callable[[], None] = lambda: None,
-) -> RunReport:
-    """Process `files` chunk by chunk; each chunk commits as a whole before the next starts."""
+) -> None:
+    """Process `files` chunk by chunk into `report`; each chunk commits as a whole before the next starts."""
     for chunk in chunked(files, chunk_size):
         report.verdicts += _ingest_chunk(
             connection, chunk, catalog, as_of, max_bytes, report, plan_destination, on_file_read
         )
-    return report
 
 
 def _ingest_chunk(connection, files, catalog, as_of, max_bytes, report, plan_destination, on_file_read):
@@ -168,10 +167,11 @@ def _validate(connection, fresh, raw, duplicate_of, catalog, as_of, report):
 
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
     values = canonical_values([s for s in fresh if not s.missing_fields], catalog)
-    declared = canonical_submissions(fresh)
+    all_declared = canonical_submissions(raw)
+    declared = all_declared[all_declared["submission_id"].isin([s.submission_id for s in fresh])].reset_index(drop=True)
     findings = validate_batch(values, declared, catalog, as_of, value_history(connection, values), report.add_time)
 
-    everything = canonical_submissions(raw).set_index("submission_id").to_dict("index")
+    everything = all_declared.set_index("submission_id").to_dict("index")
     ingested_at = datetime.now(catalog.timezone).replace(tzinfo=None)  # province time, like received_at
     verdicts, rows = [], []
     for submission in raw:
