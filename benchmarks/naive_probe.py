@@ -23,18 +23,18 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     out, home, as_of, *files = sys.argv[1:]
     from chiso.pipeline import ingest_paths
-    from chiso.settings import load_config
+    from core.settings import load_settings
 
     paths = [Path(f) for f in files]
     day = date.fromisoformat(as_of)
-    warm = load_config(home=Path(home) / "warm-up", chunk_size=1)
+    warm = load_settings(home=Path(home) / "warm-up", chunk_size=1)
     started = time.perf_counter()
     ingest_paths(paths[:1], warm, day)
     warm_up = time.perf_counter() - started
 
-    config = load_config(home=Path(home) / "naive", chunk_size=1)
+    settings = load_settings(home=Path(home) / "naive", chunk_size=1)
     started, cpu = time.perf_counter(), time.process_time()
-    report = ingest_paths(paths, config, day)
+    report = ingest_paths(paths, settings, day)
     seconds = time.perf_counter() - started
     result = {
         "files": len(paths),

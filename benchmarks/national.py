@@ -120,7 +120,7 @@ QUERIES = {
 
 
 def build(path: Path, catalog_dir: Path, units: list[str]) -> dict:
-    from chiso.catalog import Catalog
+    from core.catalog import Catalog
     from warehouse.db import connect, load_catalog
     from warehouse.load import refresh_rollup
 
@@ -200,7 +200,7 @@ def main() -> int:
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 20
     from corpus import unit_codes
 
-    from chiso.catalog import Catalog
+    from core.catalog import Catalog
 
     units = unit_codes(n_units) if n_units else unit_codes()
     catalog = Catalog(catalog_dir)

@@ -5,29 +5,28 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from chiso.catalog import Catalog
-from chiso.ingest import RunReport, Verdict, assess
-from chiso.settings import Config
+import duckdb
+
+from chiso.ingest import IngestRun, Verdict, judge
+from core.catalog import Catalog
+from core.settings import Settings
+from warehouse.db import connect_read_only, migrate
 
 
-def check_file(path: Path, config: Config, as_of: date | None, warehouse: Path | None) -> Verdict:
+def check_file(path: Path, settings: Settings, as_of: date | None, warehouse: Path | None) -> Verdict:
     """The verdict `chiso ingest` would give, compared with a warehouse's history when one exists."""
-    import duckdb
-
-    from warehouse.db import connect_read_only, migrate
-
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    catalog = Catalog(config.catalog_dir)
-    source = warehouse or config.snapshot
+    catalog = Catalog(settings.catalog_dir)
+    source = warehouse or settings.snapshot
     if source.exists():
         connection = connect_read_only(source)
     else:
         connection = duckdb.connect(":memory:")
         migrate(connection)
     try:
-        verdicts, _, _ = assess(connection, [path], catalog, as_of or catalog.today(), config.max_file_bytes, 1,
-                                RunReport(run_id="validate"))  # fmt: skip
+        run = IngestRun(run_id="validate")
+        judged = judge(connection, [path], catalog, as_of or catalog.today(), settings.max_file_bytes, 1, run)
     finally:
         connection.close()
-    return verdicts[0]
+    return judged.verdicts[0]

@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from chiso import commands
-    from chiso.catalog import CatalogError
+    from core.catalog import CatalogError
 
     try:
         return getattr(commands, args.command.replace("-", "_"))(args)

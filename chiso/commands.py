@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 
-from chiso.settings import load_config
+from core.settings import load_settings
 
 
 class UserError(RuntimeError):
@@ -27,21 +27,21 @@ def _progress(enabled: bool):
     return found, (lambda: bar.update(1)), bar.close
 
 
-def _print_run(report) -> None:
-    for verdict in report.verdicts:
-        first = (verdict.reasons or verdict.warnings or [{}])[0]
-        detail = f"[{first['rule']}] {first['en']}" if first else ""
+def _print_run(run) -> None:
+    for verdict in run.verdicts:
+        first = (verdict.reasons or verdict.warnings or [None])[0]
+        detail = f"[{first.rule}] {first.en}" if first else ""
         print(f"{verdict.status:<10}  {verdict.file_name}  {detail}".rstrip())
-    counts = report.counts()
-    print(f"{len(report.verdicts)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
-    seconds = report.seconds
+    counts = run.counts()
+    print(f"{len(run.verdicts)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    seconds = run.seconds
     gx = f" (GX start-up {seconds.get('gx_startup', 0):.2f} s, GX runs {seconds.get('validate.gx', 0):.2f} s)"
     stages = ", ".join(
         f"{stage} {value:.2f} s" + (gx if stage == "validate" else "")
         for stage, value in seconds.items()
         if stage not in ("gx_startup", "validate.gx")
     )
-    print(f"{report.rows} values loaded; time by stage: {stages}", file=sys.stderr)
+    print(f"{run.rows} values loaded; time by stage: {stages}", file=sys.stderr)
 
 
 def ingest(args: Namespace) -> int:
@@ -52,14 +52,14 @@ def ingest(args: Namespace) -> int:
             "--publish with --warehouse also needs --snapshot FILE: the default snapshot is the analysts' copy of "
             "CHISO_WAREHOUSE, which another warehouse must not replace"
         )
-    config = load_config(warehouse=args.warehouse, snapshot=args.snapshot)
-    destinations = inbox_destinations(config) if args.move else None
+    settings = load_settings(warehouse=args.warehouse, snapshot=args.snapshot)
+    destinations = inbox_destinations(settings) if args.move else None
     found, step, close = _progress(not args.quiet)
     try:
-        report = ingest_paths(args.paths, config, args.as_of, destinations, args.publish, step, found)
+        run = ingest_paths(args.paths, settings, args.as_of, destinations, args.publish, step, found)
     finally:
         close()
-    _print_run(report)
+    _print_run(run)
     return 0
 
 
@@ -68,28 +68,28 @@ def inbox(args: Namespace) -> int:
 
     from chiso.ingest import discover
 
-    config = load_config()
-    files = inbox_files(config)
+    settings = load_settings()
+    files = inbox_files(settings)
     found, step, close = _progress(not args.quiet)
     try:
-        report = ingest_paths(files, config, args.as_of, inbox_destinations(config), True, step, found)
+        run = ingest_paths(files, settings, args.as_of, inbox_destinations(settings), True, step, found)
     finally:
         close()
-    _print_run(report)
-    arriving = len(discover([config.inbox]))
+    _print_run(run)
+    arriving = len(discover([settings.inbox]))
     if arriving:
-        print(f"{arriving} files changed in the last {config.settle_seconds} s are still arriving: left for the next run")
-    print(f"snapshot for analysts: {config.snapshot}")
+        print(f"{arriving} files changed in the last {settings.settle_seconds} s are still arriving: left for the next run")
+    print(f"snapshot for analysts: {settings.snapshot}")
     return 0
 
 
 def validate(args: Namespace) -> int:
     from chiso.checker import check_file
-    from chiso.report_text import reasons_text
+    from chiso.verdict_text import verdict_text
 
-    config = load_config()
-    verdict = check_file(args.file, config, args.as_of, args.warehouse)
-    print(reasons_text(verdict.file_name, verdict.status, verdict.reasons, verdict.warnings), end="")
+    settings = load_settings()
+    verdict = check_file(args.file, settings, args.as_of, args.warehouse)
+    print(verdict_text(verdict.file_name, verdict.status, verdict.reasons, verdict.warnings), end="")
     return 1 if verdict.status == "rejected" else 0
 
 
@@ -98,8 +98,8 @@ def query(args: Namespace) -> int:
 
     from warehouse.db import connect_read_only
 
-    config = load_config()
-    connection = connect_read_only(args.warehouse or config.snapshot, sandboxed=True)
+    settings = load_settings()
+    connection = connect_read_only(args.warehouse or settings.snapshot, sandboxed=True)
     try:
         relation = connection.sql(args.sql)
         if relation is not None:
@@ -126,9 +126,9 @@ def report(args: Namespace) -> int:
 
     from chiso.report.build import build_report
 
-    config = load_config()
+    settings = load_settings()
     started = perf_counter()
-    output = build_report(args.warehouse or config.snapshot, args.output or config.reports / "report.html")
+    output = build_report(args.warehouse or settings.snapshot, args.output or settings.reports / "report.html")
     print(f"report: {output} ({perf_counter() - started:.1f} s)")
     return 0
 
@@ -136,9 +136,9 @@ def report(args: Namespace) -> int:
 def export(args: Namespace) -> int:
     from chiso.export import ExportError, export_view
 
-    config = load_config()
+    settings = load_settings()
     try:
-        output, rows = export_view(args.warehouse or config.snapshot, args.view, args.format, args.output)
+        output, rows = export_view(args.warehouse or settings.snapshot, args.view, args.format, args.output)
     except ExportError as error:
         raise UserError(str(error)) from None
     print(f"wrote {rows} rows of {args.view} to {output}")

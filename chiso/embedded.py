@@ -13,23 +13,23 @@ import sys
 import time
 from pathlib import Path
 
-from chiso.settings import PROJECT_ROOT, load_config
+from core.settings import INSTALL_ROOT, load_settings
 
 POOL = ("chiso_warehouse", "1", "DuckDB single writer: every task that writes the warehouse")
 
 
-def airflow_env(config) -> dict[str, str]:
-    home = Path(os.environ.get("AIRFLOW_HOME") or config.home / "airflow")
+def airflow_env(settings) -> dict[str, str]:
+    home = Path(os.environ.get("AIRFLOW_HOME") or settings.home / "airflow")
     venv_bin = str(Path(sys.executable).parent)
     return {
         **os.environ,
         "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(INSTALL_ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__PORT": os.environ.get("AIRFLOW__API__PORT", "8080"),
-        "CHISO_HOME": str(config.home),
+        "CHISO_HOME": str(settings.home),
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
     }
 
@@ -45,26 +45,26 @@ def _airflow(env: dict, log, *args: str) -> str:
     return result.stdout
 
 
-def prepare(config, env: dict, log) -> None:
+def prepare(settings, env: dict, log) -> None:
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     _airflow(env, log, "db", "migrate")
     _airflow(env, log, "pools", "set", *POOL)
 
 
-def write_demo_inbox_if_new(config) -> None:
+def write_demo_inbox_if_new(settings) -> None:
     from chiso.demo import generate_demo_inbox
 
-    if config.warehouse.exists() or any(config.inbox.glob("*")):
-        print(f"using the files already in {config.inbox} (delete {config.home} to start over with the demo)")
+    if settings.warehouse.exists() or any(settings.inbox.glob("*")):
+        print(f"using the files already in {settings.inbox} (delete {settings.home} to start over with the demo)")
         return
-    files = generate_demo_inbox(config.inbox)
-    print(f"wrote the demo inbox: {len(files)} report files for 2016-2020 in {config.inbox}")
+    files = generate_demo_inbox(settings.inbox)
+    print(f"wrote the demo inbox: {len(files)} report files for 2016-2020 in {settings.inbox}")
 
 
-def summary(config) -> None:
+def summary(settings) -> None:
     from warehouse.db import connect_read_only
 
-    with connect_read_only(config.snapshot) as db:
+    with connect_read_only(settings.snapshot) as db:
         counts = dict(db.sql("select status, count(*) from submissions group by 1").fetchall())
         rejected = db.sql(
             "select file_name, reasons->>'$[0].vi', reasons->>'$[0].en' from submissions"
@@ -77,20 +77,20 @@ def summary(config) -> None:
     for name, vi, en in rejected[:12]:
         print(f"  {name}\n      vi: {vi}\n      en: {en}")
     if len(rejected) > 12:
-        print(f"  … and {len(rejected) - 12} more: see the reports beside each file in {config.quarantine}")
-    print(f"\nanalysts' snapshot (read-only): {config.snapshot}")
-    print(f"archive: {config.archive}\nquarantine (each file with its .reasons.txt): {config.quarantine}")
-    print(f"monitoring outputs: {config.reports}")
+        print(f"  … and {len(rejected) - 12} more: see the reports beside each file in {settings.quarantine}")
+    print(f"\nanalysts' snapshot (read-only): {settings.snapshot}")
+    print(f"archive: {settings.archive}\nquarantine (each file with its .reasons.txt): {settings.quarantine}")
+    print(f"monitoring outputs: {settings.reports}")
     print("\nnext, as an analyst:")
     print(f'  .venv/bin/chiso query "select * from reporting_rates order by period limit 8"')
-    print(f"  .venv/bin/duckdb -readonly {config.snapshot}")
+    print(f"  .venv/bin/duckdb -readonly {settings.snapshot}")
 
 
 def main() -> int:
-    config = load_config()
-    env = airflow_env(config)
+    settings = load_settings()
+    env = airflow_env(settings)
     if "--standalone" in sys.argv:
-        prepare(config, env, open(os.devnull, "w"))
+        prepare(settings, env, open(os.devnull, "w"))
         print("Airflow UI on http://127.0.0.1:8080 (the admin password is printed below by Airflow); Ctrl-C stops it.")
         os.execvpe("airflow", ["airflow", "standalone"], env)
     started = time.perf_counter()
@@ -98,13 +98,13 @@ def main() -> int:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
         print(f"AIRFLOW_HOME={env['AIRFLOW_HOME']} (SQLite metadata DB); log: {log_path}")
-        prepare(config, env, log)
-        write_demo_inbox_if_new(config)
+        prepare(settings, env, log)
+        write_demo_inbox_if_new(settings)
         _airflow(env, log, "dags", "test", "chiso_ingest")
         _airflow(env, log, "dags", "test", "chiso_monitoring")
     run_id, state = last_dag_run(Path(env["AIRFLOW_HOME"]) / "airflow.db", "chiso_ingest")
     print(f"\nAirflow metadata DB: chiso_ingest run {run_id} is {state}")
-    summary(config)
+    summary(settings)
     print(f"\nmake run took {time.perf_counter() - started:.0f} s")
     return 0 if state == "success" else 1
 

@@ -1,12 +1,12 @@
-"""Ingest a batch of files: read, validate with the GX suites once per chunk, load.
+"""Judge and load a batch of files: read, validate with the GX suites once per chunk, load.
 
 Files are processed in a stated order: by receipt time (modification time), then path.
 Each chunk of files is validated in one GX run per suite and loaded in one transaction.
+`judge` is the read-only half, shared by ingestion, `chiso validate` and the portal's dry run.
 """
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -14,12 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from chiso.catalog import Catalog
-from chiso.faults import fault_point
+import pandas as pd
+
+from core.catalog import Catalog
+from core.faults import fault_point
+from core.text import readable_name
+from core.vocabulary import say
+from expectations.batch import validate_batch
+from expectations.findings import Finding
+from transforms.canonical import canonical_submissions, canonical_values
 from transforms.read import read_submission
 from transforms.submission import RawSubmission
+from warehouse.load import FINDING_COLUMNS, known_files, load_chunk, next_submission_id, value_history
 
 IGNORED_SUFFIXES = (".reasons.txt",)
+STATUSES = ("accepted", "rejected", "duplicate", "superseded")
 
 
 @dataclass
@@ -32,13 +41,15 @@ class Verdict:
     dataset_code: str | None
     unit_code: str | None
     period: str | None
-    reasons: list[dict] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
+    reasons: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
     stored_path: Path | None = None
 
 
 @dataclass
-class RunReport:
+class IngestRun:
+    """What one run did: a verdict per file, the values loaded, and the time by stage."""
+
     run_id: str
     verdicts: list[Verdict] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -48,10 +59,20 @@ class RunReport:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
     def counts(self) -> dict[str, int]:
-        result = {s: 0 for s in ("accepted", "rejected", "duplicate", "superseded")}
+        result = dict.fromkeys(STATUSES, 0)
         for verdict in self.verdicts:
             result[verdict.status] += 1
         return result
+
+
+@dataclass
+class Judgement:
+    """A chunk judged, nothing written: verdicts, and the rows the loader would write."""
+
+    verdicts: list[Verdict]
+    records: pd.DataFrame  # one row per file
+    findings: pd.DataFrame  # one row per finding
+    facts: pd.DataFrame  # the accepted values
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -69,7 +90,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 def _ignored(relative: Path) -> bool:
-    """Hidden files and folders (names starting with '.'), and the reports chiso writes itself."""
+    """Hidden files and folders (names starting with '.'), and the reasons files chiso writes itself."""
     return any(part.startswith(".") for part in relative.parts) or relative.name.endswith(IGNORED_SUFFIXES)
 
 
@@ -89,42 +110,29 @@ def ingest_files(
     as_of: date,
     max_bytes: int,
     chunk_size: int,
-    report: RunReport,
+    run: IngestRun,
     plan_destination: Callable[[Verdict], Path | None] = lambda verdict: None,
     on_file_read: Callable[[], None] = lambda: None,
 ) -> None:
-    """Process `files` chunk by chunk into `report`; each chunk commits as a whole before the next starts."""
+    """Process `files` chunk by chunk into `run`; each chunk commits as a whole before the next starts."""
     for chunk in chunked(files, chunk_size):
-        report.verdicts += _ingest_chunk(
-            connection, chunk, catalog, as_of, max_bytes, report, plan_destination, on_file_read
-        )
+        judged = judge(connection, chunk, catalog, as_of, max_bytes, next_submission_id(connection), run, on_file_read)
+        started = time.perf_counter()
+        for verdict in judged.verdicts:
+            verdict.stored_path = plan_destination(verdict)
+        judged.records["stored_path"] = [str(v.stored_path) if v.stored_path else None for v in judged.verdicts]
+        judged.records["run_id"] = run.run_id
+        statuses = load_chunk(connection, run.run_id, judged.records, judged.findings, judged.facts)
+        for verdict in judged.verdicts:
+            verdict.status = statuses[verdict.submission_id]
+        run.verdicts += judged.verdicts
+        run.rows += len(judged.facts)
+        run.add_time("load", started)
 
 
-def _ingest_chunk(connection, files, catalog, as_of, max_bytes, report, plan_destination, on_file_read):
-    from warehouse.load import load_chunk, next_submission_id
-
-    first_id = next_submission_id(connection)
-    verdicts, facts, submissions = assess(connection, files, catalog, as_of, max_bytes, first_id, report, on_file_read)
-    started = time.perf_counter()
-    for verdict in verdicts:
-        verdict.stored_path = plan_destination(verdict)
-    submissions["stored_path"] = [str(v.stored_path) if v.stored_path else None for v in verdicts]
-    submissions["run_id"] = report.run_id
-    statuses = load_chunk(connection, report.run_id, submissions, facts)
-    for verdict in verdicts:
-        verdict.status = statuses[verdict.submission_id]
-    report.rows += len(facts)
-    report.add_time("load", started)
-    return verdicts
-
-
-def assess(connection, files, catalog, as_of, max_bytes, first_id, report, on_file_read=lambda: None):
-    """Read and validate files without writing anything: verdicts, accepted values, submission rows.
-
-    `connection` is only read (known files, each unit's value history).
-    """
-    from warehouse.load import known_files
-
+def judge(connection, files, catalog, as_of, max_bytes, first_id, run, on_file_read=lambda: None) -> Judgement:
+    """Read and validate files without writing anything; `connection` is only read
+    (the files already received, each unit's value history)."""
     started = time.perf_counter()
     raw = []
     for offset, path in enumerate(files):
@@ -133,15 +141,14 @@ def assess(connection, files, catalog, as_of, max_bytes, first_id, report, on_fi
         raw.append(submission)
         fault_point("read.file")
         on_file_read()
-    report.add_time("read", started)
+    run.add_time("read", started)
 
     started = time.perf_counter()
     duplicate_of = _duplicates(raw, known_files(connection, [s.sha256 for s in raw]))
-    fresh = [s for s in raw if s.submission_id not in duplicate_of]
-    result = _validate(connection, fresh, raw, duplicate_of, catalog, as_of, report)
+    judged = _validate(connection, raw, duplicate_of, catalog, as_of, run)
     fault_point("validate.done")
-    report.add_time("validate", started)
-    return result
+    run.add_time("validate", started)
+    return judged
 
 
 def _duplicates(raw: list[RawSubmission], known: dict[str, int]) -> dict[int, int]:
@@ -156,68 +163,63 @@ def _duplicates(raw: list[RawSubmission], known: dict[str, int]) -> dict[int, in
     return result
 
 
-def _validate(connection, fresh, raw, duplicate_of, catalog, as_of, report):
-    """Verdicts for every file of the chunk, the accepted values, and the submissions table rows."""
-    import pandas as pd
-
-    from expectations.batch import validate_batch
-    from transforms.canonical import canonical_submissions, canonical_values
-    from transforms.text import readable_name
-    from warehouse.load import value_history
-
+def _validate(connection, raw, duplicate_of, catalog, as_of, run) -> Judgement:
+    """Verdicts for every file of the chunk, and the rows of its records, findings and accepted values."""
+    fresh = [s for s in raw if s.submission_id not in duplicate_of]
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
     values = canonical_values([s for s in fresh if not s.missing_fields], catalog)
     all_declared = canonical_submissions(raw)
     declared = all_declared[all_declared["submission_id"].isin([s.submission_id for s in fresh])].reset_index(drop=True)
-    findings = validate_batch(values, declared, catalog, as_of, value_history(connection, values), report.add_time)
+    found = validate_batch(values, declared, catalog, as_of, value_history(connection, values), run.add_time)
 
-    everything = all_declared.set_index("submission_id").to_dict("index")
+    heads = all_declared.set_index("submission_id").to_dict("index")
     ingested_at = datetime.now(catalog.timezone).replace(tzinfo=None)  # province time, like received_at
-    verdicts, rows = [], []
+    verdicts, records, findings = [], [], []
     for submission in raw:
-        head = everything[submission.submission_id]
-        verdict = _verdict(submission, head, findings.get(submission.submission_id, []), duplicate_of)
+        head = heads[submission.submission_id]
+        verdict = _verdict(submission, head, found.get(submission.submission_id, []), duplicate_of)
         verdicts.append(verdict)
-        rows.append(
-            {
-                **{k: head[k] for k in ("file_name", "sha256", "size_bytes", "file_format", "received_at")},
-                **{k: head[k] for k in ("dataset_code", "unit_code", "period")},
-                "submission_id": verdict.submission_id,
-                "source_path": readable_name(str(submission.path)),
-                "moved": False,
-                "ingested_at": ingested_at,
-                "status": verdict.status,
-                "reasons": json.dumps(verdict.reasons, ensure_ascii=False),
-                "warnings": json.dumps(verdict.warnings, ensure_ascii=False),
-                "value_rows": len(submission.rows),
-                "duplicate_of": duplicate_of.get(verdict.submission_id),
-            }
-        )
+        records.append(_record(submission, head, verdict, ingested_at, duplicate_of))
+        for number, finding in enumerate(verdict.reasons + verdict.warnings, 1):
+            findings.append(_finding_row(verdict.submission_id, number, finding))
     accepted = {v.submission_id for v in verdicts if v.status == "accepted"}
-    return verdicts, values[values["submission_id"].isin(accepted)], pd.DataFrame(rows)
+    facts = values[values["submission_id"].isin(accepted)]
+    return Judgement(verdicts, pd.DataFrame(records), pd.DataFrame(findings, columns=FINDING_COLUMNS), facts)
 
 
-def _verdict(submission: RawSubmission, head, found: list[dict], duplicate_of: dict[int, int]) -> Verdict:
+def _record(submission: RawSubmission, head: dict, verdict: Verdict, ingested_at: datetime, duplicate_of) -> dict:
+    return {
+        **{k: head[k] for k in ("file_name", "sha256", "size_bytes", "file_format", "received_at")},
+        **{k: head[k] for k in ("dataset_code", "unit_code", "period")},
+        "submission_id": verdict.submission_id,
+        "source_path": readable_name(str(submission.path)),
+        "moved": False,
+        "ingested_at": ingested_at,
+        "status": verdict.status,
+        "value_rows": len(submission.rows),
+        "duplicate_of": duplicate_of.get(verdict.submission_id),
+    }
+
+
+def _finding_row(submission_id: int, number: int, finding: Finding) -> tuple:
+    return (submission_id, number, finding.rule, finding.check, finding.severity, finding.rows,
+            [str(value) for value in finding.values], finding.vi, finding.en)  # fmt: skip
+
+
+def _verdict(submission: RawSubmission, head: dict, found: list[Finding], duplicate_of: dict[int, int]) -> Verdict:
     """The spec's verdict: duplicate, else rejected on any critical reason, else accepted with warnings."""
-    reasons = [r for r in found if r["severity"] == "critical"]
+    reasons = [f for f in found if f.is_reason]
     # Warnings flag loaded values; a rejected file loads nothing, so it carries reasons only.
-    warnings = [r for r in found if r["severity"] != "critical"] if not reasons else []
+    warnings = [f for f in found if not f.is_reason] if not reasons else []
     status = "rejected" if reasons else "accepted"
     if submission.submission_id in duplicate_of:
-        status, reasons, warnings = "duplicate", [_duplicate_reason(duplicate_of[submission.submission_id])], []
+        status, reasons, warnings = "duplicate", [_duplicate_note(duplicate_of[submission.submission_id])], []
     return Verdict(
         submission.submission_id, submission.file_name, submission.path, status, submission.received_at,
         head["dataset_code"], head["unit_code"], head["period"], reasons, warnings,
     )  # fmt: skip
 
 
-def _duplicate_reason(original_id: int) -> dict:
-    return {
-        "rule": "duplicate",
-        "check": "duplicate_file",
-        "severity": "info",
-        "rows": [],
-        "values": [original_id],
-        "vi": f"Tệp giống hệt tệp đã nhận trước đó (hồ sơ số {original_id}); không có gì thay đổi.",
-        "en": f"Byte-identical to a file already received (submission {original_id}); nothing changes.",
-    }
+def _duplicate_note(original_id: int) -> Finding:
+    text = say("finding.duplicate_file", original_id=original_id)
+    return Finding("duplicate", "duplicate_file", "info", text.vi + ".", text.en + ".", [], [str(original_id)])

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from chiso.settings import Config
+from core.settings import Settings
 
 OUTPUT_VIEWS = ("completeness", "reporting_rates")
 REPORT_NAME = "report.html"
 
 
-def refresh_outputs(config: Config) -> dict:
+def refresh_outputs(settings: Settings) -> dict:
     """Write each monitoring view from the analysts' snapshot to `reports/<view>.csv`, and the HTML report."""
     from chiso.export import export_view
     from chiso.report.build import build_report
 
-    written = {view: str(export_view(config.snapshot, view, "csv", config.reports / f"{view}.csv")[0]) for view in OUTPUT_VIEWS}
-    written["report"] = str(build_report(config.snapshot, config.reports / REPORT_NAME))
+    written = {view: str(export_view(settings.snapshot, view, "csv", settings.reports / f"{view}.csv")[0]) for view in OUTPUT_VIEWS}
+    written["report"] = str(build_report(settings.snapshot, settings.reports / REPORT_NAME))
     return written

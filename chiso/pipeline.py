@@ -15,11 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from chiso.catalog import Catalog
-from chiso.faults import fault_point
-from chiso.ingest import RunReport, Verdict, discover, ingest_files, new_run_id
-from chiso.lock import writer_lock
-from chiso.settings import Config
+from chiso.ingest import IngestRun, Verdict, chunked, discover, ingest_files, new_run_id
+from chiso.verdict_text import verdict_text
+from core.catalog import Catalog
+from core.faults import fault_point
+from core.settings import Settings
+from core.text import readable_name
+from expectations.findings import Finding
+from warehouse.db import connect, load_catalog
+from warehouse.load import findings_of, refresh_rollup
+from warehouse.lock import writer_lock
+from warehouse.snapshot import publish
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 # File systems allow 255 bytes a name; leave room for "<id>_" and ".reasons.txt.partial".
@@ -48,29 +54,25 @@ def _stored_name(file_name: str) -> str:
 
 def ingest_paths(
     paths: list[Path],
-    config: Config,
+    settings: Settings,
     as_of: date | None = None,
     destinations: Destinations | None = None,
     publish_snapshot: bool = False,
     on_file_read: Callable[[], None] = lambda: None,
     on_files_found: Callable[[int], None] = lambda n: None,
     store_rollup: bool = True,
-) -> RunReport:
+) -> IngestRun:
     """Ingest files (or folders) into the warehouse; optionally move them and publish the snapshot.
 
     `store_rollup=False` leaves the stored roll-up to a later publish (the DAG's chunk tasks).
     """
-    from warehouse.db import connect, load_catalog
-    from warehouse.load import refresh_rollup
-    from warehouse.snapshot import publish
-
-    catalog = Catalog(config.catalog_dir)
+    catalog = Catalog(settings.catalog_dir)
     as_of = as_of or catalog.today()
-    report = RunReport(run_id=new_run_id())
-    with writer_lock(config.warehouse):
-        connection = connect(config.warehouse)
+    run = IngestRun(run_id=new_run_id())
+    with writer_lock(settings.warehouse):
+        connection = connect(settings.warehouse)
         try:
-            load_catalog(connection, config.catalog_dir)
+            load_catalog(connection, catalog)
             if destinations:
                 recover_moves(connection)
                 # Listed before the lock was ours: another run may have taken some since.
@@ -80,38 +82,40 @@ def ingest_paths(
                 files = [_with_readable_name(p) for p in files]
             on_files_found(len(files))
             plan = destinations.plan if destinations else lambda verdict: None
-            ingest_files(connection, files, catalog, as_of, config.max_file_bytes, config.chunk_size,
-                         report, plan, on_file_read)  # fmt: skip
+            ingest_files(
+                connection, files, catalog, as_of, settings.max_file_bytes, settings.chunk_size, run, plan, on_file_read
+            )
             if destinations:
                 started = time.perf_counter()
                 recover_moves(connection)
-                report.add_time("move", started)
+                run.add_time("move", started)
             if store_rollup or publish_snapshot:
                 started = time.perf_counter()
                 refresh_rollup(connection)
-                report.add_time("rollup", started)
+                run.add_time("rollup", started)
             connection.execute("checkpoint")
             fault_point("ingest.checkpointed")
         finally:
             connection.close()
         if publish_snapshot:
             started = time.perf_counter()
-            publish(config.warehouse, config.snapshot)
-            report.add_time("publish", started)
-    return report
+            publish(settings.warehouse, settings.snapshot)
+            run.add_time("publish", started)
+    return run
 
 
 def recover_moves(connection) -> int:
     """Move every file whose verdict is committed but which is not in its destination yet."""
     pending = connection.execute(
-        "select submission_id, source_path, stored_path, status, reasons, file_name "
-        "from submissions where not moved and stored_path is not null order by submission_id"
+        "select submission_id, source_path, stored_path, status, file_name "
+        "from submission_records where not moved and stored_path is not null order by submission_id"
     ).fetchall()
+    rejected = findings_of(connection, [row[0] for row in pending if row[3] == "rejected"])
     done = []
-    for submission_id, source, stored, status, reasons, file_name in pending:
+    for submission_id, source, stored, status, file_name in pending:
         source, stored = Path(source), Path(stored)
         if status == "rejected":
-            write_reasons_file(stored, file_name, reasons)
+            write_reasons_file(stored, file_name, rejected.get(submission_id, []))
             fault_point("move.reasons_written")
         if source.exists():
             stored.parent.mkdir(parents=True, exist_ok=True)
@@ -119,42 +123,38 @@ def recover_moves(connection) -> int:
             fault_point("move.file")
         done.append(submission_id)
     if done:
-        connection.execute("update submissions set moved = true where submission_id in (select unnest(?::integer[]))", [done])
+        connection.execute(
+            "update submission_records set moved = true where submission_id in (select unnest(?::integer[]))", [done]
+        )
     return len(done)
 
 
-def write_reasons_file(stored: Path, file_name: str, reasons_json: str) -> None:
-    """The bilingual report kept beside a quarantined file, for the clerk and the engineer."""
-    import json
-
-    from chiso.report_text import reasons_text
-
+def write_reasons_file(stored: Path, file_name: str, reasons: list[Finding]) -> None:
+    """The bilingual verdict kept beside a quarantined file, for the clerk and the engineer."""
     target = stored.with_name(stored.name + ".reasons.txt")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.write_text(reasons_text(file_name, "rejected", json.loads(reasons_json), []), encoding="utf-8")
+    partial.write_text(verdict_text(file_name, "rejected", reasons, []), encoding="utf-8")
     os.replace(partial, target)
 
 
-def inbox_destinations(config: Config) -> Destinations:
-    return Destinations(config.archive, config.quarantine)
+def inbox_destinations(settings: Settings) -> Destinations:
+    return Destinations(settings.archive, settings.quarantine)
 
 
-def inbox_files(config: Config) -> list[Path]:
+def inbox_files(settings: Settings) -> list[Path]:
     """The inbox's settled files in processing order.
 
     A file modified in the last CHISO_SETTLE_SECONDS may still be arriving (a copy over the
     network): it waits for the next run rather than being judged half-written.
     """
-    config.inbox.mkdir(parents=True, exist_ok=True)
-    settled_before = time.time() - config.settle_seconds
-    return [_with_readable_name(p) for p in discover([config.inbox]) if p.stat().st_mtime <= settled_before]
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    settled_before = time.time() - settings.settle_seconds
+    return [_with_readable_name(p) for p in discover([settings.inbox]) if p.stat().st_mtime <= settled_before]
 
 
 def _with_readable_name(path: Path) -> Path:
     """Rename an inbox file whose name is not UTF-8, so that its path can be stored and moved."""
-    from transforms.text import readable_name
-
     name = readable_name(path.name)
     if name == path.name:
         return path
@@ -166,39 +166,33 @@ def _with_readable_name(path: Path) -> Path:
     return target
 
 
-def inbox_chunks(config: Config) -> list[list[str]]:
+def inbox_chunks(settings: Settings) -> list[list[str]]:
     """The inbox's settled files cut into chunks (one mapped Airflow task each)."""
-    from chiso.ingest import chunked
-
-    return list(chunked([str(p) for p in inbox_files(config)], config.chunk_size))
+    return list(chunked([str(p) for p in inbox_files(settings)], settings.chunk_size))
 
 
-def ingest_inbox_chunk(paths: list[str], config: Config, as_of: date | None = None) -> dict:
+def ingest_inbox_chunk(paths: list[str], settings: Settings, as_of: date | None = None) -> dict:
     """Ingest one chunk of inbox files and move them; safe to retry after a crash at any point.
 
     Files already gone from the inbox were handled by an earlier try (their moves are
     finished by `recover_moves` first) and are skipped, so nothing is loaded twice.
     """
     # The publish task that follows the chunks stores the roll-up once for all of them.
-    report = ingest_paths([Path(p) for p in paths], config, as_of, inbox_destinations(config), store_rollup=False)
+    run = ingest_paths([Path(p) for p in paths], settings, as_of, inbox_destinations(settings), store_rollup=False)
     return {
-        "files": len(report.verdicts),
-        "skipped": len(paths) - len(report.verdicts),
-        "counts": report.counts(),
-        "rows": report.rows,
-        "seconds": report.seconds,
+        "files": len(run.verdicts),
+        "skipped": len(paths) - len(run.verdicts),
+        "counts": run.counts(),
+        "rows": run.rows,
+        "seconds": run.seconds,
     }
 
 
-def publish_snapshot(config: Config) -> str:
+def publish_snapshot(settings: Settings) -> str:
     """Publish the analysts' snapshot under the writer lock (the warehouse must not change mid-copy)."""
-    from warehouse.db import connect
-    from warehouse.load import refresh_rollup
-    from warehouse.snapshot import publish
-
-    with writer_lock(config.warehouse):
+    with writer_lock(settings.warehouse):
         # Opening replays the log a killed loader may have left: the copy must hold every commit.
-        with connect(config.warehouse) as connection:
+        with connect(settings.warehouse) as connection:
             refresh_rollup(connection)
             connection.execute("checkpoint")
-        return str(publish(config.warehouse, config.snapshot))
+        return str(publish(settings.warehouse, settings.snapshot))

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, Param, dag, task
 
-from chiso.settings import WAREHOUSE_ASSET, load_config
+from core.settings import WAREHOUSE_ASSET, load_settings
 
-CONFIG = load_config()
+SETTINGS = load_settings()
 WAREHOUSE = Asset(**WAREHOUSE_ASSET)
-WRITER = {"pool": "chiso_warehouse", "queue": CONFIG.loader_queue}
+WRITER = {"pool": "chiso_warehouse", "queue": SETTINGS.loader_queue}
 
 
 def _as_of(params: dict):
@@ -24,7 +24,7 @@ def _as_of(params: dict):
 
 
 @dag(
-    schedule=CONFIG.schedule,
+    schedule=SETTINGS.schedule,
     start_date=datetime(2024, 1, 1),
     catchup=False,
     max_active_runs=1,
@@ -38,19 +38,19 @@ def chiso_ingest():
     def list_chunks() -> list[list[str]]:
         from chiso.pipeline import inbox_chunks
 
-        return inbox_chunks(CONFIG)
+        return inbox_chunks(SETTINGS)
 
     @task(**WRITER, max_active_tis_per_dag=1)
     def ingest_chunk(paths: list[str], params=None) -> dict:
         from chiso.pipeline import ingest_inbox_chunk
 
-        return ingest_inbox_chunk(paths, CONFIG, _as_of(params))
+        return ingest_inbox_chunk(paths, SETTINGS, _as_of(params))
 
     @task(**WRITER, outlets=[WAREHOUSE], trigger_rule="none_failed")
     def publish() -> str:
         from chiso.pipeline import publish_snapshot
 
-        return publish_snapshot(CONFIG)
+        return publish_snapshot(SETTINGS)
 
     ingest_chunk.expand(paths=list_chunks()) >> publish()
 

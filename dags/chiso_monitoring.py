@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
 
-from chiso.settings import WAREHOUSE_ASSET, load_config
+from core.settings import WAREHOUSE_ASSET, load_settings
 
-CONFIG = load_config()
+SETTINGS = load_settings()
 
 
 @dag(
@@ -25,7 +25,7 @@ def chiso_monitoring():
     def refresh_outputs() -> dict:
         from chiso.monitoring import refresh_outputs
 
-        return refresh_outputs(CONFIG)
+        return refresh_outputs(SETTINGS)
 
     refresh_outputs()
 

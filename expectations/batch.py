@@ -8,9 +8,9 @@ from datetime import date
 
 import pandas as pd
 
-from chiso.catalog import Catalog
+from core.catalog import Catalog
 from expectations.frames import consistency_frame, mandatory_frame, submission_frame, value_frame
-from expectations.reasons import build_reasons
+from expectations.findings import Finding, build_findings
 from expectations.validate import load_suites, run_suites
 
 
@@ -20,8 +20,8 @@ def suite_parameters(catalog: Catalog) -> dict:
         "dataset_codes": list(catalog.datasets),
         "unit_codes": list(catalog.units),
         "indicator_codes": list(catalog.indicators),
-        "form_keys": catalog.form_keys,
-        "breakdown_keys": catalog.breakdown_keys,
+        "dataset_indicator_keys": catalog.dataset_indicator_keys,
+        "disaggregation_keys": catalog.disaggregation_keys,
         "first_year": catalog.first_year,
         "last_year": catalog.last_year,
     }
@@ -34,8 +34,8 @@ def validate_batch(
     as_of: date,
     history: pd.DataFrame,
     add_time: Callable[[str, float], None] = lambda stage, started: None,
-) -> dict[int, list[dict]]:
-    """Every reason and warning found, per submission id."""
+) -> dict[int, list[Finding]]:
+    """Every finding (reasons and warnings), per submission id."""
     frames = {
         "submission_checks": submission_frame(declared, values, catalog, as_of),
         "value_checks": value_frame(values, declared, catalog, history),
@@ -48,4 +48,4 @@ def validate_batch(
     started = time.perf_counter()
     failed = run_suites(frames, suite_parameters(catalog))
     add_time("validate.gx", started)
-    return build_reasons(failed, frames)
+    return build_findings(failed, frames)

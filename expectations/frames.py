@@ -1,55 +1,50 @@
 """The frames the suites validate, prepared from a batch's canonical tables.
 
 Only what GX cannot express directly is prepared here: catalog look-ups joined in, the
-period's dates, the pivot that puts related indicators side by side. Every decision is
-left to the expectation suites. A value that does not apply is left null, and GX skips
-nulls, so one fault is reported once (an unknown unit is not also "not allowed").
+period's dates, the pairs of related values side by side. Every decision is left to the
+expectation suites. A value that does not apply is left null, and GX skips nulls, so one
+fault is reported once (an unknown unit is not also "not allowed"). The catalog's words a
+reason quotes (unit type names, the data sets a unit submits) are joined in as columns.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
-from chiso.catalog import Catalog
-from transforms.periods import PERIOD_CODE, period_bounds, period_type
+from core.catalog import Catalog
+from core.periods import Period, code_year
+from core.vocabulary import say
 
-PERIOD_TYPE_VI = {"quarter": "quý", "year": "năm"}
-UNIT_TYPE_VI = {"department": "sở, ngành", "district": "huyện, thành phố", "province": "tỉnh"}
 OUTLIER_MIN_HISTORY = 4
 
 
 def _lookup(codes: pd.Series, table: dict[str, dict[str, str]], column: str) -> pd.Series:
-    return codes.map(lambda c: table[c][column] if c in table else None)
+    return codes.map(lambda code: table[code][column] if code in table else None)
+
+
+def _date(text: object) -> date | None:
+    return date.fromisoformat(text) if isinstance(text, str) and text else None
 
 
 def submission_frame(submissions: pd.DataFrame, values: pd.DataFrame, catalog: Catalog, as_of: date) -> pd.DataFrame:
     """One row per received file."""
     frame = submissions.copy()
     readable = frame["read_error_vi"].isna()
-    parsed = frame["period"].map(lambda p: period_bounds(p) if isinstance(p, str) else None)
-    frame["period_start"] = parsed.map(lambda b: b[0] if b else None)
-    frame["period_end"] = parsed.map(lambda b: b[1] if b else None)
-    frame["period_year"] = frame["period"].map(_year).astype("Int64")
-    frame["period_type"] = frame["period"].map(lambda p: period_type(p) if isinstance(p, str) else None)
-    frame["unit_type"] = _lookup(frame["unit_code"], catalog.units, "unit_type")
-    frame["unit_valid_from"] = _lookup(frame["unit_code"], catalog.units, "valid_from").map(_date)
-    frame["unit_valid_to"] = _lookup(frame["unit_code"], catalog.units, "valid_to").map(_date)
-    frame["submitter_type"] = _lookup(frame["dataset_code"], catalog.datasets, "submitter_type")
-    frame["unit_type_vi"] = frame["unit_type"].map(lambda t: UNIT_TYPE_VI.get(t, t))
-    frame["submitter_type_vi"] = frame["submitter_type"].map(lambda t: UNIT_TYPE_VI.get(t, t))
+    periods = frame["period"].map(Period.parse)
+    frame["period_start"] = periods.map(lambda period: period.start if period else None)
+    frame["period_end"] = periods.map(lambda period: period.end if period else None)
+    frame["period_year"] = frame["period"].map(code_year).astype("Int64")
+    frame["period_type"] = periods.map(lambda period: period.type if period else None)
     frame["plan_first_year"], frame["plan_last_year"] = catalog.first_year, catalog.last_year
-    frame["expected_period_type"] = _lookup(frame["dataset_code"], catalog.datasets, "period_type")
-    frame["expected_period_type_vi"] = frame["expected_period_type"].map(PERIOD_TYPE_VI)
-    due_days = _lookup(frame["dataset_code"], catalog.datasets, "due_days_after_period_end")
+    _unit_columns(frame, catalog)
+    _dataset_columns(frame, catalog)
     frame["due_date"] = [
-        end + timedelta(days=int(days)) if end and days and expected == kind else None
-        for end, days, expected, kind in zip(
-            frame["period_end"], due_days, frame["expected_period_type"], frame["period_type"]
-        )
+        catalog.due_date(dataset, period) if period and expected == period.type else None
+        for dataset, period, expected in zip(frame["dataset_code"], periods, frame["expected_period_type"])
     ]
-    frame["received_date"] = frame["received_at"].map(lambda t: t.date())
+    frame["received_date"] = frame["received_at"].map(lambda moment: moment.date())
     frame["as_of_date"] = as_of
     counts = values.groupby("submission_id").size()
     frame["value_rows"] = frame["submission_id"].map(counts).fillna(0).astype("Int64")
@@ -57,13 +52,31 @@ def submission_frame(submissions: pd.DataFrame, values: pd.DataFrame, catalog: C
     return _with_row_key(frame)
 
 
-def _year(period: object) -> int | None:
-    match = PERIOD_CODE.match(period) if isinstance(period, str) else None
-    return int(match[1]) if match else None
+def _unit_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
+    """The unit's type and validity, and the words a reason about them needs."""
+    frame["unit_type"] = _lookup(frame["unit_code"], catalog.units, "unit_type")
+    frame["unit_valid_from"] = _lookup(frame["unit_code"], catalog.units, "valid_from").map(_date)
+    frame["unit_valid_to"] = _lookup(frame["unit_code"], catalog.units, "valid_to").map(_date)
+    frame["unit_type_name"] = _lookup(frame["unit_type"], catalog.unit_types, "unit_type_name")
+    frame["unit_type_name_en"] = _lookup(frame["unit_type"], catalog.unit_types, "unit_type_name_en")
+    frame["datasets_for_unit"] = frame["unit_type"].map(lambda kind: ", ".join(catalog.datasets_for(kind)))
+    examples = [catalog.units_submitting(code)[:1] for code in catalog.datasets]
+    frame["unit_examples"] = ", ".join(dict.fromkeys(code for first in examples for code in first))
 
 
-def _date(text: object) -> date | None:
-    return date.fromisoformat(text) if isinstance(text, str) and text else None
+def _dataset_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
+    """Who submits the data set and how often, and the words a reason about them needs."""
+    frame["submitter_type"] = _lookup(frame["dataset_code"], catalog.datasets, "submitter_type")
+    frame["submitter_type_name"] = _lookup(frame["submitter_type"], catalog.unit_types, "unit_type_name")
+    frame["submitter_type_name_en"] = _lookup(frame["submitter_type"], catalog.unit_types, "unit_type_name_en")
+    frame["expected_period_type"] = _lookup(frame["dataset_code"], catalog.datasets, "period_type")
+    frame["expected_period_type_vi"] = frame["expected_period_type"].map(
+        lambda kind: say(f"period_type.{kind}").vi if isinstance(kind, str) else None
+    )
+    frame["period_example"] = frame["expected_period_type"].map(
+        lambda kind: catalog.periods(kind)[2 if kind == "quarter" else 0].code if isinstance(kind, str) else None
+    )
+    frame["known_datasets"] = ", ".join(catalog.datasets)
 
 
 def value_frame(values: pd.DataFrame, submissions: pd.DataFrame, catalog: Catalog, history: pd.DataFrame) -> pd.DataFrame:
@@ -73,8 +86,13 @@ def value_frame(values: pd.DataFrame, submissions: pd.DataFrame, catalog: Catalo
     frame["value_type"] = _lookup(frame["indicator_code"], catalog.indicators, "value_type")
     known_dataset = frame["dataset_code"].isin(catalog.datasets.keys())
     known_indicator = frame["indicator_code"].isin(catalog.indicators.keys())
-    frame["form_key"] = (frame["dataset_code"] + "/" + frame["indicator_code"]).where(known_dataset & known_indicator)
-    frame["breakdown_key"] = (frame["indicator_code"] + "/" + frame["disaggregation"]).where(known_indicator)
+    frame["dataset_indicator_key"] = (frame["dataset_code"] + "/" + frame["indicator_code"]).where(
+        known_dataset & known_indicator
+    )
+    frame["disaggregation_key"] = (frame["indicator_code"] + "/" + frame["disaggregation"]).where(known_indicator)
+    frame["allowed_disaggregations"] = frame["indicator_code"].map(
+        lambda code: ", ".join(row["disaggregation_code"] for row in catalog.disaggregations.get(code, [])) or "—"
+    )
     frame = frame.merge(history, on=["unit_code", "indicator_code", "disaggregation", "period"], how="left")
     enough = frame["history_count"].fillna(0) >= OUTLIER_MIN_HISTORY
     score = (frame["value"] - frame["history_median"]) / frame["history_scale"]
@@ -83,7 +101,7 @@ def value_frame(values: pd.DataFrame, submissions: pd.DataFrame, catalog: Catalo
 
 
 def mandatory_frame(values: pd.DataFrame, submissions: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """One row per mandatory (indicator, breakdown) expected from each checkable submission."""
+    """One row per mandatory (indicator, disaggregation) expected from each checkable submission."""
     expected = pd.DataFrame(catalog.mandatory_items, columns=["dataset_code", "indicator_code", "disaggregation"])
     checkable = submissions[submissions["read_error_vi"].isna() & submissions["missing_fields"].isna()]
     frame = checkable[["submission_id", "file_name", "dataset_code"]].merge(expected, on="dataset_code")
@@ -94,12 +112,18 @@ def mandatory_frame(values: pd.DataFrame, submissions: pd.DataFrame, catalog: Ca
 
 
 def consistency_frame(values: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """One row per submission and breakdown, one column per indicator: related values side by side."""
+    """One row per submission, disaggregation and rule 9 pair given: the part's value beside the whole's."""
     numbers = values.dropna(subset=["value"]).drop_duplicates(["submission_id", "indicator_code", "disaggregation"])
-    wide = numbers.pivot(index=["submission_id", "disaggregation"], columns="indicator_code", values="value")
-    wide = wide.reindex(columns=list(catalog.indicators), fill_value=None).astype("float64")
-    wide.columns.name = None
-    return _with_row_key(wide.reset_index())
+    keyed = numbers[["submission_id", "disaggregation", "indicator_code", "value"]]
+    pairs = pd.DataFrame([(pair.part, pair.whole) for pair in catalog.consistency_pairs], columns=["part_code", "whole_code"])
+    parts = keyed.rename(columns={"indicator_code": "part_code", "value": "part_value"}).merge(pairs, on="part_code")
+    wholes = keyed.rename(columns={"indicator_code": "whole_code", "value": "whole_value"})
+    frame = parts.merge(wholes, on=["submission_id", "disaggregation", "whole_code"])
+    for side in ("part", "whole"):
+        names = frame[f"{side}_code"]
+        frame[f"{side}_name"] = _lookup(names, catalog.indicators, "indicator_name")
+        frame[f"{side}_name_en"] = _lookup(names, catalog.indicators, "indicator_name_en")
+    return _with_row_key(frame.sort_values(["submission_id", "disaggregation", "part_code"]))
 
 
 def _with_row_key(frame: pd.DataFrame) -> pd.DataFrame:

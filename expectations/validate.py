@@ -19,7 +19,7 @@ SUITE_NAMES = ("submission_checks", "value_checks", "mandatory_checks", "consist
 
 
 @dataclass(frozen=True)
-class Finding:
+class Failure:
     """One failed expectation over one frame: which rows of the frame fail it."""
 
     suite: str
@@ -50,10 +50,10 @@ def load_suites():
     return definitions, suites
 
 
-def run_suites(frames: dict[str, pd.DataFrame], parameters: dict) -> list[Finding]:
+def run_suites(frames: dict[str, pd.DataFrame], parameters: dict) -> list[Failure]:
     """Validate each frame with its suite (one GX run per suite per batch)."""
     definitions, suites = load_suites()
-    findings = []
+    failures = []
     for name in SUITE_NAMES:
         frame = frames[name]
         if frame.empty:
@@ -74,5 +74,5 @@ def run_suites(frames: dict[str, pd.DataFrame], parameters: dict) -> list[Findin
             if not keys:
                 # A failure we cannot pin to a file must stop the batch, never pass silently.
                 raise RuntimeError(f"expectation {config.type} on {name} failed without failing rows")
-            findings.append(Finding(name, config.severity.value, dict(config.meta), dict(config.kwargs), keys))
-    return findings
+            failures.append(Failure(name, config.severity.value, dict(config.meta), dict(config.kwargs), keys))
+    return failures

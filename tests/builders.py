@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EN_HEADERS = ["dataset", "unit_code", "period", "indicator_code", "disaggregation", "value", "note"]
 PROVINCE_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 AS_OF = date(2018, 3, 1)  # the tests' day of ingestion: every 2016-2017 period has ended

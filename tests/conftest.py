@@ -8,10 +8,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from builders import AS_OF  # noqa: E402
+from builders import AS_OF, PROJECT_ROOT  # noqa: E402
 
-from chiso.catalog import Catalog  # noqa: E402
-from chiso.settings import PROJECT_ROOT, load_config  # noqa: E402
+from core.catalog import Catalog  # noqa: E402
+from core.settings import load_settings  # noqa: E402
 
 
 
@@ -21,29 +21,29 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture
-def config(tmp_path):
-    return load_config(home=tmp_path / "home")
+def settings(tmp_path):
+    return load_settings(home=tmp_path / "home")
 
 
 @pytest.fixture
-def ingest(config):
+def ingest(settings):
     """Ingest paths into the test warehouse; verdicts by file name."""
     from chiso.pipeline import ingest_paths
 
     def run(*paths, as_of=AS_OF, **options):
-        report = ingest_paths(list(paths), config, as_of, **options)
+        report = ingest_paths(list(paths), settings, as_of, **options)
         return {v.file_name: v for v in report.verdicts}
 
     return run
 
 
 @pytest.fixture
-def query(config):
+def query(settings):
     """Rows of a read-only query on the test warehouse."""
     import duckdb
 
     def run(sql, params=None):
-        with duckdb.connect(str(config.warehouse), read_only=True) as connection:
+        with duckdb.connect(str(settings.warehouse), read_only=True) as connection:
             return connection.execute(sql, params or []).fetchall()
 
     return run
@@ -51,12 +51,12 @@ def query(config):
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory):
-    """The demo inbox ingested once per test session: (demo files, verdicts by name, config)."""
+    """The demo inbox ingested once per test session: (demo files, verdicts by name, settings)."""
     from chiso.demo import generate_demo_inbox
     from chiso.pipeline import ingest_paths
 
     root = tmp_path_factory.mktemp("demo")
     files = generate_demo_inbox(root / "inbox")
-    demo_config = load_config(home=root / "home")
-    report = ingest_paths([root / "inbox"], demo_config, date(2021, 6, 1), publish_snapshot=True)
-    return files, {v.file_name: v for v in report.verdicts}, demo_config
+    demo_settings = load_settings(home=root / "home")
+    report = ingest_paths([root / "inbox"], demo_settings, date(2021, 6, 1), publish_snapshot=True)
+    return files, {v.file_name: v for v in report.verdicts}, demo_settings

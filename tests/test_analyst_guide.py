@@ -7,7 +7,7 @@ import re
 import duckdb
 import pytest
 
-from chiso.settings import PROJECT_ROOT
+from builders import PROJECT_ROOT
 
 GUIDE = (PROJECT_ROOT / "docs" / "analyst-guide.md").read_text(encoding="utf-8")
 QUERIES = dict(re.findall(r"```sql\n-- (\w+)\n(.*?)```", GUIDE, flags=re.S))
@@ -15,8 +15,8 @@ QUERIES = dict(re.findall(r"```sql\n-- (\w+)\n(.*?)```", GUIDE, flags=re.S))
 
 @pytest.fixture(scope="module")
 def snapshot(demo_warehouse):
-    _, _, config = demo_warehouse
-    with duckdb.connect(str(config.snapshot), read_only=True) as connection:
+    _, _, settings = demo_warehouse
+    with duckdb.connect(str(settings.snapshot), read_only=True) as connection:
         yield connection
 
 

@@ -61,7 +61,7 @@ def test_query_prints_a_table_read_only(ingested):
     out = run("query", "select unit_code, value from indicator_values where indicator_code = 'KP_BOTRI'",
               "--warehouse", warehouse, home=home).stdout  # fmt: skip
     assert "SKHCN" in out and "1250.5" in out
-    refused = run("query", "delete from submissions", "--warehouse", warehouse, home=home, check_exit=2)
+    refused = run("query", "delete from submission_records", "--warehouse", warehouse, home=home, check_exit=2)
     assert "read-only" in refused.stderr
 
 

@@ -17,7 +17,7 @@ def test_every_demo_file_gets_its_intended_verdict_and_rules(demo):
     wrong = []
     for intended in files:
         verdict = verdicts[intended.file_name]
-        found = {reason["rule"] for reason in verdict.reasons}
+        found = {reason.rule for reason in verdict.reasons}
         if verdict.status != intended.expected_status or not set(intended.expected_rules) <= found:
             wrong.append((intended.file_name, intended.expected_status, intended.expected_rules, verdict.status, found))
     assert wrong == []
@@ -26,8 +26,8 @@ def test_every_demo_file_gets_its_intended_verdict_and_rules(demo):
 def test_the_articles_figures(demo):
     import duckdb
 
-    _, _, config = demo
-    with duckdb.connect(str(config.warehouse), read_only=True) as db:
+    _, _, settings = demo
+    with duckdb.connect(str(settings.warehouse), read_only=True) as db:
         parts = dict(
             db.execute(
                 "select scope, [numerator, denominator] from indicator_rollup"

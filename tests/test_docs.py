@@ -7,7 +7,8 @@ import re
 import pytest
 
 from chiso.cli import build_parser
-from chiso.settings import PROJECT_ROOT, SETTINGS
+from core.settings import SETTINGS
+from builders import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs"
 VIEWS = sorted((PROJECT_ROOT / "warehouse" / "views").glob("*.sql"))

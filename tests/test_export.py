@@ -168,15 +168,15 @@ def test_unknown_format_is_refused(warehouse, tmp_path):
         export_view(warehouse, "samples", "xls", tmp_path / "x.xls")
 
 
-def test_pipeline_notes_are_neutralised_in_the_command_output(ingest, config, tmp_path):
+def test_pipeline_notes_are_neutralised_in_the_command_output(ingest, settings, tmp_path):
     report = department_report().with_rows([*department_report().rows[:3], ("NV_HOANTHANH", "", 4, "=Đã nghiệm thu"),
                                             *department_report().rows[4:]])  # fmt: skip
     verdicts = ingest(write(tmp_path / "in" / "dp.csv", csv_bytes(report)))
     assert verdicts["dp.csv"].status == "accepted"
-    env = {**os.environ, "CHISO_HOME": str(config.home)}
+    env = {**os.environ, "CHISO_HOME": str(settings.home)}
     for fmt in ("csv", "xlsx"):
         target = tmp_path / f"values.{fmt}"
-        done = subprocess.run([CHISO, "export", "indicator_values", "--format", fmt, "--warehouse", str(config.warehouse),
+        done = subprocess.run([CHISO, "export", "indicator_values", "--format", fmt, "--warehouse", str(settings.warehouse),
                                "--output", str(target)], capture_output=True, text=True, env=env)  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == f"wrote {len(report.rows)} rows of indicator_values to {target}"

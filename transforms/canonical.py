@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chiso.catalog import Catalog
+from core.catalog import Catalog
 from transforms.numbers import canonical, parse_number
-from transforms.periods import normalise_period
+from core.periods import normalise_period
 from transforms.submission import RawSubmission
-from transforms.text import clean, code, fold, unit_code
+from core.text import clean, code, fold, unit_code
 
 SUBMISSION_COLUMNS = [
     "submission_id",
@@ -50,14 +50,14 @@ def _raw_text(value: object) -> str | None:
 
 
 def canonical_values(submissions: list[RawSubmission], catalog: Catalog) -> pd.DataFrame:
-    breakdown_names = catalog.breakdown_codes_by_name
+    disaggregation_names = catalog.disaggregation_codes_by_name
     records = []
     for submission in submissions:
         for row in submission.rows:
             if code(row.indicator_code) is None and clean(row.value) is None:
                 continue  # a heading or label row of the table: no code, no value
             number = parse_number(row.value, submission.number_convention)
-            breakdown = clean(row.disaggregation)
+            disaggregation = clean(row.disaggregation)
             records.append(
                 (
                     submission.submission_id,
@@ -66,7 +66,7 @@ def canonical_values(submissions: list[RawSubmission], catalog: Catalog) -> pd.D
                     unit_code(row.unit_code),
                     normalise_period(row.period),
                     code(row.indicator_code),
-                    breakdown_names.get(fold(breakdown), breakdown.upper()) if breakdown else "",
+                    disaggregation_names.get(fold(disaggregation), disaggregation.upper()) if disaggregation else "",
                     _raw_text(row.value),
                     float(number) if number is not None else None,
                     canonical(number) if number is not None else None,
@@ -87,8 +87,8 @@ def canonical_submissions(submissions: list[RawSubmission]) -> pd.DataFrame:
             s.size_bytes,
             s.received_at,
             s.file_format,
-            s.read_error.vi if s.read_error else None,
-            s.read_error.en if s.read_error else None,
+            s.read_error.text.vi if s.read_error else None,
+            s.read_error.text.en if s.read_error else None,
             ", ".join(s.missing_fields) or None,
             code(s.declared.get("dataset")),
             unit_code(s.declared.get("unit_code")),

@@ -30,29 +30,17 @@ def decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise Unreadable(
-                "Tệp UTF-16 bị hỏng, không đọc được. Hãy lưu lại tệp dưới dạng CSV UTF-8.",
-                f"Corrupt UTF-16 text ({error.reason} at byte {error.start}). Save the file again as CSV UTF-8.",
-            ) from None
+            raise Unreadable("utf16_corrupt", error=f"{error.reason} at byte {error.start}") from None
     if b"\x00" in data:
         if _looks_like_utf16(data):
-            raise Unreadable(
-                "Tệp dùng bảng mã UTF-16 nhưng thiếu dấu BOM ở đầu tệp. Hãy lưu lại tệp dưới dạng CSV UTF-8.",
-                "The file is UTF-16 text without a byte order mark (BOM). Save it again as CSV UTF-8.",
-            )
-        raise Unreadable(
-            "Tệp không phải là văn bản CSV (có byte nhị phân). Hãy xuất lại từ Excel bằng 'CSV UTF-8'.",
-            "The file is not CSV text (it holds binary bytes). Export it again from Excel as 'CSV UTF-8'.",
-        )
+            raise Unreadable("utf16_without_bom")
+        raise Unreadable("binary")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     if len(_UTF8_SEQUENCE.findall(data)) >= 2:
-        raise Unreadable(
-            "Tệp trộn lẫn nhiều bảng mã (một phần UTF-8, một phần không). Hãy lưu lại toàn bộ tệp dưới dạng CSV UTF-8.",
-            "The file mixes encodings (part UTF-8, part not). Save the whole file again as CSV UTF-8.",
-        )
+        raise Unreadable("mixed_encodings")
     return data.decode("cp1258", errors="replace")
 
 
@@ -66,19 +54,11 @@ def _looks_like_utf16(data: bytes) -> bool:
 def _malformed(error: csv.Error, line: int) -> Unreadable:
     if "field larger than field limit" in str(error):
         return cell_too_long(line)
-    return Unreadable(
-        f"Tệp CSV bị hỏng ở dòng {line} (thường do dấu ngoặc kép \" không đóng). Hãy xuất lại tệp từ Excel.",
-        f"The CSV is malformed at line {line}: {error} (often an unclosed \" quote). Export the file again from Excel.",
-    )
+    return Unreadable("csv_malformed", line=line, error=error)
 
 
 def _extra_cells(cells: list[str], header: list[str], line: int) -> Unreadable:
-    return Unreadable(
-        f"Dòng {line} có {len(cells)} ô, nhiều hơn {len(header)} cột của dòng tiêu đề: có thể một số có dấu phân cách"
-        " hàng nghìn trùng dấu phân cách cột (như 1,250). Hãy viết số không có dấu phân cách hàng nghìn.",
-        f"Row {line} has {len(cells)} cells, more than the {len(header)} columns of the header row: a number may carry"
-        " a thousands separator that is also the delimiter (like 1,250). Write numbers without thousands separators.",
-    )
+    return Unreadable("extra_cells", line=line, cells=len(cells), columns=len(header))
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -91,7 +71,7 @@ def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
     # Only CR and LF end a line: other line separators (VT, FF, U+2028...) may sit inside a cell.
     first = next((line for line in io.StringIO(text, newline="") if line.strip()), None)
     if first is None:
-        raise Unreadable("Tệp không có nội dung.", "The file has no content.")
+        raise Unreadable("no_content")
     delimiter = sniff_delimiter(first)
     convention = INTERNATIONAL if delimiter == "," else VIETNAMESE
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -100,17 +80,14 @@ def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
     except csv.Error as error:
         raise _malformed(error, reader.line_num) from None
     if len(header) > _MAX_FIELDS:
-        raise Unreadable(
-            f"Dòng tiêu đề có {len(header)} cột; mẫu báo cáo chỉ có {len(FIELDS)} cột. Hãy xóa các cột thừa.",
-            f"The header row has {len(header)} columns; the template has {len(FIELDS)}. Delete the extra columns.",
-        )
+        raise Unreadable("too_many_columns", columns=len(header), template_columns=len(FIELDS))
     check_cell_lengths(header, reader.line_num)
     columns: dict[str, int] = {}
     for index, label in enumerate(header):
         name = field_for(label)
         if name and name not in columns:
             columns[name] = index
-    missing = [vietnamese_label(n) for n, (_, _, required) in FIELDS.items() if required and n not in columns]
+    missing = [vietnamese_label(n) for n, required in FIELDS.items() if required and n not in columns]
 
     rows = []
     try:
@@ -121,16 +98,11 @@ def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
             if len(cells) > len(header):
                 raise _extra_cells(cells, header, reader.line_num)
             if len(rows) == MAX_ROWS:
-                raise Unreadable(
-                    f"Tệp có hơn {MAX_ROWS:,} dòng số liệu, trong khi một báo cáo chỉ gồm vài chục dòng."
-                    " Hãy gửi riêng báo cáo của từng đơn vị, từng kỳ.",
-                    f"The file has more than {MAX_ROWS:,} value rows; a report is a few dozen."
-                    " Send one report per unit and period.",
-                )
+                raise Unreadable("too_many_rows", limit=MAX_ROWS)
             pick = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
             rows.append(RawRow(source_row=reader.line_num, **{n: pick.get(n) for n in FIELDS}))
     except csv.Error as error:
         raise _malformed(error, reader.line_num) from None
     if not rows and not missing:
-        raise Unreadable("Tệp chỉ có dòng tiêu đề, không có số liệu.", "The file has a header row but no data rows.")
+        raise Unreadable("header_only")
     return rows, missing, convention

@@ -11,7 +11,7 @@ from pathlib import Path
 from transforms.csv_reader import read_csv
 from transforms.numbers import VIETNAMESE
 from transforms.submission import HEADER_BLOCK_FIELDS, RawSubmission, Unreadable, vietnamese_label
-from transforms.text import clean, readable_name
+from core.text import clean, readable_name
 from transforms.xlsx_reader import read_xlsx
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
@@ -49,11 +49,7 @@ def _read_error(error: BaseException) -> Unreadable:
         return error
     if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
         raise error  # an interrupt or exit is not about the file
-    return Unreadable(
-        "Không đọc được tệp (lỗi không lường trước). Hãy mở tệp, lưu lại đúng biểu mẫu (.xlsx hoặc CSV UTF-8) rồi gửi lại.",
-        f"The file could not be read ({type(error).__name__}: {str(error)[:200]}). Save it again in the template"
-        " (.xlsx or CSV UTF-8) and send it again.",
-    )
+    return Unreadable("unexpected", error=f"{type(error).__name__}: {str(error)[:200]}")
 
 
 def _sha256(path: Path, data: bytes, link: bool) -> str:
@@ -72,23 +68,14 @@ def _sha256_of_large(path: Path) -> str:
 
 def _parse(submission: RawSubmission, data: bytes, max_bytes: int) -> None:
     if submission.path.is_symlink():
-        raise Unreadable(
-            "Tệp này là một liên kết (shortcut) tới tệp khác, không phải tệp báo cáo. Hãy gửi chính tệp báo cáo.",
-            "The file is a symbolic link to another file, not a report. Send the report file itself.",
-        )
+        raise Unreadable("symlink")
     suffix = submission.path.suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
-        raise Unreadable(
-            f"Định dạng tệp '{suffix or '(không có)'}' không được chấp nhận. Chỉ nhận tệp .xlsx (theo biểu mẫu) hoặc .csv.",
-            f"File type '{suffix or '(none)'}' is not accepted. Send an .xlsx in the template, or a .csv.",
-        )
+        raise Unreadable("file_type", suffix=suffix or "-")
     if submission.size_bytes > max_bytes:
-        raise Unreadable(
-            f"Tệp quá lớn ({submission.size_bytes:,} byte; tối đa {max_bytes:,}). Một báo cáo chỉ gồm vài chục dòng.",
-            f"The file is too large ({submission.size_bytes:,} bytes; limit {max_bytes:,}). A report is a few dozen rows.",
-        )
+        raise Unreadable("too_large", size=submission.size_bytes, limit=max_bytes)
     if not data.strip():
-        raise Unreadable("Tệp rỗng. Hãy gửi lại đúng tệp báo cáo.", "The file is empty. Send the report file again.")
+        raise Unreadable("empty")
     if suffix == ".csv":
         submission.rows, submission.missing_fields, submission.number_convention = read_csv(data)
         first = submission.rows[0] if submission.rows else None

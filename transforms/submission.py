@@ -6,22 +6,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from transforms.text import fold
+from core.text import fold
+from core.vocabulary import say
 
-# Template fields: canonical name -> (English header, Vietnamese header, required).
+# The template's fields a reader takes, and whether a submission must have them; their
+# headers (Vietnamese label, English CSV header) are the vocabulary's `field.<name>`.
 FIELDS = {
-    "dataset": ("dataset", "Biểu mẫu", True),
-    "unit_code": ("unit_code", "Mã đơn vị", True),
-    "period": ("period", "Kỳ báo cáo", True),
-    "indicator_code": ("indicator_code", "Mã chỉ tiêu", True),
-    "disaggregation": ("disaggregation", "Phân tổ", False),
-    "value": ("value", "Giá trị", True),
-    "note": ("note", "Ghi chú", False),
+    "dataset": True,
+    "unit_code": True,
+    "period": True,
+    "indicator_code": True,
+    "disaggregation": False,
+    "value": True,
+    "note": False,
 }
 HEADER_BLOCK_FIELDS = ("dataset", "unit_code", "period")
 TABLE_FIELDS = ("indicator_code", "disaggregation", "value", "note")
 
-_FIELD_BY_KEY = {fold(label): name for name, labels in FIELDS.items() for label in labels[:2]}
+_FIELD_BY_KEY = {fold(label): name for name in FIELDS for label in (say(f"field.{name}").vi, name)}
 # A report is a few dozen rows of short cells: these bounds keep hostile files cheap to refuse.
 MAX_ROWS = 5000
 MAX_CELL_CHARS = 32767  # what one Excel cell can hold
@@ -35,16 +37,15 @@ def field_for(label: object) -> str | None:
 
 
 def vietnamese_label(name: str) -> str:
-    return FIELDS[name][1]
+    return say(f"field.{name}").vi
 
 
 class Unreadable(Exception):
-    """Why a file could not be read, for the clerk (vi) and the engineer (en)."""
+    """Why a file could not be read (rule 1): the vocabulary's `unreadable.<key>` with its fields."""
 
-    def __init__(self, vi: str, en: str):
-        super().__init__(en)
-        self.vi = vi
-        self.en = en
+    def __init__(self, key: str, **fields: object):
+        self.text = say(f"unreadable.{key}", **fields)
+        super().__init__(self.text.en)
 
 
 def check_cell_lengths(cells: list, row: int) -> None:
@@ -54,10 +55,7 @@ def check_cell_lengths(cells: list, row: int) -> None:
 
 
 def cell_too_long(row: int) -> Unreadable:
-    return Unreadable(
-        f"Một ô ở dòng {row} dài hơn {MAX_CELL_CHARS:,} ký tự, giới hạn của một ô. Hãy rút gọn nội dung ô đó.",
-        f"A cell on row {row} holds more than the {MAX_CELL_CHARS:,} characters one cell may hold. Shorten it.",
-    )
+    return Unreadable("cell_too_long", row=row, limit=MAX_CELL_CHARS)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from transforms.submission import (
     field_for,
     vietnamese_label,
 )
-from transforms.text import clean
+from core.text import clean
 
 # A report template is a few dozen rows; these bounds keep hostile workbooks cheap to refuse.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -79,28 +79,19 @@ def sheet_extent(xml: bytes) -> tuple[int, int, int]:
 
 def check_archive(data: bytes) -> None:
     """Refuse corrupt zips, zip bombs and sheets too large for a report before parsing them."""
-    corrupt = Unreadable(
-        "Tệp Excel bị hỏng hoặc không phải tệp .xlsx thật (có thể đang đặt mật khẩu). Hãy mở bằng Excel và lưu lại dạng .xlsx.",
-        "The workbook is corrupt or not a real .xlsx (it may be password-protected). Open it in Excel and save as .xlsx.",
-    )
+    corrupt = Unreadable("workbook_corrupt")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except _ZIP_ERRORS:
         raise corrupt from None
     if len(entries) > MAX_ENTRIES:
-        raise Unreadable(
-            f"Tệp Excel gồm {len(entries)} phần, quá nhiều so với một biểu mẫu báo cáo (nghi là tệp độc hại). Hãy gửi lại đúng biểu mẫu.",
-            f"The workbook holds {len(entries)} parts, far beyond a report form. Send the template itself.",
-        )
+        raise Unreadable("workbook_parts", parts=len(entries))
     if "xl/workbook.xml" not in archive.namelist():
         raise corrupt
     total = sum(entry.file_size for entry in entries)
     if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1):
-        raise Unreadable(
-            "Tệp Excel giải nén ra quá lớn so với một biểu mẫu báo cáo (nghi là tệp độc hại). Hãy gửi lại đúng biểu mẫu.",
-            f"The workbook expands to {total} bytes, far beyond a report form (a zip bomb?). Send the template itself.",
-        )
+        raise Unreadable("workbook_expands", size=total)
     # Every part is read (a sheet may live under any name) and checked against its checksum.
     for entry in entries:
         try:
@@ -108,11 +99,7 @@ def check_archive(data: bytes) -> None:
         except _ZIP_ERRORS:
             raise corrupt from None
         if rows > MAX_ROWS or columns > MAX_COLUMNS or cells > MAX_CELLS:
-            raise Unreadable(
-                f"Trang tính dùng tới dòng {rows}, cột {columns} ({cells:,} ô): quá lớn so với biểu mẫu. Hãy xóa các ô thừa.",
-                f"A worksheet reaches row {rows}, column {columns} ({cells:,} cells): far beyond the template."
-                " Delete stray cells.",
-            )
+            raise Unreadable("sheet_too_large", rows=rows, columns=columns, cells=cells)
 
 
 def _first_visible_sheet(workbook):
@@ -121,10 +108,7 @@ def _first_visible_sheet(workbook):
     for index, meta in enumerate(workbook.sheets_metadata):
         if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet:
             return workbook.get_sheet_by_index(index)
-    raise Unreadable(
-        "Tệp Excel không có trang tính nào đang hiển thị. Hãy bỏ ẩn (Unhide) trang báo cáo rồi lưu lại.",
-        "The workbook has no visible worksheet. Unhide the report's worksheet and save it again.",
-    )
+    raise Unreadable("no_visible_sheet")
 
 
 def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
@@ -136,15 +120,9 @@ def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         cells = _first_visible_sheet(workbook).to_python(skip_empty_area=False, nrows=MAX_ROWS)
     except (CalamineError, ValueError, OSError) as error:
-        raise Unreadable(
-            "Tệp Excel bị hỏng, không đọc được. Hãy mở bằng Excel và lưu lại dạng .xlsx.",
-            f"The workbook cannot be read ({type(error).__name__}). Open it in Excel and save it again as .xlsx.",
-        ) from None
+        raise Unreadable("workbook_unreadable", error=type(error).__name__) from None
     if not any(clean(cell) is not None for row in cells for cell in row):
-        raise Unreadable(
-            "Trang tính đầu tiên đang trống. Hãy đặt báo cáo (theo biểu mẫu) ở trang tính đầu tiên của tệp.",
-            "The first worksheet is empty. Put the report, in the template, on the first worksheet.",
-        )
+        raise Unreadable("first_sheet_empty")
     return parse_template(cells)
 
 
@@ -177,7 +155,7 @@ def parse_template(cells: list[list]) -> tuple[list[RawRow], list[str], dict[str
     if table_start is None:
         return [], missing + [vietnamese_label("indicator_code")], header
     columns.pop(None, None)
-    missing += [vietnamese_label(n) for n in TABLE_FIELDS if FIELDS[n][2] and n not in columns]
+    missing += [vietnamese_label(n) for n in TABLE_FIELDS if FIELDS[n] and n not in columns]
 
     rows = []
     for offset, row in enumerate(cells[table_start + 1 :], start=table_start + 2):

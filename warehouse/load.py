@@ -5,13 +5,18 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from chiso.faults import fault_point
+from core.faults import fault_point
+from expectations.findings import Finding
 from warehouse.db import sql
 
-SUBMISSION_COLUMNS = [
+RECORD_COLUMNS = [
     "submission_id", "file_name", "source_path", "stored_path", "moved", "sha256", "size_bytes", "file_format",
-    "received_at", "ingested_at", "run_id", "dataset_code", "unit_code", "period", "status", "reasons",
-    "warnings", "value_rows", "duplicate_of",
+    "received_at", "ingested_at", "run_id", "dataset_code", "unit_code", "period", "status", "value_rows",
+    "duplicate_of",
+]  # fmt: skip
+FINDING_COLUMNS = [
+    "submission_id", "finding_no", "rule", "check_name", "severity", "source_rows", "offending_values",
+    "message_vi", "message_en",
 ]  # fmt: skip
 FACT_COLUMNS = [
     "submission_id", "source_row", "dataset_code", "unit_code", "period", "indicator_code", "disaggregation",
@@ -20,7 +25,7 @@ FACT_COLUMNS = [
 
 
 def next_submission_id(connection: duckdb.DuckDBPyConnection) -> int:
-    return connection.execute("select coalesce(max(submission_id), 0) + 1 from submissions").fetchone()[0]
+    return connection.execute("select coalesce(max(submission_id), 0) + 1 from submission_records").fetchone()[0]
 
 
 def known_files(connection: duckdb.DuckDBPyConnection, sha256s: list[str]) -> dict[str, int]:
@@ -30,7 +35,7 @@ def known_files(connection: duckdb.DuckDBPyConnection, sha256s: list[str]) -> di
     period has ended or the catalog has been corrected, so they are judged again.
     """
     rows = connection.execute(
-        "select sha256, min(submission_id) from submissions"
+        "select sha256, min(submission_id) from submission_records"
         " where sha256 in (select unnest(?::varchar[])) and status <> 'rejected' group by sha256",
         [sha256s],
     ).fetchall()
@@ -48,19 +53,20 @@ def value_history(connection: duckdb.DuckDBPyConnection, values: pd.DataFrame) -
 
 
 def load_chunk(
-    connection: duckdb.DuckDBPyConnection, run_id: str, submissions: pd.DataFrame, facts: pd.DataFrame
+    connection: duckdb.DuckDBPyConnection,
+    run_id: str,
+    records: pd.DataFrame,
+    findings: pd.DataFrame,
+    facts: pd.DataFrame,
 ) -> dict[int, str]:
-    """Insert the chunk's submissions and accepted values, settle supersession, commit.
-
-    Returns the final status of each submission of the chunk.
-    """
+    """Insert the chunk's submission records, their findings and the accepted values, settle
+    supersession, commit. Returns the final status of each submission of the chunk."""
     connection.begin()
     try:
-        connection.register("chunk_submissions", submissions[SUBMISSION_COLUMNS])
-        connection.execute(f"insert into submissions ({', '.join(SUBMISSION_COLUMNS)}) select * from chunk_submissions")
+        _insert(connection, "submission_records", records[RECORD_COLUMNS])
         fault_point("load.submissions_inserted")
-        connection.register("chunk_facts", facts[FACT_COLUMNS])
-        connection.execute(f"insert into indicator_facts ({', '.join(FACT_COLUMNS)}) select * from chunk_facts")
+        _insert(connection, "findings", findings[FINDING_COLUMNS])
+        _insert(connection, "indicator_facts", facts[FACT_COLUMNS])
         fault_point("load.facts_inserted")
         connection.execute(sql("supersede"), [run_id])
         fault_point("load.before_commit")
@@ -68,15 +74,22 @@ def load_chunk(
     except BaseException:
         connection.rollback()
         raise
-    finally:
-        connection.unregister("chunk_submissions")
-        connection.unregister("chunk_facts")
     fault_point("load.committed")
-    ids = [int(i) for i in submissions["submission_id"]]
+    ids = [int(i) for i in records["submission_id"]]
     rows = connection.execute(
-        "select submission_id, status from submissions where submission_id in (select unnest(?::integer[]))", [ids]
+        "select submission_id, status from submission_records where submission_id in (select unnest(?::integer[]))",
+        [ids],
     ).fetchall()
     return dict(rows)
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    name = f"chunk_{table}"
+    connection.register(name, frame)
+    try:
+        connection.execute(f"insert into {table} ({', '.join(frame.columns)}) select * from {name}")
+    finally:
+        connection.unregister(name)
 
 
 def refresh_rollup(connection: duckdb.DuckDBPyConnection) -> None:
@@ -88,3 +101,16 @@ def refresh_rollup(connection: duckdb.DuckDBPyConnection) -> None:
     except BaseException:
         connection.rollback()
         raise
+
+
+def findings_of(connection: duckdb.DuckDBPyConnection, submission_ids: list[int]) -> dict[int, list[Finding]]:
+    """The stored findings of these submissions, in their order."""
+    rows = connection.execute(
+        "select submission_id, rule, check_name, severity, message_vi, message_en, source_rows, offending_values"
+        " from findings where submission_id in (select unnest(?::integer[])) order by submission_id, finding_no",
+        [submission_ids],
+    ).fetchall()
+    found: dict[int, list[Finding]] = {}
+    for submission_id, *fields in rows:
+        found.setdefault(submission_id, []).append(Finding(*fields))
+    return found

@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from chiso.faults import fault_point
+from core.faults import fault_point
 
 
 def publish(warehouse: Path, snapshot: Path) -> Path:

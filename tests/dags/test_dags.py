@@ -114,8 +114,8 @@ def test_loader_killed_mid_chunk_then_retried_leaves_no_duplicate(chiso_home):
     """SIGKILL after the chunk committed but before all files moved; the retry finishes the job."""
     expected = small_inbox(chiso_home / "inbox")
     code = (
-        "from chiso.pipeline import inbox_chunks, ingest_inbox_chunk; from chiso.settings import load_config; "
-        "from datetime import date; c = load_config(); ingest_inbox_chunk(inbox_chunks(c)[0], c, date(2018, 1, 1))"
+        "from chiso.pipeline import inbox_chunks, ingest_inbox_chunk; from core.settings import load_settings; "
+        "from datetime import date; c = load_settings(); ingest_inbox_chunk(inbox_chunks(c)[0], c, date(2018, 1, 1))"
     )
     env = {**os.environ, "CHISO_FAULT": "move.file:2:kill"}
     killed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)

@@ -4,7 +4,7 @@ No Docker engine runs on the development machines or in CI, so the stack is chec
 without starting it:
 
 * against the official Compose JSON Schema (tests/deploy/data/compose-spec.json);
-* by a real Compose implementation (`docker-compose ... config`), which parses,
+* by a real Compose implementation (`docker-compose ... settings`), which parses,
   merges and interpolates the file as `docker compose up` would;
 * by structural assertions on what the DuckDB single-writer rule and the secret
   handling depend on (docs/deployment.md explains them).
@@ -267,7 +267,7 @@ def test_loader_is_the_single_consumer_of_chiso_loader(services: dict) -> None:
 
 
 def test_dags_get_the_loader_queue_and_known_settings(services: dict) -> None:
-    from chiso.settings import SETTINGS
+    from core.settings import SETTINGS
 
     queue = option(command_args(services["airflow-loader"]), "--queues", "-q")
     known = {setting.env for setting in SETTINGS.values()}

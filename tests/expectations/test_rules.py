@@ -107,13 +107,13 @@ CASES = {
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory):
     from chiso.pipeline import ingest_paths
-    from chiso.settings import load_config
+    from core.settings import load_settings
 
     root = tmp_path_factory.mktemp("rules")
     for name, (data, _, _) in CASES.items():
         write(root / "inbox" / name, data, received="2017-01-05 09:00" if "2016" not in name else "2017-01-05 09:00")
-    config = load_config(home=root / "home")
-    report = ingest_paths([root / "inbox"], config, AS_OF)
+    settings = load_settings(home=root / "home")
+    report = ingest_paths([root / "inbox"], settings, AS_OF)
     return {v.file_name: v for v in report.verdicts}
 
 
@@ -121,7 +121,7 @@ def verdicts(tmp_path_factory):
 def test_verdict(verdicts, name):
     _, status, rules = CASES[name]
     verdict = verdicts[name]
-    found = {reason["rule"] for reason in verdict.reasons}
+    found = {reason.rule for reason in verdict.reasons}
     assert verdict.status == status, verdict.reasons
     assert set(rules) <= found
     if status == "accepted":
@@ -131,38 +131,38 @@ def test_verdict(verdicts, name):
 @pytest.mark.parametrize("name", [n for n, case in CASES.items() if case[1] == "rejected"])
 def test_reasons_are_bilingual_and_name_rows_and_values(verdicts, name):
     for reason in verdicts[name].reasons:
-        assert reason["vi"] and reason["en"] and reason["vi"] != reason["en"]
-        assert reason["values"]
-        if reason["rule"] in {"5", "6", "7", "9"}:
-            assert reason["rows"], reason
+        assert reason.vi and reason.en and reason.vi != reason.en
+        assert reason.values
+        if reason.rule in {"5", "6", "7", "9"}:
+            assert reason.rows, reason
 
 
 def test_reason_quotes_row_and_value(verdicts):
     (reason,) = verdicts["value_in_words.csv"].reasons
-    assert reason["rows"] == [4]
-    assert reason["values"] == ["mười hai"]
-    assert "Dòng 4" in reason["vi"] and "Row 4" in reason["en"]
+    assert reason.rows == [4]
+    assert reason.values == ["mười hai"]
+    assert "Dòng 4" in reason.vi and "Row 4" in reason.en
 
 
 def test_rows_that_disagree_are_named(verdicts):
-    reason = next(r for r in verdicts["two_periods.csv"].reasons if r["rule"] == "5")
-    assert reason["rows"] == [5] and reason["values"] == ["2017Q1"]
+    reason = next(r for r in verdicts["two_periods.csv"].reasons if r.rule == "5")
+    assert reason.rows == [5] and reason.values == ["2017Q1"]
 
 
 def test_consistency_reason_names_both_rows(verdicts):
-    reason = next(r for r in verdicts["deployed_over_assigned.csv"].reasons if r["rule"] == "9")
-    assert reason["rows"] == [2, 3]
-    assert "NV_TRIENKHAI = 5" in reason["en"] and "NV_GIAO = 3" in reason["en"]
+    reason = next(r for r in verdicts["deployed_over_assigned.csv"].reasons if r.rule == "9")
+    assert reason.rows == [2, 3]
+    assert "NV_TRIENKHAI = 5" in reason.en and "NV_GIAO = 3" in reason.en
 
 
 def test_missing_breakdown_is_named(verdicts):
-    reason = next(r for r in verdicts["missing_breakdown.csv"].reasons if r["rule"] == "8")
-    assert "CNTT_UNGDUNG (NHAHANG)" in reason["en"]
+    reason = next(r for r in verdicts["missing_breakdown.csv"].reasons if r.rule == "8")
+    assert "CNTT_UNGDUNG (NHAHANG)" in reason.en
 
 
 def test_unreadable_file_gets_one_reason_telling_what_to_send(verdicts):
     (reason,) = verdicts["scan.pdf"].reasons
-    assert ".xlsx" in reason["vi"] and ".csv" in reason["en"]
+    assert ".xlsx" in reason.vi and ".csv" in reason.en
 
 
 def test_leading_zero_restored_and_periods_normalised(verdicts):
@@ -175,4 +175,4 @@ def test_leading_zero_restored_and_periods_normalised(verdicts):
 
 def test_formula_like_note_is_a_warning(verdicts):
     warnings = verdicts["good_formula_note.csv"].warnings
-    assert [w["check"] for w in warnings] == ["formula_text"]
+    assert [w.check for w in warnings] == ["formula_text"]

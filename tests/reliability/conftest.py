@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 from builders import csv_bytes, department_report, district_report, survey_report, write, xlsx_bytes
 
-from chiso.settings import PROJECT_ROOT
+from builders import PROJECT_ROOT
 
 AS_OF = "2018-03-01"
 CHUNK_SIZE = 3
@@ -200,8 +200,8 @@ def chiso(home: Path, *args: str, timeout: float = 300, **env: str) -> subproces
     )
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: runs real ingest processes (seconds to a minute each)")
+def pytest_configure(settings):
+    settings.addinivalue_line("markers", "slow: runs real ingest processes (seconds to a minute each)")
 
 
 @pytest.fixture(scope="session")

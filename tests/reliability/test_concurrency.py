@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from chiso.settings import PROJECT_ROOT, load_config
+from core.settings import load_settings
+from builders import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -72,15 +73,15 @@ json.dump({"seen": seen, "errors": errors}, open(out, "w"))
 WRITER = SIGNATURE_CODE + r"""
 import duckdb, sys, time
 from datetime import date
-from chiso.settings import load_config
+from core.settings import load_settings
 from chiso.pipeline import inbox_chunks, ingest_inbox_chunk, publish_snapshot
-config = load_config()
+settings = load_settings()
 queries = json.loads(sys.argv[2])
 published = []
-for chunk in inbox_chunks(config):
-    ingest_inbox_chunk(chunk, config, date.fromisoformat(sys.argv[1]))
-    publish_snapshot(config)
-    with duckdb.connect(str(config.snapshot), read_only=True) as db:
+for chunk in inbox_chunks(settings):
+    ingest_inbox_chunk(chunk, settings, date.fromisoformat(sys.argv[1]))
+    publish_snapshot(settings)
+    with duckdb.connect(str(settings.snapshot), read_only=True) as db:
         published.append(signature(db, queries))
 print(json.dumps(published))
 """
@@ -94,18 +95,18 @@ def test_analysts_read_a_whole_published_state_while_the_loader_republishes(tmp_
     home = tmp_path / "home"
     rel.write_batch(home / "inbox")
     env = rel.chiso_env(home, CHISO_CHUNK_SIZE="2")
-    config = load_config(home=home)
+    settings = load_settings(home=home)
     from chiso.pipeline import publish_snapshot
 
-    publish_snapshot(config)  # the empty warehouse: what analysts see before the first load
+    publish_snapshot(settings)  # the empty warehouse: what analysts see before the first load
     import duckdb
 
-    with duckdb.connect(str(config.snapshot), read_only=True) as db:
+    with duckdb.connect(str(settings.snapshot), read_only=True) as db:
         initial = json.dumps([db.execute(q).fetchall() for q in SIGNATURE], default=str)
 
     stop = tmp_path / "stop"
     readers = {
-        mode: _python(READER, str(config.snapshot), str(stop), str(tmp_path / f"{mode}.json"), json.dumps(SIGNATURE),
+        mode: _python(READER, str(settings.snapshot), str(stop), str(tmp_path / f"{mode}.json"), json.dumps(SIGNATURE),
                       mode, env=env)
         for mode in ("fresh", "held")
     }  # fmt: skip
@@ -151,7 +152,7 @@ def test_analysts_read_a_whole_published_state_while_the_loader_republishes(tmp_
 
     assert cli_runs and all(run.returncode == 0 for run in cli_runs), [r.stderr for r in cli_runs if r.returncode]
     assert not any("lock" in run.stderr.lower() for run in cli_runs)
-    state = rel.warehouse_state(config.snapshot)
+    state = rel.warehouse_state(settings.snapshot)
     assert (state.verdicts, state.problems) == (rel.BATCH_UNSEEDED, {})
     assert rel.file_problems(home, rel.BATCH_UNSEEDED) == []
     print(f"\n{len(result['seen'])} fresh reader sessions, {len(held['seen'])} queries in a held session and "
@@ -202,14 +203,14 @@ CHUNK_TASK = r"""
 import json, sys
 from datetime import date
 import chiso.pipeline as pipeline
-from chiso.settings import load_config
+from core.settings import load_settings
 waiting = sys.argv[1]
 writer_lock = pipeline.writer_lock
 def announced(*args, **kwargs):
     open(waiting, "w").close()
     return writer_lock(*args, **kwargs)
 pipeline.writer_lock = announced
-print(json.dumps(pipeline.ingest_inbox_chunk(json.loads(sys.argv[2]), load_config(), date.fromisoformat(sys.argv[3]))))
+print(json.dumps(pipeline.ingest_inbox_chunk(json.loads(sys.argv[2]), load_settings(), date.fromisoformat(sys.argv[3]))))
 """
 
 
@@ -232,7 +233,7 @@ def test_chunk_task_waiting_on_the_lock_while_the_cli_ingests_its_files(tmp_path
     env = rel.chiso_env(home)
     from chiso.pipeline import inbox_chunks
 
-    first_chunk = inbox_chunks(load_config(home=home, chunk_size=rel.CHUNK_SIZE))[0]
+    first_chunk = inbox_chunks(load_settings(home=home, chunk_size=rel.CHUNK_SIZE))[0]
     locked, go, waiting = tmp_path / "locked", tmp_path / "go", tmp_path / "waiting"
     cli = _python(GATED_INBOX, str(locked), str(go), rel.AS_OF, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _wait_for(locked, cli)  # the CLI holds the lock and has moved nothing yet
@@ -258,11 +259,11 @@ def test_chunk_task_and_cli_started_together_lose_nothing(tmp_path, rel):
     env = rel.chiso_env(home)
     from chiso.pipeline import inbox_chunks
 
-    chunks = inbox_chunks(load_config(home=home, chunk_size=rel.CHUNK_SIZE))
+    chunks = inbox_chunks(load_settings(home=home, chunk_size=rel.CHUNK_SIZE))
     tasks_code = (
         "import json, sys; from datetime import date; from chiso.pipeline import ingest_inbox_chunk; "
-        "from chiso.settings import load_config; "
-        "[ingest_inbox_chunk(c, load_config(), date.fromisoformat(sys.argv[2])) for c in json.loads(sys.argv[1])]"
+        "from core.settings import load_settings; "
+        "[ingest_inbox_chunk(c, load_settings(), date.fromisoformat(sys.argv[2])) for c in json.loads(sys.argv[1])]"
     )
     task = _python(tasks_code, json.dumps(chunks), rel.AS_OF, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     cli = subprocess.Popen([sys.executable, "-m", "chiso.cli", "inbox", "--as-of", rel.AS_OF, "--quiet"],

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from chiso.settings import PROJECT_ROOT
+from builders import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +64,7 @@ SCENARIOS.update({f"SIGKILL after {s} s": [s, None] for s in (0.4, 0.9, 1.4, 1.9
 DRIVER = r"""
 import json, os, shutil, signal, sys, time, traceback
 plan = json.load(open(sys.argv[1]))
-import chiso.cli, chiso.faults, chiso.commands, chiso.pipeline, chiso.ingest
+import chiso.cli, core.faults, chiso.commands, chiso.pipeline, chiso.ingest
 import warehouse.db, warehouse.load, warehouse.snapshot, transforms.read, transforms.canonical
 import expectations.frames, expectations.reasons, expectations.validate, great_expectations
 
@@ -81,7 +81,7 @@ def start(home, fault, log):
         os.environ.pop("CHISO_FAULT", None)
         if fault:
             os.environ["CHISO_FAULT"] = fault
-        chiso.faults._passes.clear()
+        core.faults._passes.clear()
         code = chiso.cli.main(["inbox", "--as-of", plan["as_of"], "--quiet"])
     except BaseException:
         traceback.print_exc()
@@ -289,7 +289,7 @@ def test_airflow_publish_after_a_killed_chunk_task_includes_what_it_committed(tm
     rel.write_batch(home / "inbox")
     code = (
         "import sys; from datetime import date; from chiso.pipeline import inbox_chunks, ingest_inbox_chunk; "
-        "from chiso.settings import load_config; c = load_config(); "
+        "from core.settings import load_settings; c = load_settings(); "
         "ingest_inbox_chunk(inbox_chunks(c)[0], c, date.fromisoformat(sys.argv[1]))"
     )
     first_chunk = list(rel.BATCH)[: rel.CHUNK_SIZE]
@@ -301,12 +301,12 @@ def test_airflow_publish_after_a_killed_chunk_task_includes_what_it_committed(tm
     assert list((home / "inbox").iterdir()) == []
 
     from chiso.pipeline import inbox_chunks, publish_snapshot
-    from chiso.settings import load_config
+    from core.settings import load_settings
 
-    config = load_config(home=home)
-    assert inbox_chunks(config) == []  # so the DAG maps no ingest_chunk; its publish task still runs
-    publish_snapshot(config)
-    state = rel.warehouse_state(config.snapshot, finished=False)
+    settings = load_settings(home=home)
+    assert inbox_chunks(settings) == []  # so the DAG maps no ingest_chunk; its publish task still runs
+    publish_snapshot(settings)
+    state = rel.warehouse_state(settings.snapshot, finished=False)
     assert list(state.verdicts) == first_chunk
 
 

@@ -414,11 +414,11 @@ _INGEST = """
 import json, resource, sys, time
 from datetime import date
 from chiso.pipeline import inbox_destinations, ingest_paths
-from chiso.settings import load_config
+from core.settings import load_settings
 
-config = load_config(home=sys.argv[1])
+settings = load_settings(home=sys.argv[1])
 started = time.perf_counter()
-report = ingest_paths([config.inbox], config, date.fromisoformat(sys.argv[2]), inbox_destinations(config))
+report = ingest_paths([settings.inbox], settings, date.fromisoformat(sys.argv[2]), inbox_destinations(settings))
 seconds = time.perf_counter() - started
 verdicts = [
     {"submission_id": v.submission_id, "file_name": v.file_name, "status": v.status, "unit_code": v.unit_code,
@@ -432,28 +432,29 @@ json.dump({"seconds": seconds, "rss_peak": rss, "verdicts": verdicts}, sys.stdou
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """One ingest over the whole inbox, files moved as in production: verdicts, config, seconds, peak RSS."""
-    from chiso.settings import PROJECT_ROOT, load_config
+    """One ingest over the whole inbox, files moved as in production: verdicts, settings, seconds, peak RSS."""
+    from core.settings import load_settings
+    from builders import PROJECT_ROOT
 
     root = tmp_path_factory.mktemp("hostile")
-    config = load_config(home=root / "home")
-    assert config.max_file_bytes == REPORT_SIZE_LIMIT
+    settings = load_settings(home=root / "home")
+    assert settings.max_file_bytes == REPORT_SIZE_LIMIT
     for name, case in CASES.items():
-        write(config.inbox / name, case.make())
+        write(settings.inbox / name, case.make())
     for name in DUPLICATE:
-        write(config.inbox / name, csv_bytes(department_report("SXD", "2017Q4")))
-    os.symlink(write(root / "outside" / "report.csv", csv_bytes(department_report("SGTVT", "2017Q4"))), config.inbox / LINK)
-    write(config.inbox / DOTFILE, b"root:x:0:0:root:/root:/bin/bash\n")
+        write(settings.inbox / name, csv_bytes(department_report("SXD", "2017Q4")))
+    os.symlink(write(root / "outside" / "report.csv", csv_bytes(department_report("SGTVT", "2017Q4"))), settings.inbox / LINK)
+    write(settings.inbox / DOTFILE, b"root:x:0:0:root:/root:/bin/bash\n")
     TRAVERSAL_TARGET.unlink(missing_ok=True)
 
-    done = subprocess.run([sys.executable, "-c", _INGEST, str(config.home), AS_OF.isoformat()], cwd=PROJECT_ROOT,
+    done = subprocess.run([sys.executable, "-c", _INGEST, str(settings.home), AS_OF.isoformat()], cwd=PROJECT_ROOT,
                           env={**os.environ, "GX_ANALYTICS_ENABLED": "false"}, capture_output=True, text=True,
                           timeout=10 * BATCH_SECONDS)  # fmt: skip
     assert done.returncode == 0, done.stderr[-5000:]
     result = json.loads(done.stdout)
     for verdict in result["verdicts"]:
         verdict["stored_path"] = Path(verdict["stored_path"])
-    return {**result, "verdicts": {v["file_name"]: v for v in result["verdicts"]}, "config": config}
+    return {**result, "verdicts": {v["file_name"]: v for v in result["verdicts"]}, "config": settings}
 
 
 @pytest.fixture(scope="module")
@@ -514,7 +515,7 @@ def test_good_files_of_the_same_batch_are_loaded(batch, warehouse):
 def test_same_file_twice_in_a_batch_is_a_duplicate(batch):
     first, second = (batch["verdicts"][name] for name in DUPLICATE)
     assert (first["status"], second["status"]) == ("accepted", "duplicate")
-    assert second["reasons"][0]["values"] == [first["submission_id"]]
+    assert second["reasons"][0]["values"] == [str(first["submission_id"])]
 
 
 def test_a_link_is_not_followed_out_of_the_inbox(batch, warehouse):
@@ -570,15 +571,15 @@ def test_a_hidden_decoy_sheet_is_not_read(batch, warehouse):
 
 
 def test_files_land_in_the_archive_or_quarantine_and_nowhere_else(batch):
-    config = batch["config"]
+    settings = batch["config"]
     for verdict in batch["verdicts"].values():
-        root = config.quarantine if verdict["status"] == "rejected" else config.archive
+        root = settings.quarantine if verdict["status"] == "rejected" else settings.archive
         assert verdict["stored_path"].is_file() or verdict["stored_path"].is_symlink()
         assert verdict["stored_path"].parent.parent == root
         if verdict["status"] == "rejected":
             assert verdict["stored_path"].with_name(verdict["stored_path"].name + ".reasons.txt").is_file()
     assert not TRAVERSAL_TARGET.exists()
-    assert sorted(p.name for p in config.home.parent.iterdir()) == ["home", "outside"]
+    assert sorted(p.name for p in settings.home.parent.iterdir()) == ["home", "outside"]
 
 
 @pytest.mark.parametrize(
@@ -609,20 +610,20 @@ def test_the_size_limit_setting_is_honoured(tmp_path):
 # File names the file system allows but a naive loader would choke on, once and on every later run.
 
 
-def test_a_long_vietnamese_file_name_does_not_stop_the_batch(ingest, config):
+def test_a_long_vietnamese_file_name_does_not_stop_the_batch(ingest, settings):
     from chiso.pipeline import inbox_destinations
 
-    write(config.inbox / ("ệ" * 82 + ".csv"), csv_bytes(department_report("SYT", "2017Q1")))  # 250 bytes: a valid name
-    write(config.inbox / "good.csv", csv_bytes(department_report("SCT", "2017Q1")))
-    verdicts = ingest(config.inbox, destinations=inbox_destinations(config))
+    write(settings.inbox / ("ệ" * 82 + ".csv"), csv_bytes(department_report("SYT", "2017Q1")))  # 250 bytes: a valid name
+    write(settings.inbox / "good.csv", csv_bytes(department_report("SCT", "2017Q1")))
+    verdicts = ingest(settings.inbox, destinations=inbox_destinations(settings))
     assert verdicts["good.csv"].status == "accepted"
 
 
-def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(ingest, config):
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(ingest, settings):
     from chiso.pipeline import inbox_destinations
 
-    config.inbox.mkdir(parents=True)
-    Path(os.fsdecode(os.fsencode(config.inbox) + b"/B\xe1o c\xe1o.csv")).write_bytes(csv_bytes(department_report("SYT")))
-    write(config.inbox / "good.csv", csv_bytes(department_report("SCT", "2017Q1")))
-    verdicts = ingest(config.inbox, destinations=inbox_destinations(config))
+    settings.inbox.mkdir(parents=True)
+    Path(os.fsdecode(os.fsencode(settings.inbox) + b"/B\xe1o c\xe1o.csv")).write_bytes(csv_bytes(department_report("SYT")))
+    write(settings.inbox / "good.csv", csv_bytes(department_report("SCT", "2017Q1")))
+    verdicts = ingest(settings.inbox, destinations=inbox_destinations(settings))
     assert verdicts["good.csv"].status == "accepted"

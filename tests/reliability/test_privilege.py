@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from chiso.settings import PROJECT_ROOT, load_config
+from core.settings import load_settings
+from builders import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +21,9 @@ def published(tmp_path_factory, rel):
 
     home = tmp_path_factory.mktemp("privilege") / "home"
     rel.write_seed(home / "inbox")
-    config = load_config(home=home)
-    ingest_paths([config.inbox], config, date.fromisoformat(rel.AS_OF), inbox_destinations(config), publish_snapshot=True)
-    return home, config
+    settings = load_settings(home=home)
+    ingest_paths([settings.inbox], settings, date.fromisoformat(rel.AS_OF), inbox_destinations(settings), publish_snapshot=True)
+    return home, settings
 
 
 def _digest(path: Path) -> str:
@@ -32,9 +33,9 @@ def _digest(path: Path) -> str:
 @pytest.mark.parametrize(
     "statement",
     [
-        "insert into submissions select * from submissions",
+        "insert into submission_records select * from submission_records",
         "delete from indicator_facts",
-        "update submissions set status = 'rejected'",
+        "update submission_records set status = 'rejected'",
         "drop table submissions",
         "create table notes (note varchar)",
         "attach '{warehouse}' as loader; delete from loader.indicator_facts",
@@ -42,16 +43,16 @@ def _digest(path: Path) -> str:
     ids=["insert", "delete", "update", "drop", "create", "attach-the-loader-warehouse"],
 )
 def test_chiso_query_refuses_to_change_the_snapshot(statement, published, rel):
-    home, config = published
-    before = (_digest(config.snapshot), _digest(config.warehouse))
-    result = rel.chiso(home, "query", statement.format(warehouse=config.warehouse), timeout=60)
+    home, settings = published
+    before = (_digest(settings.snapshot), _digest(settings.warehouse))
+    result = rel.chiso(home, "query", statement.format(warehouse=settings.warehouse), timeout=60)
     assert result.returncode == 2
     if statement.startswith("attach"):  # refused as read-only, or (file access off) not even opened
         assert result.stderr.startswith("chiso: error:") and re.search("read-only|disabled", result.stderr)
     else:
         assert result.stderr.startswith("chiso: error: the analysts' warehouse is read-only")
     assert "Traceback" not in result.stderr
-    assert (_digest(config.snapshot), _digest(config.warehouse)) == before
+    assert (_digest(settings.snapshot), _digest(settings.warehouse)) == before
     assert rel.chiso(home, "query", "select count(*) from indicator_values", timeout=60).returncode == 0
 
 
@@ -63,12 +64,12 @@ def test_chiso_query_cannot_write_files(published, rel, tmp_path):
 
 
 def test_the_snapshot_file_is_read_only(published):
-    home, config = published
-    assert config.snapshot.stat().st_mode & 0o777 == 0o444
+    home, settings = published
+    assert settings.snapshot.stat().st_mode & 0o777 == 0o444
     from chiso.pipeline import publish_snapshot
 
-    publish_snapshot(config)  # republished: still 0444
-    assert config.snapshot.stat().st_mode & 0o777 == 0o444
+    publish_snapshot(settings)  # republished: still 0444
+    assert settings.snapshot.stat().st_mode & 0o777 == 0o444
 
 
 # --------------------------------------------------------------------------- secrets

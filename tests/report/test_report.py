@@ -71,7 +71,7 @@ def demo(tmp_path_factory):
     """The demo inbox through the pipeline, plus a rejected file with a hostile name; snapshot published."""
     from chiso.demo import generate_demo_inbox
     from chiso.pipeline import ingest_paths
-    from chiso.settings import load_config
+    from core.settings import load_settings
 
     root = tmp_path_factory.mktemp("report")
     files = generate_demo_inbox(root / "inbox")
@@ -81,10 +81,10 @@ def demo(tmp_path_factory):
     hostile.write_text("dataset,unit_code,period,indicator_code,value\nDP-SN,SKHCN,2018Q3,NV_GIAO,<b>ba</b>\n")
     received = datetime(2018, 10, 5, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
     os.utime(hostile, (received, received))
-    config = load_config(home=root / "home")
-    report = ingest_paths([*paths, hostile], config, date(2021, 6, 1), publish_snapshot=True)
+    settings = load_settings(home=root / "home")
+    report = ingest_paths([*paths, hostile], settings, date(2021, 6, 1), publish_snapshot=True)
     assert {v.file_name: v.status for v in report.verdicts}[HOSTILE_FILE] == "rejected"
-    return config
+    return settings
 
 
 @pytest.fixture(scope="module")
@@ -96,15 +96,14 @@ def hostile_warehouse(demo, tmp_path_factory):
     shutil.copyfile(demo.warehouse, path)
     with duckdb.connect(str(path)) as db:
         db.execute(
-            "update submissions set file_name = ? where submission_id ="
-            " (select min(submission_id) from submissions where status = 'rejected')",
+            "update submission_records set file_name = ? where submission_id ="
+            " (select min(submission_id) from submission_records where status = 'rejected')",
             [HOSTILE_STORED],
         )
-        warning = json.dumps([{"check": "formula_text", "rows": [2], "vi": HOSTILE_WARNING, "en": HOSTILE_WARNING}])
         db.execute(
-            "update submissions set warnings = ? where submission_id ="
-            " (select min(submission_id) from submissions where status = 'accepted')",
-            [warning],
+            "insert into findings select submission_id, 99, 'formula_text', 'formula_text', 'warning', [2], [], ?, ?"
+            " from submission_records where status = 'accepted' order by submission_id limit 1",
+            [HOSTILE_WARNING, HOSTILE_WARNING],
         )
     return path
 
@@ -285,14 +284,14 @@ def test_the_check_fails_when_charts_do_not_paint(chromium, report_html, tmp_pat
 
 def test_a_warehouse_with_nothing_received_still_gets_a_report(tmp_path):
     from chiso.report.build import build_report
-    from chiso.settings import load_config
+    from core.settings import load_settings
     from warehouse.db import connect, load_catalog
 
-    config = load_config(home=tmp_path)
-    connection = connect(config.warehouse)
-    load_catalog(connection, config.catalog_dir)
+    settings = load_settings(home=tmp_path)
+    connection = connect(settings.warehouse)
+    load_catalog(connection, settings.catalog_dir)
     connection.close()
-    text = build_report(config.warehouse, tmp_path / "empty.html").read_text(encoding="utf-8")
+    text = build_report(settings.warehouse, tmp_path / "empty.html").read_text(encoding="utf-8")
     assert "Số liệu đến / Data as of</dt><dd>–</dd>" in text
     assert text.count("Không có số liệu / No data") == 3  # task groups ×2, funding
     assert "Chưa có số liệu / No data" in text  # the IT chart still marks the 2017 targets

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from builders import csv_bytes, department_report, write, xlsx_bytes
 
-from chiso.faults import InjectedFault
+from core.faults import InjectedFault
 
 
 def test_accepted_values_are_queryable_with_lineage(tmp_path, ingest, query):
@@ -65,7 +65,7 @@ def test_byte_identical_file_is_duplicate_and_changes_nothing(tmp_path, ingest, 
     write(tmp_path / "two" / "report (2).csv", data)
     verdicts = ingest(tmp_path / "two")
     assert {v.status for v in verdicts.values()} == {"duplicate"}
-    assert {v.reasons[0]["values"][0] for v in verdicts.values()} == {1}
+    assert {v.reasons[0].values[0] for v in verdicts.values()} == {"1"}
     assert query("select * from indicator_values") == before
 
 
@@ -101,13 +101,13 @@ def test_error_mid_load_leaves_no_partial_submission(tmp_path, ingest, query, mo
     assert ingest(tmp_path / "a.csv")["a.csv"].status == "accepted"
 
 
-def test_chunks_each_commit_and_ids_follow_processing_order(tmp_path, ingest, query, config, monkeypatch):
+def test_chunks_each_commit_and_ids_follow_processing_order(tmp_path, ingest, query, settings, monkeypatch):
     for index, unit in enumerate(["SKHCN", "SYT", "SCT", "STC", "SXD"]):
         write(tmp_path / "in" / f"{unit}.csv", csv_bytes(department_report(unit)), received=f"2017-07-0{index + 1} 09:00")
     from chiso.pipeline import ingest_paths
-    from chiso.settings import load_config
+    from core.settings import load_settings
 
-    small_chunks = load_config(home=config.home, chunk_size=2)
+    small_chunks = load_settings(home=settings.home, chunk_size=2)
     report = ingest_paths([tmp_path / "in"], small_chunks, None)
     assert [v.file_name for v in report.verdicts] == ["SKHCN.csv", "SYT.csv", "SCT.csv", "STC.csv", "SXD.csv"]
     assert query("select submission_id, file_name from submissions order by 1") == [
@@ -125,7 +125,7 @@ def test_reasons_and_warnings_are_stored_as_json(tmp_path, ingest, query):
     assert [r["rule"] for r in stored["bad.csv"][0]] == ["6"] and stored["bad.csv"][1] == []
 
 
-def test_duckdb_cli_from_the_lock_opens_the_warehouse(tmp_path, ingest, config):
+def test_duckdb_cli_from_the_lock_opens_the_warehouse(tmp_path, ingest, settings):
     """Analysts' DuckDB CLI (1.5) lags the library: the file must stay readable by it."""
     write(tmp_path / "a.csv", csv_bytes(department_report()))
     ingest(tmp_path / "a.csv")
@@ -135,19 +135,20 @@ def test_duckdb_cli_from_the_lock_opens_the_warehouse(tmp_path, ingest, config):
 
     cli = shutil.which("duckdb", path=str(Path(sys.executable).parent))
     result = subprocess.run(
-        [cli, "-readonly", "-csv", str(config.warehouse), "-c", "select count(*) from indicator_values"],
+        [cli, "-readonly", "-csv", str(settings.warehouse), "-c", "select count(*) from indicator_values"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["count_star()", str(len(department_report().rows))]
 
 
-def test_a_catalog_that_drops_a_unit_with_history_is_refused(tmp_path, ingest, query, config):
+def test_a_catalog_that_drops_a_unit_with_history_is_refused(tmp_path, ingest, query, settings):
     import shutil
 
     from chiso.pipeline import ingest_paths
-    from chiso.settings import PROJECT_ROOT, load_config
-    from chiso.catalog import CatalogError
+    from core.settings import load_settings
+    from builders import PROJECT_ROOT
+    from core.catalog import CatalogError
 
     write(tmp_path / "in" / "a.csv", csv_bytes(department_report("SYT")))
     ingest(tmp_path / "in")
@@ -156,6 +157,6 @@ def test_a_catalog_that_drops_a_unit_with_history_is_refused(tmp_path, ingest, q
     units = (catalog / "units.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (catalog / "units.csv").write_text("".join(line for line in units if not line.startswith("SYT,")), encoding="utf-8")
     with pytest.raises(CatalogError, match="unit SYT"):
-        ingest_paths([], load_config(home=config.home, catalog_dir=catalog))
+        ingest_paths([], load_settings(home=settings.home, catalog_dir=catalog))
     assert query("select count(*) from units where unit_code = 'SYT'") == [(1,)]  # the old catalog stays
     assert query("select count(*) from indicator_values where unit_code = 'SYT'")[0][0] > 0

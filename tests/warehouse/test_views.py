@@ -74,14 +74,15 @@ def test_completeness_statuses(loaded):
     assert rate == [(12, 2)]
 
 
-def test_reports_in_their_grace_days_are_not_due_and_left_out_of_rates(tmp_path, config, ingest, query):
+def test_reports_in_their_grace_days_are_not_due_and_left_out_of_rates(tmp_path, settings, ingest, query):
     """With a plan and units reaching this year and 400 grace days, the last quarters are not due yet."""
     import csv
     import shutil
     from datetime import date
 
     from chiso.pipeline import ingest_paths
-    from chiso.settings import PROJECT_ROOT, load_config
+    from core.settings import load_settings
+    from builders import PROJECT_ROOT
 
     catalog = tmp_path / "catalog"
     shutil.copytree(PROJECT_ROOT / "catalog", catalog)
@@ -94,7 +95,7 @@ def test_reports_in_their_grace_days_are_not_due_and_left_out_of_rates(tmp_path,
             writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-    ingest_paths([], load_config(home=config.home, catalog_dir=catalog), date.today())
+    ingest_paths([], load_settings(home=settings.home, catalog_dir=catalog), date.today())
     last_quarter = query("select max(period) from completeness where dataset_code = 'DP-SN'")[0][0]
     assert query("select distinct status from completeness where period = ?", [last_quarter]) == [("not_due",)]
     assert query("select reporting_rate, not_yet_due_reports from reporting_rates"

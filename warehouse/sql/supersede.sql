@@ -3,28 +3,28 @@
 -- backfills that arrive out of order. $1: the run whose submissions may change a key.
 with touched_keys as (
     select distinct dataset_code, unit_code, period
-    from submissions
+    from submission_records
     where run_id = $1 and status = 'accepted'
 ),
 
 versions as (
     select
-        submissions.submission_id,
-        lead(submissions.submission_id) over by_receipt as newer_id,
-        lead(submissions.received_at) over by_receipt as newer_received_at
-    from submissions
+        submission_records.submission_id,
+        lead(submission_records.submission_id) over by_receipt as newer_id,
+        lead(submission_records.received_at) over by_receipt as newer_received_at
+    from submission_records
     inner join touched_keys using (dataset_code, unit_code, period)
-    where submissions.status in ('accepted', 'superseded')
+    where submission_records.status in ('accepted', 'superseded')
     window by_receipt as (
-        partition by submissions.dataset_code, submissions.unit_code, submissions.period
-        order by submissions.received_at, submissions.submission_id
+        partition by submission_records.dataset_code, submission_records.unit_code, submission_records.period
+        order by submission_records.received_at, submission_records.submission_id
     )
 )
 
-update submissions
+update submission_records
 set
     status = case when versions.newer_id is null then 'accepted' else 'superseded' end,
     superseded_by = versions.newer_id,
     superseded_at = versions.newer_received_at
 from versions
-where submissions.submission_id = versions.submission_id;
+where submission_records.submission_id = versions.submission_id;

@@ -14,15 +14,18 @@ with earlier_values as (
                 batch_value_keys.indicator_code,
                 batch_value_keys.disaggregation,
                 batch_value_keys.period
-            order by indicator_values.period desc
+            order by earlier_periods.period_start desc
         ) as recency
     from batch_value_keys
+    inner join periods as batch_periods on batch_periods.period = batch_value_keys.period
     inner join indicator_values
         on indicator_values.unit_code = batch_value_keys.unit_code
         and indicator_values.indicator_code = batch_value_keys.indicator_code
         and indicator_values.disaggregation = batch_value_keys.disaggregation
-        and length(indicator_values.period) = length(batch_value_keys.period)
-        and indicator_values.period < batch_value_keys.period
+    inner join periods as earlier_periods
+        on earlier_periods.period = indicator_values.period
+        and earlier_periods.period_type = batch_periods.period_type
+        and earlier_periods.period_start < batch_periods.period_start
 )
 
 select

@@ -2,7 +2,7 @@
 create or replace view indicator_values as
 with current_submissions as (
     select submission_id, received_at
-    from submissions
+    from submission_records
     where status = 'accepted'
 )
 

@@ -10,9 +10,9 @@ select
     facts.note,
     facts.submission_id,
     facts.source_row,
-    submissions.status,
-    submissions.received_at as valid_from,
-    submissions.superseded_at as valid_to,
-    submissions.superseded_by
+    submission_records.status,
+    submission_records.received_at as valid_from,
+    submission_records.superseded_at as valid_to,
+    submission_records.superseded_by
 from indicator_facts as facts
-inner join submissions using (submission_id);
+inner join submission_records using (submission_id);

@@ -13,11 +13,12 @@ with unit_values as (
         indicator_values.value,
         indicators.time_aggregation,
         indicators.across_units,
-        cast(left(indicator_values.period, 4) as integer) as year,
-        try_cast(nullif(substr(indicator_values.period, 6), '') as integer) as quarter
+        periods.year,
+        periods.quarter
     from indicator_values
     inner join units using (unit_code)
     inner join indicators using (indicator_code)
+    inner join periods using (period)
 ),
 
 unit_quarters as (

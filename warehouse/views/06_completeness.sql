@@ -7,32 +7,6 @@ with province_today as (
     from plan
 ),
 
-plan_years as (
-    select unnest(range(first_year, last_year + 1)) as year
-    from plan
-),
-
-quarters as (
-    select unnest(range(1, 5)) as quarter
-),
-
-periods as (
-    select
-        'year' as period_type,
-        cast(year as varchar) as period,
-        make_date(year, 1, 1) as period_start,
-        make_date(year, 12, 31) as period_end
-    from plan_years
-    union all
-    select
-        'quarter' as period_type,
-        year || 'Q' || quarter as period,
-        make_date(year, 3 * quarter - 2, 1) as period_start,
-        last_day(make_date(year, 3 * quarter, 1)) as period_end
-    from plan_years
-    cross join quarters
-),
-
 expected as (
     select
         datasets.dataset_code,
@@ -40,10 +14,11 @@ expected as (
         units.unit_type,
         periods.period,
         periods.period_end,
-        cast(periods.period_end + datasets.due_days_after_period_end as date) as due_date
+        due_dates.due_date
     from datasets
     inner join units on units.unit_type = datasets.submitter_type
-    inner join periods on periods.period_type = datasets.period_type
+    inner join due_dates using (dataset_code)
+    inner join periods using (period)
     where periods.period_end >= units.valid_from
         and periods.period_start <= coalesce(units.valid_to, date '9999-12-31')
         and periods.period_end < (select today from province_today)
@@ -57,7 +32,7 @@ receipts as (
         min(received_at) filter (where status in ('accepted', 'superseded')) as first_accepted_at,
         count(*) filter (where status = 'rejected') as rejected_files,
         count(*) as files
-    from submissions
+    from submission_records
     where status <> 'duplicate'
     group by dataset_code, unit_code, period
 )

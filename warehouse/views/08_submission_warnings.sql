@@ -1,29 +1,17 @@
 -- One row per warning (late, outlier, formula-like text) on a loaded submission, for follow-up.
 create or replace view submission_warnings as
-with warnings as (
-    select
-        submission_id,
-        file_name,
-        dataset_code,
-        unit_code,
-        period,
-        received_at,
-        status,
-        unnest(from_json(warnings, '["json"]')) as warning
-    from submissions
-    where status in ('accepted', 'superseded')
-)
-
 select
-    submission_id,
-    file_name,
-    dataset_code,
-    unit_code,
-    period,
-    received_at,
-    status,
-    warning ->> 'check' as warning,
-    from_json(warning -> 'rows', '["integer"]') as source_rows,
-    warning ->> 'vi' as message_vi,
-    warning ->> 'en' as message_en
-from warnings;
+    records.submission_id,
+    records.file_name,
+    records.dataset_code,
+    records.unit_code,
+    records.period,
+    records.received_at,
+    records.status,
+    findings.check_name as warning,
+    findings.source_rows,
+    findings.message_vi,
+    findings.message_en
+from findings
+inner join submission_records as records using (submission_id)
+where findings.severity = 'warning' and records.status in ('accepted', 'superseded');

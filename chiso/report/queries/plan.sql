@@ -1,7 +1,7 @@
 -- The plan the report is about, and how far the warehouse's data reaches.
 with received as (
     select max(received_at) as as_of
-    from submissions
+    from submission_records
 )
 
 select

@@ -1,4 +1,4 @@
 -- How many files arrived, by verdict.
 select status, count(*) as files
-from submissions
+from submission_records
 group by status;

@@ -1,6 +1,6 @@
 import unicodedata
 
-from transforms.text import clean, code, fold, unit_code
+from core.text import clean, code, fold, unit_code
 
 
 def test_clean_normalises_to_nfc_and_strips_controls():

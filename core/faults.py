@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import signal
 
+from core.settings import Settings
+
+ENV = Settings.__dataclass_fields__["fault"].metadata["env"]
 _passes: dict[str, int] = {}
 
 
@@ -17,7 +20,7 @@ class InjectedFault(RuntimeError):
 
 
 def fault_point(name: str) -> None:
-    spec = os.environ.get("CHISO_FAULT")
+    spec = os.environ.get(ENV)
     if not spec:
         return
     point, *rest = spec.split(":")

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from transforms.periods import normalise_period, period_bounds, period_type
+from core.periods import Period, normalise_period, plan_periods
 
 
 @pytest.mark.parametrize(
@@ -28,8 +28,11 @@ def test_blank_period_is_none():
 
 
 def test_bounds_and_types():
-    assert period_bounds("2017Q1") == (date(2017, 1, 1), date(2017, 3, 31))
-    assert period_bounds("2016Q4") == (date(2016, 10, 1), date(2016, 12, 31))
-    assert period_bounds("2020") == (date(2020, 1, 1), date(2020, 12, 31))
-    assert period_bounds("Quý 5/2017") is None
-    assert (period_type("2017Q2"), period_type("2017"), period_type("x")) == ("quarter", "year", None)
+    assert (Period.parse("2017Q1").start, Period.parse("2017Q1").end) == (date(2017, 1, 1), date(2017, 3, 31))
+    assert (Period.parse("2016Q4").start, Period.parse("2016Q4").end) == (date(2016, 10, 1), date(2016, 12, 31))
+    assert (Period.parse("2020").start, Period.parse("2020").end) == (date(2020, 1, 1), date(2020, 12, 31))
+    assert Period.parse("Quý 5/2017") is None and Period.parse("0000") is None
+    assert (Period.parse("2017Q2").type, Period.parse("2017").type) == ("quarter", "year")
+    assert Period.parse("2017Q4").due_date(10) == date(2018, 1, 10) and Period.parse("2017").due_date(31) == date(2018, 1, 31)
+    assert [p.code for p in plan_periods(2016, 2017, "quarter")][::3] == ["2016Q1", "2016Q4", "2017Q3"]
+    assert [p.code for p in plan_periods(2016, 2017, "year")] == ["2016", "2017"]

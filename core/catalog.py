@@ -1,0 +1,230 @@
+"""The catalog: the plan's knowledge, read from the CSV files of one folder.
+
+Units, data sets, indicators, their disaggregations, derived indicators, the plan, its
+targets, the unit types and the report's charts. The files are the single source: the
+warehouse loads the same files into its dimension tables, every stage reads them through
+this model, and a second plan is a second folder, not a code change.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from core.periods import Period, plan_periods
+from core.text import fold
+
+Row = dict[str, str]
+# Each table of the catalog and the columns its file must have.
+TABLES: dict[str, tuple[str, ...]] = {
+    "unit_types": ("unit_type", "unit_type_name", "unit_type_name_en", "scope_name", "scope_name_en"),
+    "units": ("unit_code", "unit_name", "unit_type", "parent_code", "valid_from", "valid_to"),
+    "datasets": (
+        "dataset_code", "dataset_name", "dataset_name_en", "submitter_type", "period_type",
+        "due_days_after_period_end",
+    ),
+    "indicators": (
+        "indicator_code", "indicator_name", "indicator_name_en", "measure_unit", "measure_unit_en", "value_type",
+        "time_aggregation", "across_units",
+    ),
+    "dataset_indicators": ("dataset_code", "indicator_code", "mandatory"),
+    "disaggregations": (
+        "indicator_code", "disaggregation_code", "disaggregation_name", "disaggregation_name_en", "mandatory",
+    ),
+    "derived_indicators": (
+        "indicator_code", "indicator_name", "indicator_name_en", "numerator_code", "denominator_code", "multiplier",
+        "part_of_whole",
+    ),
+    "plan": ("plan_code", "plan_name", "first_year", "last_year", "province_code", "timezone"),
+    "targets": ("indicator_code", "disaggregation", "scope", "year", "target", "source"),
+    "report_charts": (
+        "chart_code", "indicator_code", "chart_kind", "period_type", "scopes", "title", "title_en", "whole_label",
+        "whole_label_en", "part_label", "part_label_en",
+    ),
+}
+
+
+class CatalogError(ValueError):
+    """The catalog files cannot be used as they are; the message names the file and what to fix."""
+
+
+def read_table(directory: Path, table: str) -> list[Row]:
+    """The rows of `<table>.csv`, refused with the missing columns named."""
+    path = directory / f"{table}.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            reader = csv.DictReader(stream)
+            rows = list(reader)
+            columns = reader.fieldnames or []
+    except FileNotFoundError:
+        raise CatalogError(f"the catalog has no {path}: every catalog folder holds {', '.join(TABLES)}") from None
+    missing = [column for column in TABLES[table] if column not in columns]
+    if missing:
+        raise CatalogError(f"{path} lacks the column(s) {', '.join(missing)}; see docs/configuration.md")
+    return rows
+
+
+def is_true(text: str) -> bool:
+    return text.strip().lower() in {"true", "1", "yes"}
+
+
+@dataclass(frozen=True)
+class ConsistencyPair:
+    """Rule 9: `part` counts some of what `whole` counts, so it can never exceed it."""
+
+    part: str
+    whole: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    directory: Path
+
+    def table(self, name: str) -> list[Row]:
+        return read_table(self.directory, name)
+
+    def _by_code(self, name: str) -> dict[str, Row]:
+        key = TABLES[name][0]
+        return {row[key]: row for row in self.table(name)}
+
+    @cached_property
+    def unit_types(self) -> dict[str, Row]:
+        return self._by_code("unit_types")
+
+    @cached_property
+    def units(self) -> dict[str, Row]:
+        return self._by_code("units")
+
+    @cached_property
+    def datasets(self) -> dict[str, Row]:
+        return self._by_code("datasets")
+
+    @cached_property
+    def indicators(self) -> dict[str, Row]:
+        return self._by_code("indicators")
+
+    @cached_property
+    def derived_indicators(self) -> dict[str, Row]:
+        return self._by_code("derived_indicators")
+
+    @cached_property
+    def report_charts(self) -> list[Row]:
+        return self.table("report_charts")
+
+    @cached_property
+    def plan(self) -> Row:
+        return self.table("plan")[0]
+
+    @cached_property
+    def dataset_indicators(self) -> dict[str, list[Row]]:
+        """The indicators on each data set's form, in catalog order."""
+        result: dict[str, list[Row]] = {code: [] for code in self.datasets}
+        for row in self.table("dataset_indicators"):
+            result.setdefault(row["dataset_code"], []).append(row)
+        return result
+
+    @cached_property
+    def disaggregations(self) -> dict[str, list[Row]]:
+        """Allowed disaggregations per indicator; indicators without any take none."""
+        result: dict[str, list[Row]] = {}
+        for row in self.table("disaggregations"):
+            result.setdefault(row["indicator_code"], []).append(row)
+        return result
+
+    @cached_property
+    def disaggregation_codes_by_name(self) -> dict[str, str]:
+        """A disaggregation as a clerk may write it (its code or its name, any case or accents) -> its code."""
+        names = {}
+        for rows in self.disaggregations.values():
+            for row in rows:
+                names[fold(row["disaggregation_name"])] = row["disaggregation_code"]
+                names[fold(row["disaggregation_code"])] = row["disaggregation_code"]
+        return names
+
+    @cached_property
+    def dataset_indicator_keys(self) -> list[str]:
+        """`DATASET/INDICATOR` for every indicator on a data set's form."""
+        return [f"{row['dataset_code']}/{row['indicator_code']}" for rows in self.dataset_indicators.values() for row in rows]
+
+    @cached_property
+    def disaggregation_keys(self) -> list[str]:
+        """`INDICATOR/DISAGGREGATION`, with an empty disaggregation for indicators that take none."""
+        keys = []
+        for code in self.indicators:
+            rows = self.disaggregations.get(code)
+            keys += [f"{code}/{row['disaggregation_code']}" for row in rows] if rows else [f"{code}/"]
+        return keys
+
+    def form_rows(self, dataset_code: str) -> list[tuple[Row, str, bool]]:
+        """(indicator, disaggregation, mandatory) for every line of a data set's form, in catalog order."""
+        lines = []
+        for entry in self.dataset_indicators.get(dataset_code, []):
+            indicator = self.indicators[entry["indicator_code"]]
+            mandatory = is_true(entry["mandatory"])
+            rows = self.disaggregations.get(entry["indicator_code"])
+            if rows:
+                lines += [(indicator, row["disaggregation_code"], mandatory and is_true(row["mandatory"])) for row in rows]
+            else:
+                lines.append((indicator, "", mandatory))
+        return lines
+
+    @cached_property
+    def mandatory_items(self) -> list[tuple[str, str, str]]:
+        """(data set, indicator, disaggregation) that every submission of the data set must carry."""
+        return [
+            (dataset, indicator["indicator_code"], disaggregation)
+            for dataset in self.datasets
+            for indicator, disaggregation, mandatory in self.form_rows(dataset)
+            if mandatory
+        ]
+
+    @cached_property
+    def consistency_pairs(self) -> list[ConsistencyPair]:
+        """Rule 9's pairs: the derived indicators whose numerator is part of their denominator."""
+        return [
+            ConsistencyPair(row["numerator_code"], row["denominator_code"])
+            for row in self.derived_indicators.values()
+            if is_true(row["part_of_whole"])
+        ]
+
+    def datasets_for(self, unit_type: str) -> list[str]:
+        return [code for code, row in self.datasets.items() if row["submitter_type"] == unit_type]
+
+    def units_submitting(self, dataset_code: str, period: Period | None = None) -> list[str]:
+        """The units that must send a data set (for `period`: those that existed during it)."""
+        kind = self.datasets[dataset_code]["submitter_type"]
+        return [code for code, row in self.units.items() if row["unit_type"] == kind and self.unit_exists(code, period)]
+
+    def unit_exists(self, unit_code: str, period: Period | None) -> bool:
+        if period is None:
+            return True
+        row = self.units[unit_code]
+        ended = row["valid_to"] and date.fromisoformat(row["valid_to"]) < period.start
+        return date.fromisoformat(row["valid_from"]) <= period.end and not ended
+
+    def due_date(self, dataset_code: str, period: Period) -> date:
+        return period.due_date(int(self.datasets[dataset_code]["due_days_after_period_end"]))
+
+    def periods(self, period_type: str) -> list[Period]:
+        """Every period of the plan of a kind (`quarter`, `year`), in order."""
+        return plan_periods(self.first_year, self.last_year, period_type)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """Receipt times and due dates are in the province's local time."""
+        return ZoneInfo(self.plan["timezone"])
+
+    def today(self) -> date:
+        return datetime.now(self.timezone).date()
+
+    @property
+    def first_year(self) -> int:
+        return int(self.plan["first_year"])
+
+    @property
+    def last_year(self) -> int:
+        return int(self.plan["last_year"])

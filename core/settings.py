@@ -1,0 +1,167 @@
+"""Every setting of chiso, declared once: its variable, type, default and help.
+
+`Settings` is the one declaration. Its fields' types are real types (read with
+`typing.get_type_hints`), the CLI's `--help` and `docs/configuration.md` are generated
+from the same fields (`chiso settings --markdown`; a test fails when the page drifts),
+and a value that cannot be parsed stops with the variable's name and what it accepts.
+"""
+
+from __future__ import annotations
+
+import os
+import typing
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+
+# The checkout or site-packages folder that holds the packages and the catalog/ beside them.
+INSTALL_ROOT = Path(__file__).resolve().parent.parent
+# The Airflow Asset the ingest DAG updates and the monitoring DAG is scheduled on.
+WAREHOUSE_ASSET = {"name": "chiso_warehouse", "uri": "chiso://warehouse/snapshot"}
+# The one-slot Airflow pool every task that writes DuckDB takes.
+WAREHOUSE_POOL = "chiso_warehouse"
+
+
+def _default_home() -> str:
+    """`var/` of a source checkout; the user's data folder for an installed package."""
+    if (INSTALL_ROOT / "pyproject.toml").exists():
+        return str(INSTALL_ROOT / "var")
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "chiso")
+
+
+class SettingError(ValueError):
+    """A setting's value cannot be used; the message names the variable and what it accepts."""
+
+
+def setting(env: str, default: object, help: str, minimum: int | None = None, shown: str | None = None):
+    """A field of `Settings`: read from `env`, `default` when unset or empty.
+
+    `{home}` in a path stands for CHISO_HOME; `shown` is how the docs print a default
+    that depends on the machine.
+    """
+    metadata = {"env": env, "help": help, "minimum": minimum, "shown": shown}
+    return field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = setting(
+        "CHISO_HOME",
+        _default_home(),
+        "Root folder of the inbox, archive, quarantine, warehouse and outputs when they are not set one by one.",
+        shown="`var/` of the checkout; `$XDG_DATA_HOME/chiso` when installed",
+    )
+    inbox: Path = setting(
+        "CHISO_INBOX",
+        "{home}/inbox",
+        "Folder where reporting units' files arrive (searched recursively; names starting with `.` are ignored).",
+    )
+    archive: Path = setting(
+        "CHISO_ARCHIVE",
+        "{home}/archive",
+        "Where processed files that were not rejected are moved: `<received month>/<submission id>_<file name>`.",
+    )
+    quarantine: Path = setting(
+        "CHISO_QUARANTINE",
+        "{home}/quarantine",
+        "Where rejected files are moved, each with its bilingual `.reasons.txt` beside it.",
+    )
+    warehouse: Path = setting(
+        "CHISO_WAREHOUSE",
+        "{home}/warehouse/chiso.duckdb",
+        "The loader's DuckDB file (one writer at a time, guarded by `chiso.duckdb.lock`).",
+    )
+    snapshot: Path = setting(
+        "CHISO_SNAPSHOT",
+        "{home}/warehouse/snapshot/chiso.duckdb",
+        "The read-only copy analysts query; replaced atomically after each load.",
+    )
+    catalog_dir: Path = setting(
+        "CHISO_CATALOG_DIR",
+        str(INSTALL_ROOT / "catalog"),
+        "Folder of the catalog CSV files: the plan's units, data sets, indicators, breakdowns, targets.",
+        shown="the `catalog/` shipped with chiso",
+    )
+    reports: Path = setting(
+        "CHISO_REPORTS",
+        "{home}/reports",
+        "Where the monitoring outputs (completeness CSVs, the HTML report) are written.",
+    )
+    max_file_bytes: int = setting(
+        "CHISO_MAX_FILE_BYTES",
+        20 * 1024 * 1024,
+        "Files larger than this are rejected unread (a submission is a few dozen rows).",
+        minimum=1,
+    )
+    chunk_size: int = setting(
+        "CHISO_CHUNK_SIZE",
+        2000,
+        "Files per chunk: one validation run (GX) and one load transaction each; one mapped Airflow task each."
+        " A GX run costs about 0.2 s a suite whatever its size, so bigger chunks are cheaper per file;"
+        " a failed chunk is retried whole.",
+        minimum=1,
+    )
+    settle_seconds: int = setting(
+        "CHISO_SETTLE_SECONDS",
+        30,
+        "Inbox files modified more recently than this are left for the next run:"
+        " a file still being copied in is never judged half-written.",
+        minimum=0,
+    )
+    schedule: str = setting("CHISO_SCHEDULE", "*/15 * * * *", "Cron schedule of the `chiso_ingest` DAG.")
+    loader_queue: str = setting(
+        "CHISO_LOADER_QUEUE",
+        "default",
+        "Airflow queue of the tasks that write DuckDB"
+        " (with CeleryExecutor: the single-concurrency loader worker's queue, `chiso_loader`).",
+    )
+    airflow_home: Path = setting(
+        "AIRFLOW_HOME",
+        "{home}/airflow",
+        "Airflow's own folder (metadata DB, logs) for `make run` and `make airflow`.",
+    )
+    fault: str = setting(
+        "CHISO_FAULT",
+        "",
+        "For crash-safety tests only: `<point>[:<n>]:<kill|raise>` kills or fails the process"
+        " at the n-th pass of a named fault point (`core/faults.py`).",
+    )
+
+
+def declared() -> list[tuple[str, type, dict, object]]:
+    """(field name, type, metadata, default) of every setting, in declaration order."""
+    types = typing.get_type_hints(Settings)
+    return [(f.name, types[f.name], dict(f.metadata), f.default) for f in fields(Settings) if f.default is not MISSING]
+
+
+def _parse(name: str, kind: type, meta: dict, text: str, home: str) -> object:
+    if kind is Path:
+        return Path(text.replace("{home}", home)).expanduser()
+    if kind is int:
+        try:
+            number = int(text.replace("_", ""))
+        except ValueError:
+            raise SettingError(f"{meta['env']} must be a whole number, not {text!r}") from None
+        if meta["minimum"] is not None and number < meta["minimum"]:
+            raise SettingError(f"{meta['env']} must be at least {meta['minimum']}, not {number}")
+        return number
+    return text
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with `overrides` (CLI flags, tests) on top; None means not given."""
+    raw = {}
+    for name, _, meta, default in declared():
+        given = overrides.get(name)
+        raw[name] = str(given) if given is not None else os.environ.get(meta["env"]) or str(default)
+    home = str(_parse("home", Path, {}, raw["home"], ""))
+    return Settings(**{name: _parse(name, kind, meta, raw[name], home) for name, kind, meta, _ in declared()})
+
+
+def markdown_table() -> str:
+    """The settings table of docs/configuration.md."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for _, _, meta, default in declared():
+        shown = meta["shown"] or (f"`{default}`" if default != "" else "(unset)")
+        lines.append(f"| `{meta['env']}` | {shown} | {meta['help']} |")
+    return "\n".join(lines)

@@ -1,0 +1,75 @@
+"""Every text a clerk, an official or an analyst reads, in Vietnamese and English, by a stable id.
+
+The texts live in `vocabulary.toml` beside this module, one entry per id; code names the
+id and the fields, never the words. Vietnamese comes first everywhere, English beside it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from string import Formatter
+
+SOURCE = Path(__file__).with_name("vocabulary.toml")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text in both languages."""
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.vi} / {self.en}"
+
+
+class _Lenient(dict):
+    """Fields of a finding: a field a row lacks is shown empty, not raised."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@cache
+def entries() -> dict[str, dict[str, str]]:
+    """Every entry by its dotted id (`status.accepted`)."""
+    found: dict[str, dict[str, str]] = {}
+
+    def walk(prefix: str, table: dict) -> None:
+        if "vi" in table and "en" in table:
+            found[prefix] = table
+            return
+        for key, value in table.items():
+            walk(f"{prefix}.{key}" if prefix else key, value)
+
+    walk("", tomllib.loads(SOURCE.read_text(encoding="utf-8")))
+    return found
+
+
+def say(key: str, **fields: object) -> Text:
+    """The text `key` with its fields filled in; a missing field is an error."""
+    entry = _entry(key)
+    return Text(entry["vi"].format(**fields), entry["en"].format(**fields))
+
+
+def fill(key: str, fields: Mapping[str, object]) -> Text:
+    """The text `key` filled from a row whose columns may be missing (shown empty)."""
+    entry = _entry(key)
+    row = _Lenient(fields)
+    return Text(entry["vi"].format_map(row), entry["en"].format_map(row))
+
+
+def field_names(key: str) -> set[str]:
+    entry = _entry(key)
+    return {name for text in (entry["vi"], entry["en"]) for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def _entry(key: str) -> dict[str, str]:
+    try:
+        return entries()[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in {SOURCE.name}") from None
