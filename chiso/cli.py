@@ -17,8 +17,7 @@ examples:
   chiso demo-data var/inbox         # write the demo inbox (the whole plan 2016-2020)
   chiso report                      # the HTML monitoring report, from the snapshot
   chiso export completeness --format xlsx
-
-settings come from CHISO_* environment variables: see docs/configuration.md
+  chiso settings                    # every setting, its variable and its value here
 """
 
 
@@ -33,15 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chiso",
         description="Ingest, validate and query the provincial plan's indicator reports.",
-        epilog=EXAMPLES,
+        epilog=EXAMPLES + _settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_text: str, examples: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=f"examples:\n{examples}",
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-        return sub
+        return commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=f"examples:\n{examples}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
     as_of_help = "the day of ingestion for due dates and not-yet-ended periods (default: today, province time)"
 
@@ -114,24 +117,43 @@ def build_parser() -> argparse.ArgumentParser:
         "  chiso export rejection_reasons --format csv --warehouse wh.duckdb\n",
     )
     export.add_argument("view", metavar="VIEW", help="a view or table of the warehouse, e.g. completeness, indicator_values")
-    export.add_argument("--format", required=True, choices=("csv", "xlsx", "parquet"),
-                        help="csv (UTF-8 with BOM), xlsx or parquet (values verbatim)")  # fmt: skip
+    export.add_argument(
+        "--format", required=True, choices=("csv", "xlsx", "parquet"), help="csv (UTF-8 with BOM), xlsx or parquet (values verbatim)"
+    )
     export.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: VIEW.FORMAT here)")
     export.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
+
+    shown = command(
+        "settings",
+        "Show every setting: its environment variable, its value here (from the environment or its default), and its meaning.",
+        "  chiso settings\n  chiso settings --markdown > table.md   # the table of docs/configuration.md\n",
+    )
+    shown.add_argument("--markdown", action="store_true", help="print the documentation table instead of the values")
     return parser
+
+
+def _settings_help() -> str:
+    """The settings, from their one declaration (docs/configuration.md has the same table)."""
+    from textwrap import shorten
+
+    from core.settings import declared
+
+    lines = [f"  {meta['env']:<22} {shorten(meta['help'].replace('`', ''), 76, placeholder=' …')}" for _, _, meta, _ in declared()]
+    return "\nsettings (environment variables; see `chiso settings` and docs/configuration.md):\n" + "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from chiso import commands
+    from chiso import commands  # after parsing: `chiso --help` loads no command's libraries
     from core.catalog import CatalogError
+    from core.settings import SettingError
 
     try:
         return getattr(commands, args.command.replace("-", "_"))(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, NotADirectoryError, commands.UserError, CatalogError) as error:
+    except (FileNotFoundError, NotADirectoryError, commands.UserError, CatalogError, SettingError) as error:
         print(f"chiso: error: {error}", file=sys.stderr)
         return 2
 

@@ -143,3 +143,15 @@ def export(args: Namespace) -> int:
         raise UserError(str(error)) from None
     print(f"wrote {rows} rows of {args.view} to {output}")
     return 0
+
+
+def settings(args: Namespace) -> int:
+    from core.settings import declared, markdown_table
+
+    if args.markdown:
+        print(markdown_table())
+        return 0
+    values = load_settings()
+    for name, _, meta, _ in declared():
+        print(f"{meta['env']:<22} {getattr(values, name)}")
+    return 0

@@ -123,7 +123,7 @@ class Settings:
     fault: str = setting(
         "CHISO_FAULT",
         "",
-        "For crash-safety tests only: `<point>[:<n>]:<kill|raise>` kills or fails the process"
+        "For crash-safety tests only: `<point>[:<n>]:kill` (or `:raise`) kills (or fails) the process"
         " at the n-th pass of a named fault point (`core/faults.py`).",
     )
 

@@ -43,13 +43,15 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
         "create table if not exists schema_migrations (version varchar primary key, applied_at timestamp not null)"
     )
     applied = {row[0] for row in connection.execute("select version from schema_migrations").fetchall()}
-    for script in sorted(MIGRATIONS.glob("*.sql")):
-        if script.stem in applied:
-            continue
+    pending = [script for script in sorted(MIGRATIONS.glob("*.sql")) if script.stem not in applied]
+    for script in pending:
         connection.begin()
         connection.execute(script.read_text(encoding="utf-8"))
         connection.execute("insert into schema_migrations values (?, now())", [script.stem])
         connection.commit()
+    if pending:
+        # Into the file at once: DuckDB cannot replay a log that renames a table it then alters.
+        connection.execute("checkpoint")
     for script in sorted(VIEWS.glob("*.sql")):
         connection.execute(script.read_text(encoding="utf-8"))
 

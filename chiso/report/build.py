@@ -1,7 +1,9 @@
 """Build the self-contained HTML monitoring report from a warehouse, read-only.
 
 One file, no external asset: inline CSS, charts as inline SVG, no script. Every text that
-comes from the data (file names, reasons, notes) goes through Jinja2's autoescape.
+comes from the data (file names, reasons, notes) goes through Jinja2's autoescape. What the
+report shows of a plan — its years, time zone, charts, scopes — comes from the warehouse's
+catalog tables; its words from the vocabulary.
 """
 
 from __future__ import annotations
@@ -12,24 +14,21 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from chiso.report import charts
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from chiso.report import charts, svg
+from core.vocabulary import Text, say
+from warehouse.db import connect_read_only
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "queries"
 TEMPLATE = "template.html.j2"
-
-WARNING_KINDS = {
-    "late": ("Nộp muộn", "Late"),
-    "outlier": ("Giá trị bất thường", "Outlier"),
-    "formula_text": ("Ghi chú giống công thức", "Formula-like note"),
-}
 SUBMISSION_STATUSES = ("accepted", "superseded", "rejected", "duplicate")
+WARNING_KINDS = ("late", "outlier", "formula_text")
 
 
 def build_report(warehouse: Path, output: Path, generated_at: datetime | None = None) -> Path:
     """Write the report for `warehouse` to `output` (atomically: readers never see half a file)."""
-    from warehouse.db import connect_read_only
-
     with connect_read_only(warehouse) as connection:
         data = collect(connection)
     html = render(data, warehouse_name=warehouse.name, generated_at=generated_at)
@@ -43,75 +42,76 @@ def build_report(warehouse: Path, output: Path, generated_at: datetime | None = 
     return output
 
 
-def query(connection, name: str) -> list[dict]:
+def query(connection, name: str, parameters: dict | None = None) -> list[dict]:
     """Rows of `queries/<name>.sql` as dicts."""
-    relation = connection.sql((QUERIES / f"{name}.sql").read_text(encoding="utf-8"))
-    return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+    relation = connection.execute((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), parameters or {})
+    columns = [column[0] for column in relation.description]
+    return [dict(zip(columns, row)) for row in relation.fetchall()]
 
 
-def collect(connection) -> dict[str, list[dict]]:
-    names = ("plan", "submission_counts", "completeness", "task_groups", "funding", "it_share", "targets",
-             "rejections", "warnings")  # fmt: skip
-    return {name: query(connection, name) for name in names}
+def collect(connection) -> dict:
+    names = ("plan", "scopes", "submission_counts", "completeness", "targets", "rejections", "warnings", "charts")
+    data = {name: query(connection, name) for name in names}
+    for chart in data["charts"]:
+        if chart["chart_kind"] == "parts":
+            chart["rows"] = query(connection, "parts", {"indicator": chart["indicator_code"], "period_type": chart["period_type"]})
+        else:
+            scope = chart["scopes"].split()[0]
+            chart["rows"] = query(connection, "share", {"indicator": chart["indicator_code"], "scope": scope})
+    return data
 
 
-def render(data: dict[str, list[dict]], warehouse_name: str, generated_at: datetime | None = None) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    environment = Environment(
+def environment() -> Environment:
+    env = Environment(
         loader=FileSystemLoader(HERE),
         autoescape=True,  # every datum is text, never markup: a file named <script>… shows as such
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["number"] = charts.number
-    environment.filters["amount"] = charts.amount
-    environment.filters["percent"] = charts.percent
-    environment.filters["when"] = lambda value, fmt="%Y-%m-%d %H:%M": "–" if value is None else value.strftime(fmt)
-    return environment.get_template(TEMPLATE).render(**context(data, warehouse_name, generated_at))
+    env.filters["number"] = svg.number
+    env.filters["amount"] = svg.amount
+    env.filters["percent"] = svg.percent
+    env.filters["when"] = lambda value, fmt="%Y-%m-%d %H:%M": "–" if value is None else value.strftime(fmt)
+    env.globals["say"] = say
+    return env
 
 
-def context(data: dict[str, list[dict]], warehouse_name: str, generated_at: datetime | None) -> dict:
-    plan = data["plan"][0] if data["plan"] else {}
-    timezone = ZoneInfo(plan.get("timezone") or "Asia/Ho_Chi_Minh")
+def render(data: dict, warehouse_name: str, generated_at: datetime | None = None) -> str:
+    return environment().get_template(TEMPLATE).render(**context(data, warehouse_name, generated_at))
+
+
+def context(data: dict, warehouse_name: str, generated_at: datetime | None) -> dict:
+    plan = data["plan"][0]
+    timezone = ZoneInfo(plan["timezone"])
     generated_at = generated_at or datetime.now(timezone)
     generated_at = generated_at.replace(tzinfo=timezone) if generated_at.tzinfo is None else generated_at.astimezone(timezone)
-    first, last = plan.get("first_year") or 2016, plan.get("last_year") or 2020
-    years = list(range(first, last + 1))
+    years = list(range(plan["first_year"], plan["last_year"] + 1))
+    scopes = {row["scope"]: Text(row["scope_name"], row["scope_name_en"]) for row in data["scopes"]}
     return {
         "plan": plan,
         "years": years,
-        "as_of": plan.get("as_of"),
+        "as_of": plan["as_of"],
         "generated_at": generated_at,
         "timezone": str(timezone),
         "warehouse_name": warehouse_name,
         "kpis": _kpis(data["submission_counts"], data["completeness"]),
         "heatmaps": _heatmaps(data["completeness"], years),
         "heatmap_legend": charts.heatmap_legend(),
-        "status_labels": charts.STATUS,
-        "task_charts": _task_charts(data["task_groups"], years),
-        "funding_chart": charts.funding(
-            "funding", "Kinh phí KHCN được bố trí và đã giải ngân / S&T funding allocated and disbursed", years,
-            {(row["scope"], row["year"]): row for row in data["funding"]},
-        ),
-        "it_chart": charts.it_share(
-            "it-share", "Tỷ lệ ứng dụng CNTT so với chỉ tiêu / IT-application share against target", years,
-            data["it_share"],
-        ),
+        "statuses": {status: (colour, charts.status_text(status)) for status, colour in charts.STATUS_COLOURS.items()},
+        "sections": [_section(chart, years, scopes) for chart in data["charts"]],
         "targets": data["targets"],
-        "scopes": charts.SCOPES,
+        "verdict_text": charts.verdict_text,
         "rejections": _rejections(data["rejections"]),
         "rejected_reasons": len(data["rejections"]),
-        "warnings": [{**row, "kind": WARNING_KINDS.get(row["warning"], (row["warning"], row["warning"]))}
-                     for row in data["warnings"]],  # fmt: skip
+        "warnings": data["warnings"],
         "warning_counts": Counter(row["warning"] for row in data["warnings"]),
         "warning_kinds": WARNING_KINDS,
     }
 
 
 def _kpis(counts: list[dict], completeness: list[dict]) -> dict:
-    files = {status: 0 for status in SUBMISSION_STATUSES} | {row["status"]: row["files"] for row in counts}
+    files = dict.fromkeys(SUBMISSION_STATUSES, 0) | {row["status"]: row["files"] for row in counts}
     statuses = Counter(row["status"] for row in completeness)
     expected = len(completeness) - statuses["not_due"]  # rates over the reports already due
     received = statuses["on_time"] + statuses["late"]
@@ -138,20 +138,36 @@ def _heatmaps(completeness: list[dict], years: list[int]) -> list[dict]:
         cells = {(row["unit_code"], row["period"]): row for row in rows}
         name = rows[0]["dataset_name"]
         chart = charts.heatmap(f"completeness-{code}", f"{code}: {name}", rows[0]["period_type"], years, units, cells)
-        heatmaps.append({"code": code, "name": name, "period_type": rows[0]["period_type"], "chart": chart,
-                         "counts": Counter(row["status"] for row in rows), "expected": len(rows)})  # fmt: skip
+        counts = Counter(row["status"] for row in rows)
+        heatmaps.append({"code": code, "name": name, "chart": chart, "counts": counts, "expected": len(rows)})
     return heatmaps
 
 
-def _task_charts(rows: list[dict], years: list[int]) -> list[dict]:
-    panels = []
-    for scope in ("department", "district"):
-        vi, en = charts.SCOPES[scope]
-        by_period = {row["period"]: row for row in rows if row["scope"] == scope}
-        title = f"Nhóm nhiệm vụ đột phá: {vi} / Breakthrough task groups: {en}"
-        panels.append({"scope": scope, "vi": vi, "en": en,
-                       "chart": charts.task_groups(f"task-groups-{scope}", title, years, by_period)})  # fmt: skip
-    return panels
+def _section(chart: dict, years: list[int], scopes: dict[str, Text]) -> dict:
+    """One section of the report for one row of report_charts: its title, lead text and charts."""
+    title = Text(chart["title"], chart["title_en"])
+    anchor = chart["chart_code"].replace("_", "-")
+    labels = {
+        "whole": f"{chart['whole_label']} / {chart['whole_label_en']} ({chart['whole_code']})",
+        "part": f"{chart['part_label']} / {chart['part_label_en']} ({chart['part_code']})",
+        "tip": f"{chart['indicator_name']} / {chart['indicator_name_en']}",
+        "unit": f"{chart['measure_unit']} / {chart['measure_unit_en']}",
+    }
+    fields = {key: chart[key] for key in ("whole_label", "whole_label_en", "part_label", "part_label_en")}
+    chart_scopes = {scope: str(scopes.get(scope, Text(scope, scope))) for scope in chart["scopes"].split()}
+    if chart["chart_kind"] == "share_vs_target":
+        drawn = [charts.share_vs_target(anchor, str(title), years, chart["rows"], labels["unit"])]
+        return {"id": anchor, "title": title, "lead": say("report.lead_share", **fields), "figures": [(None, drawn[0])]}
+    if chart["period_type"] == "quarter":
+        figures = []
+        for scope, name in chart_scopes.items():
+            rows = {row["period"]: row for row in chart["rows"] if row["scope"] == scope}
+            figures.append((name, charts.parts_by_quarter(f"{anchor}-{scope}", f"{title}: {name}", years, rows, labels)))
+        return {"id": anchor, "title": title, "lead": say("report.lead_parts_quarter", **fields), "figures": figures}
+    rows = {(row["scope"], row["period"]): row for row in chart["rows"]}
+    drawn = charts.parts_by_year(anchor, str(title), years, rows, chart_scopes, labels)
+    return {"id": anchor, "title": title, "lead": say("report.lead_parts_year", **fields, unit=labels["unit"]),
+            "figures": [(None, drawn)]}  # fmt: skip
 
 
 def _rejections(rows: list[dict]) -> list[dict]:

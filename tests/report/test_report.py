@@ -285,11 +285,12 @@ def test_the_check_fails_when_charts_do_not_paint(chromium, report_html, tmp_pat
 def test_a_warehouse_with_nothing_received_still_gets_a_report(tmp_path):
     from chiso.report.build import build_report
     from core.settings import load_settings
+    from core.catalog import Catalog
     from warehouse.db import connect, load_catalog
 
     settings = load_settings(home=tmp_path)
     connection = connect(settings.warehouse)
-    load_catalog(connection, settings.catalog_dir)
+    load_catalog(connection, Catalog(settings.catalog_dir))
     connection.close()
     text = build_report(settings.warehouse, tmp_path / "empty.html").read_text(encoding="utf-8")
     assert "Số liệu đến / Data as of</dt><dd>–</dd>" in text

@@ -1,0 +1,52 @@
+-- One row per disaggregation × year: a derived indicator's value in a scope, with the plan target of the
+-- year where there is one. $indicator: the derived indicator; $scope.
+with shares as (
+    select
+        indicator_rollup.disaggregation,
+        periods.year,
+        indicator_rollup.value,
+        indicator_rollup.numerator,
+        indicator_rollup.denominator
+    from indicator_rollup
+    inner join periods using (period)
+    where indicator_rollup.indicator_code = $indicator
+        and indicator_rollup.scope = $scope
+        and indicator_rollup.period_type = 'year'
+),
+
+year_targets as (
+    select
+        disaggregation,
+        year,
+        target,
+        achieved
+    from target_progress
+    where indicator_code = $indicator and scope = $scope
+),
+
+disaggregation_names as (
+    select distinct
+        disaggregations.disaggregation_code as disaggregation,
+        disaggregations.disaggregation_name as name,
+        disaggregations.disaggregation_name_en as name_en,
+        disaggregations.rowid as catalog_order
+    from disaggregations
+    inner join derived_indicators on derived_indicators.denominator_code = disaggregations.indicator_code
+    where derived_indicators.indicator_code = $indicator
+)
+
+select
+    coalesce(shares.disaggregation, year_targets.disaggregation) as disaggregation,
+    disaggregation_names.name,
+    disaggregation_names.name_en,
+    coalesce(shares.year, year_targets.year) as year,
+    shares.value,
+    shares.numerator,
+    shares.denominator,
+    year_targets.target,
+    year_targets.achieved
+from shares
+full join year_targets using (disaggregation, year)
+left join disaggregation_names
+    on disaggregation_names.disaggregation = coalesce(shares.disaggregation, year_targets.disaggregation)
+order by disaggregation_names.catalog_order nulls last, disaggregation, year;
