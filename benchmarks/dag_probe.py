@@ -10,6 +10,8 @@ SQLite one under AIRFLOW_HOME (reset once, as tests/dags/test_dags.py does); the
 
 from __future__ import annotations
 
+from core.settings import WAREHOUSE_POOL
+
 import json
 import os
 import resource
@@ -40,7 +42,7 @@ def main() -> int:
     result["import_airflow_seconds"] = time.perf_counter() - started
     started = time.perf_counter()
     db.resetdb()
-    Pool.create_or_update_pool("chiso_warehouse", 1, "DuckDB single writer", include_deferred=False)
+    Pool.create_or_update_pool(WAREHOUSE_POOL, 1, "DuckDB single writer", include_deferred=False)
     result["resetdb_seconds"] = time.perf_counter() - started
 
     import duckdb

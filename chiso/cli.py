@@ -1,11 +1,17 @@
-"""The `chiso` command. Heavy libraries are imported inside each command, so `--help` is instant."""
+"""The `chiso` command's arguments. Each command runs from its own module, imported after parsing."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from datetime import date
 from pathlib import Path
+from textwrap import shorten
+
+from chiso.commands import UserError
+from core.catalog import CatalogError
+from core.settings import SettingError, declared
 
 EXAMPLES = """\
 examples:
@@ -134,26 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings_help() -> str:
     """The settings, from their one declaration (docs/configuration.md has the same table)."""
-    from textwrap import shorten
-
-    from core.settings import declared
-
     lines = [f"  {meta['env']:<22} {shorten(meta['help'].replace('`', ''), 76, placeholder=' …')}" for _, _, meta, _ in declared()]
     return "\nsettings (environment variables; see `chiso settings` and docs/configuration.md):\n" + "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from chiso import commands  # after parsing: `chiso --help` loads no command's libraries
-    from core.catalog import CatalogError
-    from core.settings import SettingError
-
     try:
-        return getattr(commands, args.command.replace("-", "_"))(args)
+        # After parsing: `chiso --help` loads no command, and a command loads only its own libraries.
+        command = importlib.import_module(f"chiso.commands.{args.command.replace('-', '_')}")
+        return command.run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, NotADirectoryError, commands.UserError, CatalogError, SettingError) as error:
+    except (FileNotFoundError, NotADirectoryError, UserError, CatalogError, SettingError) as error:
         print(f"chiso: error: {error}", file=sys.stderr)
         return 2
 

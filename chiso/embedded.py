@@ -8,18 +8,20 @@ the analysts' snapshot. `--standalone` starts the Airflow UI on 127.0.0.1 instea
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from core.settings import INSTALL_ROOT, load_settings
+from core.settings import INSTALL_ROOT, WAREHOUSE_POOL, load_settings
+from warehouse.db import connect_read_only
 
-POOL = ("chiso_warehouse", "1", "DuckDB single writer: every task that writes the warehouse")
+POOL = (WAREHOUSE_POOL, "1", "DuckDB single writer: every task that writes the warehouse")
 
 
 def airflow_env(settings) -> dict[str, str]:
-    home = Path(os.environ.get("AIRFLOW_HOME") or settings.home / "airflow")
+    home = settings.airflow_home
     venv_bin = str(Path(sys.executable).parent)
     return {
         **os.environ,
@@ -52,7 +54,7 @@ def prepare(settings, env: dict, log) -> None:
 
 
 def write_demo_inbox_if_new(settings) -> None:
-    from chiso.demo import generate_demo_inbox
+    from chiso.demo import generate_demo_inbox  # the demo ships with the source checkout only
 
     if settings.warehouse.exists() or any(settings.inbox.glob("*")):
         print(f"using the files already in {settings.inbox} (delete {settings.home} to start over with the demo)")
@@ -62,8 +64,6 @@ def write_demo_inbox_if_new(settings) -> None:
 
 
 def summary(settings) -> None:
-    from warehouse.db import connect_read_only
-
     with connect_read_only(settings.snapshot) as db:
         counts = dict(db.sql("select status, count(*) from submissions group by 1").fetchall())
         rejected = db.sql(
@@ -111,8 +111,6 @@ def main() -> int:
 
 def last_dag_run(metadata_db: Path, dag_id: str) -> tuple[str, str]:
     """The latest run of a DAG as the Airflow metadata DB records it."""
-    import sqlite3
-
     with sqlite3.connect(metadata_db) as db:
         row = db.execute("select run_id, state from dag_run where dag_id = ? order by id desc limit 1", [dag_id]).fetchone()
     return row or ("(none)", "missing")

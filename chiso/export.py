@@ -19,6 +19,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from core.vocabulary import say
+from warehouse.db import connect_read_only
+
 FORMATS = ("csv", "xlsx", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Text that is only a number (a sign, digits, decimal or grouping marks, an exponent).
@@ -33,7 +42,6 @@ NATIVE_TYPES = {
 EXCEL_NATIVE = (bool, int, float, Decimal, date, time, timedelta, str)
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CELL = 32_767
-TRUNCATED = " … [cắt bớt / truncated]"
 BATCH = 10_000
 
 
@@ -84,8 +92,6 @@ def resolve(connection, view: str) -> str:
 
 def export_view(warehouse: Path, view: str, fmt: str, output: Path | None = None) -> tuple[Path, int]:
     """Write `view` of `warehouse` to `output` (default `<view>.<fmt>` here); returns the file and its rows."""
-    from warehouse.db import connect_read_only
-
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     with connect_read_only(warehouse) as connection:
@@ -132,12 +138,6 @@ def _write_csv(connection, relation, source: str, target: Path) -> None:
 
 
 def _write_xlsx(relation, title: str, target: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "_", title)[:31])
     sheet.freeze_panes = "A2"
@@ -153,7 +153,8 @@ def _write_xlsx(relation, title: str, target: Path) -> None:
         if isinstance(value, str):
             value = neutralise(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
             if len(value) > EXCEL_MAX_CELL:
-                value = value[: EXCEL_MAX_CELL - len(TRUNCATED)] + TRUNCATED
+                truncated = f" … [{say('export.truncated')}]"
+                value = value[: EXCEL_MAX_CELL - len(truncated)] + truncated
         result = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             result.data_type = "s"  # never a formula, whatever the text

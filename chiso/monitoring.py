@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chiso.export import export_view
+from chiso.report.build import build_report
 from core.settings import Settings
 
 OUTPUT_VIEWS = ("completeness", "reporting_rates")
@@ -10,9 +12,6 @@ REPORT_NAME = "report.html"
 
 def refresh_outputs(settings: Settings) -> dict:
     """Write each monitoring view from the analysts' snapshot to `reports/<view>.csv`, and the HTML report."""
-    from chiso.export import export_view
-    from chiso.report.build import build_report
-
     written = {view: str(export_view(settings.snapshot, view, "csv", settings.reports / f"{view}.csv")[0]) for view in OUTPUT_VIEWS}
     written["report"] = str(build_report(settings.snapshot, settings.reports / REPORT_NAME))
     return written

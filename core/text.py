@@ -21,7 +21,8 @@ def clean(value: object) -> str | None:
 
 def fold(text: str) -> str:
     """Case-, space- and diacritic-insensitive key, for matching labels people typed."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    # d with stroke is a letter of its own, not d with a combining mark: NFD keeps it.
+    decomposed = unicodedata.normalize("NFD", text.replace("\u0111", "d").replace("\u0110", "D"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", bare).strip().rstrip(":").strip().casefold()
 

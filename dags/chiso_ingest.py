@@ -1,25 +1,23 @@
 """Ingest the inbox on a schedule: chunks of files -> verdicts and loads -> analysts' snapshot.
 
 Thin wiring only: each task calls a tested function of chiso.pipeline (as `chiso inbox` does).
-Every task that writes DuckDB takes the one slot of the `chiso_warehouse` pool.
+Every task that writes DuckDB takes the one slot of the warehouse pool (core.settings.WAREHOUSE_POOL).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from airflow.sdk import Asset, Param, dag, task
 
-from core.settings import WAREHOUSE_ASSET, load_settings
+from core.settings import WAREHOUSE_ASSET, WAREHOUSE_POOL, load_settings
 
 SETTINGS = load_settings()
 WAREHOUSE = Asset(**WAREHOUSE_ASSET)
-WRITER = {"pool": "chiso_warehouse", "queue": SETTINGS.loader_queue}
+WRITER = {"pool": WAREHOUSE_POOL, "queue": SETTINGS.loader_queue}
 
 
 def _as_of(params: dict):
-    from datetime import date
-
     return date.fromisoformat(params["as_of"]) if params.get("as_of") else None
 
 
@@ -36,19 +34,19 @@ def _as_of(params: dict):
 def chiso_ingest():
     @task
     def list_chunks() -> list[list[str]]:
-        from chiso.pipeline import inbox_chunks
+        from chiso.pipeline import inbox_chunks  # in the task: DAG parsing loads no pandas, GX, DuckDB
 
         return inbox_chunks(SETTINGS)
 
     @task(**WRITER, max_active_tis_per_dag=1)
     def ingest_chunk(paths: list[str], params=None) -> dict:
-        from chiso.pipeline import ingest_inbox_chunk
+        from chiso.pipeline import ingest_inbox_chunk  # in the task: DAG parsing loads no pandas, GX, DuckDB
 
         return ingest_inbox_chunk(paths, SETTINGS, _as_of(params))
 
     @task(**WRITER, outlets=[WAREHOUSE], trigger_rule="none_failed")
     def publish() -> str:
-        from chiso.pipeline import publish_snapshot
+        from chiso.pipeline import publish_snapshot  # in the task: DAG parsing loads no pandas, GX, DuckDB
 
         return publish_snapshot(SETTINGS)
 

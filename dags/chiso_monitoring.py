@@ -23,7 +23,7 @@ SETTINGS = load_settings()
 def chiso_monitoring():
     @task
     def refresh_outputs() -> dict:
-        from chiso.monitoring import refresh_outputs
+        from chiso.monitoring import refresh_outputs  # in the task: DAG parsing loads no pandas, DuckDB
 
         return refresh_outputs(SETTINGS)
 

@@ -36,6 +36,7 @@ def load_suite_json(name: str) -> dict:
 @cache
 def load_suites():
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GX takes seconds to import: only a process that validates a batch pays it, once.
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -19,6 +19,8 @@ from transforms.submission import (
     field_for,
     vietnamese_label,
 )
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
 from core.text import clean
 
 # A report template is a few dozen rows; these bounds keep hostile workbooks cheap to refuse.
@@ -103,8 +105,6 @@ def check_archive(data: bytes) -> None:
 
 
 def _first_visible_sheet(workbook):
-    from python_calamine import SheetTypeEnum, SheetVisibleEnum
-
     for index, meta in enumerate(workbook.sheets_metadata):
         if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet:
             return workbook.get_sheet_by_index(index)
@@ -114,8 +114,6 @@ def _first_visible_sheet(workbook):
 def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
     """Rows, missing header fields or columns, and the header block of a workbook in the template."""
     check_archive(data)
-    from python_calamine import CalamineError, CalamineWorkbook
-
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         cells = _first_visible_sheet(workbook).to_python(skip_empty_area=False, nrows=MAX_ROWS)

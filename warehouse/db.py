@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from core.catalog import TABLES as CATALOG_TABLES
 from core.catalog import Catalog, CatalogError
@@ -62,8 +63,6 @@ def load_catalog(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
     A catalog that drops a code the warehouse holds values for is refused: units that cease
     to exist keep their row, with a `valid_to` date, so that their history stays queryable.
     """
-    import pandas as pd  # kept out of `chiso --help` and DAG parsing
-
     connection.begin()
     try:
         for table in CATALOG_TABLES:
@@ -87,7 +86,7 @@ def load_catalog(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
         raise
 
 
-def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame) -> None:
+def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     connection.execute(f"delete from {table}")
     if len(frame):
         connection.register("catalog_rows", frame)
@@ -96,9 +95,7 @@ def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame) -> None:
         connection.unregister("catalog_rows")
 
 
-def _periods(catalog: Catalog):
-    import pandas as pd
-
+def _periods(catalog: Catalog) -> pd.DataFrame:
     rows = [
         (period.code, period.type, period.year, period.quarter, period.start, period.end)
         for kind in ("quarter", "year")
@@ -108,9 +105,7 @@ def _periods(catalog: Catalog):
     return pd.DataFrame(rows, columns=columns).astype({"quarter": "Int64"})
 
 
-def _due_dates(catalog: Catalog):
-    import pandas as pd
-
+def _due_dates(catalog: Catalog) -> pd.DataFrame:
     rows = [
         (code, period.code, catalog.due_date(code, period))
         for code, dataset in catalog.datasets.items()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.settings import WAREHOUSE_POOL
+
 import os
 import subprocess
 import sys
@@ -26,7 +28,7 @@ def airflow_db(tmp_path_factory):
     from airflow.utils import db
 
     db.resetdb()
-    Pool.create_or_update_pool("chiso_warehouse", 1, "DuckDB single writer", include_deferred=False)
+    Pool.create_or_update_pool(WAREHOUSE_POOL, 1, "DuckDB single writer", include_deferred=False)
     return home
 
 

@@ -64,7 +64,7 @@ SCENARIOS.update({f"SIGKILL after {s} s": [s, None] for s in (0.4, 0.9, 1.4, 1.9
 DRIVER = r"""
 import json, os, shutil, signal, sys, time, traceback
 plan = json.load(open(sys.argv[1]))
-import chiso.cli, core.faults, chiso.commands, chiso.pipeline, chiso.ingest
+import chiso.cli, core.faults, chiso.commands.ingest, chiso.pipeline, chiso.ingest
 import warehouse.db, warehouse.load, warehouse.snapshot, transforms.read, transforms.canonical
 import expectations.frames, expectations.reasons, expectations.validate, great_expectations
 

@@ -1,0 +1,11 @@
+"""What each `chiso` command does, one module per command (`chiso/cli.py` parses the arguments).
+
+A command's module is imported only when that command runs, so each imports at its top
+what it needs and no command pays for another's libraries.
+"""
+
+from __future__ import annotations
+
+
+class UserError(RuntimeError):
+    """A mistake the user can fix; printed without a traceback."""

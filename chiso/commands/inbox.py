@@ -1,0 +1,26 @@
+"""`chiso inbox`: the scheduled job by hand: inbox -> archive or quarantine, then the snapshot."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from chiso.commands.ingest import print_run, progress
+from chiso.ingest import discover
+from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
+from core.settings import load_settings
+
+
+def run(args: Namespace) -> int:
+    settings = load_settings()
+    files = inbox_files(settings)
+    found, step, close = progress(not args.quiet)
+    try:
+        ingested = ingest_paths(files, settings, args.as_of, inbox_destinations(settings), True, step, found)
+    finally:
+        close()
+    print_run(ingested)
+    arriving = len(discover([settings.inbox]))
+    if arriving:
+        print(f"{arriving} files changed in the last {settings.settle_seconds} s are still arriving: left for the next run")
+    print(f"snapshot for analysts: {settings.snapshot}")
+    return 0
