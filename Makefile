@@ -6,7 +6,7 @@ VENV := .venv
 export CHISO_HOME ?= $(CURDIR)/var
 export AIRFLOW_HOME ?= $(CHISO_HOME)/airflow
 
-.PHONY: setup run test bench airflow clean
+.PHONY: setup run test lint bench airflow clean
 
 setup: $(VENV)/.synced
 
@@ -23,8 +23,14 @@ $(VENV)/.synced: pyproject.toml uv.lock Makefile | $(UV)
 run: setup
 	$(VENV)/bin/python -m chiso.embedded
 
-test: setup
+test: setup lint
 	$(VENV)/bin/python -m pytest -q
+
+# Style without debate: ruff (lint, format) for Python, sqlfluff (DuckDB dialect) for SQL.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries benchmarks
 
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py

@@ -16,15 +16,27 @@
 -- files, supersession, bilingual messages naming every value.
 
 create or replace temp table breakdown_keys as
-select indicator_code, disaggregation_code as disaggregation from disaggregations
+select
+    indicator_code,
+    disaggregation_code as disaggregation
+from disaggregations
 union all
-select indicator_code, '' from indicators
+select
+    indicator_code,
+    ''
+from indicators
 where indicator_code not in (select indicator_code from disaggregations);
 
 create or replace temp table breakdown_names as
-select distinct lower(strip_accents(disaggregation_name)) as name_key, disaggregation_code from disaggregations
+select distinct
+    lower(strip_accents(disaggregation_name)) as name_key,
+    disaggregation_code
+from disaggregations
 union
-select distinct lower(disaggregation_code), disaggregation_code from disaggregations;
+select distinct
+    lower(disaggregation_code),
+    disaggregation_code
+from disaggregations;
 
 -- One row per value, codes normalised as the spec says (trimmed, case-insensitive, `26` is `026`,
 -- periods written in words turned into codes); an unreadable value is kept as text.
@@ -55,15 +67,19 @@ select
         when regexp_full_match(period_key, 'q ?[1-4] ?[/-] ?\d{4}')
             then regexp_replace(period_key, '^q ?([1-4]) ?[/-] ?(\d{4})$', '\2Q\1')
         when regexp_full_match(period_key, 'quy ?(i{1,3}|iv|[1-4]) ?(/|-|nam) ?\d{4}')
-            then regexp_extract(period_key, '(\d{4})$', 1) || 'Q' || case regexp_extract(period_key, '^quy ?(i{1,3}|iv|[1-4])', 1)
-                when 'i' then '1' when 'ii' then '2' when 'iii' then '3' when 'iv' then '4'
-                else regexp_extract(period_key, '^quy ?(i{1,3}|iv|[1-4])', 1) end
+            then regexp_extract(period_key, '(\d{4})$', 1)
+                || 'Q'
+                || case regexp_extract(period_key, '^quy ?(i{1,3}|iv|[1-4])', 1)
+                    when 'i' then '1' when 'ii' then '2' when 'iii' then '3' when 'iv' then '4'
+                    else regexp_extract(period_key, '^quy ?(i{1,3}|iv|[1-4])', 1)
+                end
         else nullif(trim(keyed.period), '')
     end as period,
     nullif(upper(trim(keyed.indicator_code)), '') as indicator_code,
     coalesce(breakdown_names.disaggregation_code, upper(nullif(trim(keyed.disaggregation), '')), '') as disaggregation,
     keyed.value_text,
-    case when regexp_full_match(keyed.value_text, '[+-]?\d+(\.\d+)?') then cast(keyed.value_text as double) end as value,
+    case when regexp_full_match(keyed.value_text, '[+-]?\d+(\.\d+)?') then cast(keyed.value_text as double) end
+        as value,
     nullif(trim(keyed.note), '') as note
 from keyed
 left join breakdown_names on breakdown_names.name_key = lower(strip_accents(trim(keyed.disaggregation)));
@@ -94,22 +110,24 @@ select
         per_file.dataset_code is null or per_file.unit_code is null or per_file.period is null
         or per_file.indicator_cells = 0 or per_file.value_cells = 0
     ) as missing_field,
-    case when regexp_full_match(per_file.period, '\d{4}(Q[1-4])?') then cast(left(per_file.period, 4) as integer) end as year,
-    case when regexp_full_match(per_file.period, '\d{4}Q[1-4]') then cast(right(per_file.period, 1) as integer) end as quarter
+    case when regexp_full_match(per_file.period, '\d{4}(Q[1-4])?') then cast(left(per_file.period, 4) as integer) end
+        as year,
+    case when regexp_full_match(per_file.period, '\d{4}Q[1-4]') then cast(right(per_file.period, 1) as integer) end
+        as quarter
 from batch_files
 left join per_file using (filename);
 
 create or replace temp table declared_periods as
 select
     declared.*,
-    case when quarter is not null then 'quarter' when year is not null then 'year' end as period_type,
+    case when declared.quarter is not null then 'quarter' when declared.year is not null then 'year' end as period_type,
     case
-        when quarter is not null then make_date(year, 3 * quarter - 2, 1)
-        when year is not null then make_date(year, 1, 1)
+        when declared.quarter is not null then make_date(declared.year, 3 * declared.quarter - 2, 1)
+        when declared.year is not null then make_date(declared.year, 1, 1)
     end as period_start,
     case
-        when quarter is not null then last_day(make_date(year, 3 * quarter, 1))
-        when year is not null then make_date(year, 12, 31)
+        when declared.quarter is not null then last_day(make_date(declared.year, 3 * declared.quarter, 1))
+        when declared.year is not null then make_date(declared.year, 12, 31)
     end as period_end
 from declared;
 
@@ -131,140 +149,329 @@ with files as (
 ),
 
 checkable_rows as (
-    select batch_rows.*, files.dataset_code as file_dataset_code, files.unit_code as file_unit_code,
-        files.period as file_period, indicators.value_type, indicators.indicator_code is not null as known_indicator
+    select
+        batch_rows.*,
+        files.dataset_code as file_dataset_code,
+        files.unit_code as file_unit_code,
+        files.period as file_period,
+        indicators.value_type,
+        indicators.indicator_code is not null as known_indicator
     from batch_rows
-    inner join files on files.filename = batch_rows.filename and not files.missing_field
-    left join indicators on indicators.indicator_code = batch_rows.indicator_code
+    inner join files on batch_rows.filename = files.filename and not files.missing_field
+    left join indicators on batch_rows.indicator_code = indicators.indicator_code
 ),
 
 pairs as (
-    select * from (values
+    select * from (
+        values
         ('NV_GIAO', 'NV_TRIENKHAI', 'inconsistent_nv_trienkhai'),
         ('NV_CUTHE', 'NV_HOANTHANH', 'inconsistent_nv_hoanthanh'),
         ('KP_BOTRI', 'KP_GIAINGAN', 'inconsistent_kp_giaingan'),
         ('CNTT_TONG', 'CNTT_UNGDUNG', 'inconsistent_cntt_ungdung')
-    ) as t(code_a, code_b, check_name)
+    )
 ),
 
 mandatory_items as (
-    select dataset_indicators.dataset_code, dataset_indicators.indicator_code,
+    select
+        dataset_indicators.dataset_code,
+        dataset_indicators.indicator_code,
         coalesce(disaggregations.disaggregation_code, '') as disaggregation
     from dataset_indicators
     left join disaggregations
-        on disaggregations.indicator_code = dataset_indicators.indicator_code and disaggregations.mandatory
+        on dataset_indicators.indicator_code = disaggregations.indicator_code and disaggregations.mandatory
     where dataset_indicators.mandatory
 )
 
 -- rules 1-2: the file has rows; every required column and header field is there
-select filename, '8' as rule, 'no_values' as check_name, 'critical' as severity, null::integer as source_row,
+select
+    filename,
+    '8' as rule,
+    'no_values' as check_name,
+    'critical' as severity,
+    cast(null as integer) as source_row,
     null as value
-from files where value_rows = 0
+from files
+where value_rows = 0
 union all
-select filename, '2', 'missing_field', 'critical', null, null from files where missing_field
+select
+    filename,
+    '2',
+    'missing_field',
+    'critical',
+    null,
+    null
+from files
+where missing_field
 -- rule 3: known data set and unit, the unit may send the data set and existed in the period
 union all
-select filename, '3', 'unknown_dataset', 'critical', null, dataset_code
-from files where not missing_field and value_rows > 0 and not known_dataset
+select
+    filename,
+    '3',
+    'unknown_dataset',
+    'critical',
+    null,
+    dataset_code
+from files
+where not missing_field and value_rows > 0 and not known_dataset
 union all
-select filename, '3', 'unknown_unit', 'critical', null, unit_code
-from files where not missing_field and value_rows > 0 and not known_unit
+select
+    filename,
+    '3',
+    'unknown_unit',
+    'critical',
+    null,
+    unit_code
+from files
+where not missing_field and value_rows > 0 and not known_unit
 union all
-select filename, '3', 'unit_not_allowed', 'critical', null, unit_code
-from files where unit_type <> submitter_type
+select
+    filename,
+    '3',
+    'unit_not_allowed',
+    'critical',
+    null,
+    unit_code
+from files
+where unit_type <> submitter_type
 union all
-select filename, '3', 'unit_not_yet_existing', 'critical', null, unit_code from files where period_end < valid_from
+select
+    filename,
+    '3',
+    'unit_not_yet_existing',
+    'critical',
+    null,
+    unit_code
+from files
+where period_end < valid_from
 union all
-select filename, '3', 'unit_no_longer_existing', 'critical', null, unit_code from files where valid_to < period_start
+select
+    filename,
+    '3',
+    'unit_no_longer_existing',
+    'critical',
+    null,
+    unit_code
+from files
+where valid_to < period_start
 -- rule 4: a period code, of the data set's type, inside the plan, ended on the day of ingestion
 union all
-select filename, '4', 'unreadable_period', 'critical', null, period
-from files where not missing_field and value_rows > 0 and year is null
+select
+    filename,
+    '4',
+    'unreadable_period',
+    'critical',
+    null,
+    period
+from files
+where not missing_field and value_rows > 0 and year is null
 union all
-select filename, '4', 'wrong_period_type', 'critical', null, period
-from files where period_type <> expected_period_type
+select
+    filename,
+    '4',
+    'wrong_period_type',
+    'critical',
+    null,
+    period
+from files
+where period_type <> expected_period_type
 union all
-select filename, '4', 'period_outside_plan', 'critical', null, period
-from files, plan where files.year not between plan.first_year and plan.last_year
+select
+    filename,
+    '4',
+    'period_outside_plan',
+    'critical',
+    null,
+    period
+from files, plan
+where files.year not between plan.first_year and plan.last_year
 union all
-select filename, '4', 'period_not_ended', 'critical', null, period
-from files where period_end >= getvariable('as_of')
+select
+    filename,
+    '4',
+    'period_not_ended',
+    'critical',
+    null,
+    period
+from files
+where period_end >= getvariable('as_of')
 -- rule 5: every row carries the file's data set, unit and period
 union all
-select filename, '5', 'rows_disagree_dataset', 'critical', source_row, dataset_code
-from checkable_rows where dataset_code is distinct from file_dataset_code
+select
+    filename,
+    '5',
+    'rows_disagree_dataset',
+    'critical',
+    source_row,
+    dataset_code
+from checkable_rows
+where dataset_code is distinct from file_dataset_code
 union all
-select filename, '5', 'rows_disagree_unit', 'critical', source_row, unit_code
-from checkable_rows where unit_code is distinct from file_unit_code
+select
+    filename,
+    '5',
+    'rows_disagree_unit',
+    'critical',
+    source_row,
+    unit_code
+from checkable_rows
+where unit_code is distinct from file_unit_code
 union all
-select filename, '5', 'rows_disagree_period', 'critical', source_row, period
-from checkable_rows where period is distinct from file_period
+select
+    filename,
+    '5',
+    'rows_disagree_period',
+    'critical',
+    source_row,
+    period
+from checkable_rows
+where period is distinct from file_period
 -- rule 3: known indicators, on the data set's form, with an allowed breakdown
 union all
-select filename, '3', 'unknown_indicator', 'critical', source_row, indicator_code
-from checkable_rows where not known_indicator
+select
+    filename,
+    '3',
+    'unknown_indicator',
+    'critical',
+    source_row,
+    indicator_code
+from checkable_rows
+where not known_indicator
 union all
-select checkable_rows.filename, '3', 'indicator_not_on_form', 'critical', checkable_rows.source_row,
+select
+    checkable_rows.filename,
+    '3',
+    'indicator_not_on_form',
+    'critical',
+    checkable_rows.source_row,
     checkable_rows.indicator_code
 from checkable_rows
-inner join datasets on datasets.dataset_code = checkable_rows.dataset_code
+inner join datasets on checkable_rows.dataset_code = datasets.dataset_code
 anti join dataset_indicators
-    on dataset_indicators.dataset_code = checkable_rows.dataset_code
-    and dataset_indicators.indicator_code = checkable_rows.indicator_code
+    on checkable_rows.dataset_code = dataset_indicators.dataset_code
+        and checkable_rows.indicator_code = dataset_indicators.indicator_code
 where checkable_rows.known_indicator
 union all
-select checkable_rows.filename, '3', 'unknown_breakdown', 'critical', checkable_rows.source_row,
+select
+    checkable_rows.filename,
+    '3',
+    'unknown_breakdown',
+    'critical',
+    checkable_rows.source_row,
     checkable_rows.disaggregation
 from checkable_rows
 anti join breakdown_keys
-    on breakdown_keys.indicator_code = checkable_rows.indicator_code
-    and breakdown_keys.disaggregation = checkable_rows.disaggregation
+    on checkable_rows.indicator_code = breakdown_keys.indicator_code
+        and checkable_rows.disaggregation = breakdown_keys.disaggregation
 where checkable_rows.known_indicator
 -- rule 6: a number, not negative, whole for a count, at most 100 for a percent
 union all
-select filename, '6', 'not_a_number', 'critical', source_row, value_text from checkable_rows where value is null
+select
+    filename,
+    '6',
+    'not_a_number',
+    'critical',
+    source_row,
+    value_text
+from checkable_rows
+where value is null
 union all
-select filename, '6', 'negative_value', 'critical', source_row, value_text from checkable_rows where value < 0
+select
+    filename,
+    '6',
+    'negative_value',
+    'critical',
+    source_row,
+    value_text
+from checkable_rows
+where value < 0
 union all
-select filename, '6', 'count_not_whole', 'critical', source_row, value_text
-from checkable_rows where value_type = 'count' and value <> floor(value)
+select
+    filename,
+    '6',
+    'count_not_whole',
+    'critical',
+    source_row,
+    value_text
+from checkable_rows
+where value_type = 'count' and value <> floor(value)
 union all
-select filename, '6', 'percent_over_100', 'critical', source_row, value_text
-from checkable_rows where value_type = 'percent' and value > 100
+select
+    filename,
+    '6',
+    'percent_over_100',
+    'critical',
+    source_row,
+    value_text
+from checkable_rows
+where value_type = 'percent' and value > 100
 -- rule 7: each indicator and breakdown once
 union all
-select filename, '7', 'duplicate_value', 'critical', source_row, indicator_code
+select
+    filename,
+    '7',
+    'duplicate_value',
+    'critical',
+    source_row,
+    indicator_code
 from (
-    select *, count(*) over (partition by filename, indicator_code, disaggregation) as times from checkable_rows
-) where times > 1
+    select
+        *,
+        count(*) over (partition by filename, indicator_code, disaggregation) as times
+    from checkable_rows
+)
+where times > 1
 -- rule 8: every mandatory indicator and breakdown given
 union all
-select files.filename, '8', 'mandatory_missing', 'critical', null,
+select
+    files.filename,
+    '8',
+    'mandatory_missing',
+    'critical',
+    null,
     mandatory_items.indicator_code || coalesce(' (' || nullif(mandatory_items.disaggregation, '') || ')', '')
 from files
-inner join mandatory_items on mandatory_items.dataset_code = files.dataset_code
+inner join mandatory_items on files.dataset_code = mandatory_items.dataset_code
 anti join checkable_rows
-    on checkable_rows.filename = files.filename
-    and checkable_rows.indicator_code = mandatory_items.indicator_code
-    and checkable_rows.disaggregation = mandatory_items.disaggregation
+    on files.filename = checkable_rows.filename
+        and mandatory_items.indicator_code = checkable_rows.indicator_code
+        and mandatory_items.disaggregation = checkable_rows.disaggregation
 where not files.missing_field and files.value_rows > 0
 -- rule 9: parts never above their whole
 union all
-select a.filename, '9', pairs.check_name, 'critical', b.source_row, b.value_text
+select
+    a.filename,
+    '9',
+    pairs.check_name,
+    'critical',
+    b.source_row,
+    b.value_text
 from pairs
-inner join checkable_rows as a on a.indicator_code = pairs.code_a
+inner join checkable_rows as a on pairs.code_a = a.indicator_code
 inner join checkable_rows as b
-    on b.filename = a.filename and b.indicator_code = pairs.code_b and b.disaggregation = a.disaggregation
+    on a.filename = b.filename and pairs.code_b = b.indicator_code and a.disaggregation = b.disaggregation
 where b.value > a.value
 -- warnings: late, formula-like text
 union all
-select filename, 'late', 'late', 'warning', null, cast(received_at as date)::varchar
+select
+    filename,
+    'late',
+    'late',
+    'warning',
+    null,
+    cast(cast(received_at as date) as varchar)
 from files
 where expected_period_type = period_type
     and cast(received_at as date) > period_end + cast(due_days_after_period_end as integer)
 union all
-select filename, 'formula_text', 'formula_text', 'warning', source_row, note
-from checkable_rows where regexp_matches(note, '^[=+\-@]');
+select
+    filename,
+    'formula_text',
+    'formula_text',
+    'warning',
+    source_row,
+    note
+from checkable_rows
+where regexp_matches(note, '^[=+\-@]');
 
 create or replace temp table verdicts as
 select
@@ -276,12 +483,20 @@ select
     declared.period,
     case when count(*) filter (where findings.severity = 'critical') > 0 then 'rejected' else 'accepted' end as status,
     coalesce(
-        to_json(list({'rule': findings.rule, 'check': findings.check_name, 'row': findings.source_row,
-                      'value': findings.value} order by findings.source_row) filter (where findings.severity = 'critical')),
+        to_json(list(
+            {
+                'rule': findings.rule, 'check': findings.check_name, 'row': findings.source_row,
+                'value': findings.value
+            } order by findings.source_row
+        ) filter (where findings.severity = 'critical')),
         '[]'
     ) as reasons,
     coalesce(
-        to_json(list({'check': findings.check_name, 'row': findings.source_row}) filter (where findings.severity = 'warning')),
+        to_json(
+            list({ 'check': findings.check_name, 'row': findings.source_row }) filter (
+                where findings.severity = 'warning'
+            )
+        ),
         '[]'
     ) as warnings,
     declared.value_rows
@@ -293,13 +508,31 @@ group by all;
 begin transaction;
 
 insert into baseline_submissions
-select filename, file_name, received_at, dataset_code, unit_code, period, status, reasons, warnings, value_rows
+select
+    filename,
+    file_name,
+    received_at,
+    dataset_code,
+    unit_code,
+    period,
+    status,
+    reasons,
+    warnings,
+    value_rows
 from verdicts;
 
 insert into baseline_facts
-select batch_rows.filename, batch_rows.source_row, batch_rows.dataset_code, batch_rows.unit_code, batch_rows.period,
-    batch_rows.indicator_code, batch_rows.disaggregation, batch_rows.value, batch_rows.note
+select
+    batch_rows.filename,
+    batch_rows.source_row,
+    batch_rows.dataset_code,
+    batch_rows.unit_code,
+    batch_rows.period,
+    batch_rows.indicator_code,
+    batch_rows.disaggregation,
+    batch_rows.value,
+    batch_rows.note
 from batch_rows
-inner join verdicts on verdicts.filename = batch_rows.filename and verdicts.status = 'accepted';
+inner join verdicts on batch_rows.filename = verdicts.filename and verdicts.status = 'accepted';
 
 commit;

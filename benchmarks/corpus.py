@@ -41,17 +41,63 @@ AS_OF = "2021-06-01"
 PROVINCE_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # code, name, measure unit, value type, time aggregation, across units
+# In the columns of catalog/indicators.csv.
 BENCH_INDICATORS = [
-    ("HT_TAPHUAN", "Số lớp tập huấn chuyển giao KHKT", "lớp", "count", "sum", "sum"),
-    ("UD_TIENBO", "Số tiến bộ KHKT được ứng dụng vào sản xuất", "tiến bộ", "count", "last", "sum"),
-    ("SK_SANGKIEN", "Số sáng kiến được công nhận", "sáng kiến", "count", "sum", "sum"),
-    ("KP_XAHOIHOA", "Kinh phí xã hội hóa cho KHCN", "triệu đồng", "amount", "last", "sum"),
-    ("HO_HUONGLOI_TYLE", "Tỷ lệ hộ được hưởng lợi từ mô hình", "%", "percent", "last", "mean"),
+    ("HT_TAPHUAN", "Số lớp tập huấn chuyển giao KHKT", "lớp", "count", "sum", "sum", "Training classes", "classes"),
+    (
+        "UD_TIENBO",
+        "Số tiến bộ KHKT được ứng dụng vào sản xuất",
+        "tiến bộ",
+        "count",
+        "last",
+        "sum",
+        "Technical advances applied",
+        "advances",
+    ),
+    (
+        "SK_SANGKIEN",
+        "Số sáng kiến được công nhận",
+        "sáng kiến",
+        "count",
+        "sum",
+        "sum",
+        "Initiatives recognised",
+        "initiatives",
+    ),
+    (
+        "KP_XAHOIHOA",
+        "Kinh phí xã hội hóa cho KHCN",
+        "triệu đồng",
+        "amount",
+        "last",
+        "sum",
+        "Private S&T funding",
+        "million VND",
+    ),
+    (
+        "HO_HUONGLOI_TYLE",
+        "Tỷ lệ hộ được hưởng lợi từ mô hình",
+        "%",
+        "percent",
+        "last",
+        "mean",
+        "Share of households benefiting",
+        "%",
+    ),
 ]
 DP_HUYEN = [
-    "NV_GIAO", "NV_TRIENKHAI", "NV_CUTHE", "NV_HOANTHANH", "DTDA_SOLUONG", "KP_BOTRI", "KP_GIAINGAN",
-    "MH_NHANRONG", "SP_DACTRUNG", "TT_TIN", *[row[0] for row in BENCH_INDICATORS],
-]  # fmt: skip
+    "NV_GIAO",
+    "NV_TRIENKHAI",
+    "NV_CUTHE",
+    "NV_HOANTHANH",
+    "DTDA_SOLUONG",
+    "KP_BOTRI",
+    "KP_GIAINGAN",
+    "MH_NHANRONG",
+    "SP_DACTRUNG",
+    "TT_TIN",
+    *[row[0] for row in BENCH_INDICATORS],
+]
 DP_OPTIONAL = ["DTDA_SOLUONG", "MH_NHANRONG", "SP_DACTRUNG", "TT_TIN", *[row[0] for row in BENCH_INDICATORS]]
 BREAKDOWNS = ["TRUONGHOC", "BENHVIEN", "NHAHANG", "KHACHSAN"]
 EN_HEADERS = ["dataset", "unit_code", "period", "indicator_code", "disaggregation", "value", "note"]
@@ -112,8 +158,13 @@ def catalog_tables(n_units: int = N_UNITS) -> dict[str, tuple[list[str], list[li
     have = {(r[0], r[1], r[2], r[3]) for r in targets}
     rng = random.Random(SEED)
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
-        wanted = [("NV_TYLE_TRIENKHAI", ""), ("NV_TYLE_HOANTHANH", ""), ("KP_TYLE_GIAINGAN", ""),
-                  *[("CNTT_TYLE", b) for b in BREAKDOWNS], ("HO_HUONGLOI_TYLE", "")]  # fmt: skip
+        wanted = [
+            ("NV_TYLE_TRIENKHAI", ""),
+            ("NV_TYLE_HOANTHANH", ""),
+            ("KP_TYLE_GIAINGAN", ""),
+            *[("CNTT_TYLE", b) for b in BREAKDOWNS],
+            ("HO_HUONGLOI_TYLE", ""),
+        ]
         for scope in ("province", "district"):
             for indicator, breakdown in wanted:
                 if (indicator, breakdown, scope, str(year)) not in have:
@@ -158,13 +209,22 @@ def _dp_rows(rng: random.Random) -> list[list]:
     tasks = rng.randint(3, 40)
     budget = round(rng.uniform(100, 8000), 1)
     values = {
-        "NV_GIAO": given, "NV_TRIENKHAI": rng.randint(0, given), "NV_CUTHE": tasks,
-        "NV_HOANTHANH": rng.randint(0, tasks), "DTDA_SOLUONG": rng.randint(0, 12), "KP_BOTRI": budget,
-        "KP_GIAINGAN": round(budget * rng.uniform(0, 1), 1), "MH_NHANRONG": rng.randint(0, 8),
-        "SP_DACTRUNG": rng.randint(0, 6), "TT_TIN": rng.randint(0, 40), "HT_TAPHUAN": rng.randint(0, 12),
-        "UD_TIENBO": rng.randint(0, 10), "SK_SANGKIEN": rng.randint(0, 5),
-        "KP_XAHOIHOA": round(rng.uniform(0, 2000), 2), "HO_HUONGLOI_TYLE": round(rng.uniform(0, 100), 1),
-    }  # fmt: skip
+        "NV_GIAO": given,
+        "NV_TRIENKHAI": rng.randint(0, given),
+        "NV_CUTHE": tasks,
+        "NV_HOANTHANH": rng.randint(0, tasks),
+        "DTDA_SOLUONG": rng.randint(0, 12),
+        "KP_BOTRI": budget,
+        "KP_GIAINGAN": round(budget * rng.uniform(0, 1), 1),
+        "MH_NHANRONG": rng.randint(0, 8),
+        "SP_DACTRUNG": rng.randint(0, 6),
+        "TT_TIN": rng.randint(0, 40),
+        "HT_TAPHUAN": rng.randint(0, 12),
+        "UD_TIENBO": rng.randint(0, 10),
+        "SK_SANGKIEN": rng.randint(0, 5),
+        "KP_XAHOIHOA": round(rng.uniform(0, 2000), 2),
+        "HO_HUONGLOI_TYLE": round(rng.uniform(0, 100), 1),
+    }
     rows = [[code, "", values[code], ""] for code in DP_HUYEN]
     if rng.random() < 0.2:  # an optional indicator left out
         dropped = rng.choice(DP_OPTIONAL)
@@ -249,7 +309,9 @@ def csv_bytes(rows: list[list], head: dict, rng: random.Random) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([headers[i] for i in keep])
     for index, (indicator, breakdown, value, note) in enumerate(rows):
-        period = head.get("last_row_period") if index == len(rows) - 1 and "last_row_period" in head else head["period_text"]
+        period = (
+            head.get("last_row_period") if index == len(rows) - 1 and "last_row_period" in head else head["period_text"]
+        )
         cells = [head["dataset"], head["unit"], period, indicator, breakdown, _number_text(value), note]
         writer.writerow([cells[i] for i in keep])
     bom = "\ufeff" if rng.random() < 0.3 else ""
@@ -264,8 +326,13 @@ def xlsx_bytes(rows: list[list], head: dict, when: datetime) -> bytes:
     """A workbook in the province's template (title, header block, table), written directly as
     SpreadsheetML with shared strings, fixed zip entry times: byte-identical for the same input."""
     sheet: list[list] = [["BÁO CÁO THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ"], []]
-    block = [("Biểu mẫu:", head["dataset"]), ("Tên đơn vị:", head["unit_name"]), ("Mã đơn vị:", head["unit"]),
-             ("Kỳ báo cáo:", head["period_text"]), ("Người lập:", "Nguyễn Văn A")]  # fmt: skip
+    block = [
+        ("Biểu mẫu:", head["dataset"]),
+        ("Tên đơn vị:", head["unit_name"]),
+        ("Mã đơn vị:", head["unit"]),
+        ("Kỳ báo cáo:", head["period_text"]),
+        ("Người lập:", "Nguyễn Văn A"),
+    ]
     sheet += [list(pair) for pair in block if not (head.get("drop_period") and pair[0] == "Kỳ báo cáo:")]
     sheet += [[], ["STT", "Mã chỉ tiêu", "Tên chỉ tiêu", "Phân tổ", "Đơn vị tính", "Giá trị", "Ghi chú"]]
     for number, (indicator, breakdown, value, note) in enumerate(rows, 1):
@@ -322,13 +389,11 @@ def xlsx_bytes(rows: list[list], head: dict, when: datetime) -> bytes:
         ),
         "xl/worksheets/sheet1.xml": (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {ns}>'
-            f'<sheetData>{"".join(xml_rows)}</sheetData></worksheet>'
+            f"<sheetData>{''.join(xml_rows)}</sheetData></worksheet>"
         ),
         "xl/sharedStrings.xml": (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst {ns} count="{len(strings)}" '
-            f'uniqueCount="{len(strings)}">'
-            + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
-            + "</sst>"
+            f'uniqueCount="{len(strings)}">' + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>"
         ),
     }
     out = io.BytesIO()
@@ -340,8 +405,9 @@ def xlsx_bytes(rows: list[list], head: dict, when: datetime) -> bytes:
     return out.getvalue()
 
 
-def generate_corpus(directory: Path, n_files: int = 4000, seed: int = SEED, xlsx_share: float = 0.2,
-                    bad_share: float = 0.05) -> list[CorpusFile]:  # fmt: skip
+def generate_corpus(
+    directory: Path, n_files: int = 4000, seed: int = SEED, xlsx_share: float = 0.2, bad_share: float = 0.05
+) -> list[CorpusFile]:
     """Write `n_files` report files into `directory`; the list is in receipt (mtime) order."""
     directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -361,7 +427,9 @@ def generate_corpus(directory: Path, n_files: int = 4000, seed: int = SEED, xlsx
         head["period_text"] = _period_text(head.get("period", period), rng, xlsx)
         # Received between the end of the period and 20 days after: about half after the due date.
         end = datetime(2020, 1, 1) if survey else datetime(2020, 7, 1)
-        received = end + timedelta(days=rng.randint(0, 19 if not survey else 59), seconds=rng.randint(8 * 3600, 17 * 3600))
+        received = end + timedelta(
+            days=rng.randint(0, 19 if not survey else 59), seconds=rng.randint(8 * 3600, 17 * 3600)
+        )
         name = f"{k:05d}_{dataset}_{unit}_{period}.{'xlsx' if xlsx else 'csv'}"
         data = xlsx_bytes(rows, head, received) if xlsx else csv_bytes(rows, head, rng)
         path = directory / name

@@ -10,14 +10,14 @@ SQLite one under AIRFLOW_HOME (reset once, as tests/dags/test_dags.py does); the
 
 from __future__ import annotations
 
-from core.settings import WAREHOUSE_POOL
-
 import json
 import os
 import resource
 import sys
 import time
 from pathlib import Path
+
+from core.settings import WAREHOUSE_POOL
 
 STARTED = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +64,16 @@ def main() -> int:
             counts = dict(connection.execute("select status, count(*) from submissions group by 1").fetchall())
             rows = connection.execute("select count(*) from indicator_facts").fetchone()[0]
         result["runs"].append(
-            {"home": home, "files": files, "state": str(run.state), "dagbag_seconds": parse,
-             "dag_test_seconds": seconds, "counts": counts, "rows": rows,
-             "inbox_left": sum(1 for _ in (Path(home) / "inbox").iterdir())}  # fmt: skip
+            {
+                "home": home,
+                "files": files,
+                "state": str(run.state),
+                "dagbag_seconds": parse,
+                "dag_test_seconds": seconds,
+                "counts": counts,
+                "rows": rows,
+                "inbox_left": sum(1 for _ in (Path(home) / "inbox").iterdir()),
+            }
         )
     result["process_seconds"] = time.perf_counter() - STARTED
     result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -28,86 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TARGET_MS = 200.0
 
-BUILD_SQL = """
-create temp table bench_units as select unnest(getvariable('units')) as unit_code;
-
-create temp table plan_years as select unnest(range(getvariable('first_year'), getvariable('last_year') + 1)) as year;
-
--- One slot per unit x period: DP-HUYEN each quarter, CNTT-NAM each year.
-create temp table slots as
-select
-    row_number() over (order by unit_code, year, quarter) as slot,
-    unit_code, dataset_code, year, quarter,
-    case when quarter is null then year::varchar else year || 'Q' || quarter end as period,
-    case when quarter is null then make_date(year, 12, 31) else last_day(make_date(year, 3 * quarter, 1)) end as period_end
-from (
-    select unit_code, 'DP-HUYEN' as dataset_code, year, quarter
-    from bench_units, plan_years, (select unnest(range(1, 5)) as quarter)
-    union all
-    select unit_code, 'CNTT-NAM', year, null from bench_units, plan_years
-);
-
--- Versions of each slot: sometimes a rejected file first, always an accepted one, 5 % sent again.
-create temp table versions as
-select slot, 0 as version, 'rejected' as status from slots where hash(slot, 'rejected') % 100 < 2
-union all
-select slot, 1, case when hash(slot, 'again') % 100 < 5 then 'superseded' else 'accepted' end from slots
-union all
-select slot, 2, 'accepted' from slots where hash(slot, 'again') % 100 < 5;
-
-insert into submissions
-select
-    row_number() over (order by slots.slot, versions.version) as submission_id,
-    slots.dataset_code || '_' || slots.unit_code || '_' || slots.period || '_v' || versions.version || '.csv',
-    null, null, true,
-    sha256(cast(slots.slot as varchar) || '/' || versions.version),
-    900 + hash(slots.slot) % 300,
-    'csv',
-    slots.period_end + to_days(cast(1 + hash(slots.slot, 'day') % 20 + 15 * versions.version as integer))
-        + to_hours(cast(8 + hash(slots.slot, 'hour') % 9 as integer)),
-    slots.period_end + to_days(cast(2 + hash(slots.slot, 'day') % 20 + 15 * versions.version as integer)),
-    'bench',
-    slots.dataset_code, slots.unit_code, slots.period,
-    versions.status,
-    case when versions.status = 'rejected' then '[{"rule": "6", "check": "negative_value", "severity": "critical", "rows": [4], "values": ["-1"], "vi": "Giá trị âm.", "en": "Negative value."}]' else '[]' end,
-    '[]',
-    case when slots.dataset_code = 'DP-HUYEN' then 15 else 8 end,
-    null, null, null
-from slots inner join versions using (slot);
-
--- Supersession as warehouse/sql/supersede.sql settles it: each version superseded by the next accepted one.
-update submissions
-set superseded_by = newer.submission_id, superseded_at = newer.received_at
-from submissions as newer
-where submissions.status = 'superseded' and newer.status = 'accepted'
-    and newer.dataset_code = submissions.dataset_code and newer.unit_code = submissions.unit_code
-    and newer.period = submissions.period;
-
-create temp table form_items as
-select dataset_code, indicator_code, '' as disaggregation, row_number() over (partition by dataset_code order by indicator_code) as item
-from dataset_indicators where dataset_code = 'DP-HUYEN'
-union all
-select 'CNTT-NAM', indicator_code, disaggregation_code, row_number() over (order by indicator_code, disaggregation_code)
-from disaggregations;
-
-insert into indicator_facts
-select
-    submissions.submission_id,
-    form_items.item + 1,
-    submissions.dataset_code, submissions.unit_code, submissions.period,
-    form_items.indicator_code, form_items.disaggregation,
-    case indicators.value_type
-        when 'percent' then (hash(submissions.submission_id, form_items.item) % 1001) / 10.0
-        when 'amount' then (hash(submissions.submission_id, form_items.item) % 500000) / 100.0
-        else hash(submissions.unit_code, form_items.indicator_code, form_items.disaggregation) % 50
-            + hash(submissions.submission_id, form_items.item) % 10
-    end,
-    null
-from submissions
-inner join form_items using (dataset_code)
-inner join indicators using (indicator_code)
-where submissions.status in ('accepted', 'superseded');
-"""
+BUILD_SQL = (Path(__file__).with_name("national_build.sql")).read_text(encoding="utf-8")
 
 QUERIES = {
     "completeness_quarter": "select * from completeness where period = ?",
@@ -127,7 +48,7 @@ def build(path: Path, catalog_dir: Path, units: list[str]) -> dict:
     catalog = Catalog(catalog_dir)
     started = time.perf_counter()
     connection = connect(path)
-    load_catalog(connection, catalog_dir)
+    load_catalog(connection, catalog)
     connection.execute("set variable units = ?::varchar[]", [units])
     connection.execute(f"set variable first_year = {catalog.first_year}")
     connection.execute(f"set variable last_year = {catalog.last_year}")
@@ -137,11 +58,11 @@ def build(path: Path, catalog_dir: Path, units: list[str]) -> dict:
     rollup_refresh_s = time.perf_counter() - refresh_started
     connection.execute("checkpoint")
     counts = {
-        "submissions": connection.execute("select count(*) from submissions").fetchone()[0],
+        "submissions": connection.execute("select count(*) from submission_records").fetchone()[0],
         "facts": connection.execute("select count(*) from indicator_facts").fetchone()[0],
         "current_values": connection.execute("select count(*) from indicator_values").fetchone()[0],
         "superseded_submissions": connection.execute(
-            "select count(*) from submissions where status = 'superseded'"
+            "select count(*) from submission_records where status = 'superseded'"
         ).fetchone()[0],
     }
     connection.close()
@@ -168,8 +89,9 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[index]
 
 
-def time_queries(path: Path, units: list[str], first_year: int, last_year: int, runs: int,
-                 queries: dict[str, str] = QUERIES) -> dict:  # fmt: skip
+def time_queries(
+    path: Path, units: list[str], first_year: int, last_year: int, runs: int, queries: dict[str, str] = QUERIES
+) -> dict:
     import duckdb
 
     results = {}

@@ -32,16 +32,24 @@ def main() -> int:
     DagBag(dag_folder=str(DAGS))
     second = time.perf_counter() - started
     heavy = sorted(m for m in ("pandas", "great_expectations", "duckdb", "openpyxl") if m in sys.modules)
-    print(json.dumps({
-        "import_airflow_seconds": imported,
-        "dagbag_fill_seconds": first,
-        "dagbag_refill_seconds": second,
-        "dag_ids": sorted(bag.dag_ids),
-        "import_errors": {str(k): str(v) for k, v in bag.import_errors.items()},
-        "heavy_modules_loaded_by_dags": sorted(set(heavy) - set(heavy_before)),
-        "per_file_seconds": {Path(s.file).name: s.duration.total_seconds() if hasattr(s.duration, "total_seconds")
-                             else float(s.duration) for s in bag.dagbag_stats},
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "import_airflow_seconds": imported,
+                "dagbag_fill_seconds": first,
+                "dagbag_refill_seconds": second,
+                "dag_ids": sorted(bag.dag_ids),
+                "import_errors": {str(k): str(v) for k, v in bag.import_errors.items()},
+                "heavy_modules_loaded_by_dags": sorted(set(heavy) - set(heavy_before)),
+                "per_file_seconds": {
+                    Path(s.file).name: s.duration.total_seconds()
+                    if hasattr(s.duration, "total_seconds")
+                    else float(s.duration)
+                    for s in bag.dagbag_stats
+                },
+            }
+        )
+    )
     return 0
 
 

@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = command(
         "ingest",
         "Read, validate and load report files; print one line per file and the totals.",
-        "  chiso ingest var/inbox --warehouse wh.duckdb\n  chiso ingest a.csv b.xlsx --warehouse wh.duckdb --as-of 2017-07-15\n",
+        "  chiso ingest var/inbox --warehouse wh.duckdb\n"
+        "  chiso ingest a.csv b.xlsx --warehouse wh.duckdb --as-of 2017-07-15\n",
     )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (searched recursively)")
     ingest.add_argument("--warehouse", type=Path, help="DuckDB file to load (default: CHISO_WAREHOUSE)")
@@ -65,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--move", action="store_true", help="move each file to the archive or quarantine afterwards")
     ingest.add_argument("--publish", action="store_true", help="publish the analysts' snapshot afterwards")
     ingest.add_argument(
-        "--snapshot", type=Path, help="where --publish writes the snapshot (default: CHISO_SNAPSHOT; required with --warehouse)"
+        "--snapshot",
+        type=Path,
+        help="where --publish writes the snapshot (default: CHISO_SNAPSHOT; required with --warehouse)",
     )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -113,25 +116,33 @@ def build_parser() -> argparse.ArgumentParser:
         "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n",
     )
     report.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
-    report.add_argument("--output", type=Path, metavar="FILE", help="HTML file to write (default: CHISO_REPORTS/report.html)")
+    report.add_argument(
+        "--output", type=Path, metavar="FILE", help="HTML file to write (default: CHISO_REPORTS/report.html)"
+    )
 
     export = command(
         "export",
-        "Write one view or table of the warehouse to CSV, Excel or Parquet; formula-like text is neutralised in CSV and Excel.",
+        "Write one view or table of the warehouse to CSV, Excel or Parquet;"
+        " formula-like text is neutralised in CSV and Excel.",
         "  chiso export completeness --format xlsx\n"
         "  chiso export indicator_values --format parquet --output values.parquet\n"
         "  chiso export rejection_reasons --format csv --warehouse wh.duckdb\n",
     )
-    export.add_argument("view", metavar="VIEW", help="a view or table of the warehouse, e.g. completeness, indicator_values")
     export.add_argument(
-        "--format", required=True, choices=("csv", "xlsx", "parquet"), help="csv (UTF-8 with BOM), xlsx or parquet (values verbatim)"
+        "view", metavar="VIEW", help="a view or table of the warehouse, e.g. completeness, indicator_values"
+    )
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=("csv", "xlsx", "parquet"),
+        help="csv (UTF-8 with BOM), xlsx or parquet (values verbatim)",
     )
     export.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: VIEW.FORMAT here)")
     export.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
 
     shown = command(
         "settings",
-        "Show every setting: its environment variable, its value here (from the environment or its default), and its meaning.",
+        "Show every setting: its environment variable and its value here (from the environment or its default).",
         "  chiso settings\n  chiso settings --markdown > table.md   # the table of docs/configuration.md\n",
     )
     shown.add_argument("--markdown", action="store_true", help="print the documentation table instead of the values")
@@ -140,8 +151,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings_help() -> str:
     """The settings, from their one declaration (docs/configuration.md has the same table)."""
-    lines = [f"  {meta['env']:<22} {shorten(meta['help'].replace('`', ''), 76, placeholder=' …')}" for _, _, meta, _ in declared()]
-    return "\nsettings (environment variables; see `chiso settings` and docs/configuration.md):\n" + "\n".join(lines) + "\n"
+    lines = [
+        f"  {meta['env']:<22} {shorten(meta['help'].replace('`', ''), 76, placeholder=' …')}"
+        for _, _, meta, _ in declared()
+    ]
+    return (
+        "\nsettings (environment variables; see `chiso settings` and docs/configuration.md):\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

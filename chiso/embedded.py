@@ -71,7 +71,10 @@ def summary(settings) -> None:
             " where status = 'rejected' order by submission_id"
         ).fetchall()
         values = db.execute("select count(*) from indicator_values").fetchone()[0]
-    print("\nverdicts: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("accepted", "rejected", "duplicate", "superseded")))
+    print(
+        "\nverdicts: "
+        + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("accepted", "rejected", "duplicate", "superseded"))
+    )
     print(f"current values in indicator_values: {values}")
     print(f"\nrejected files ({len(rejected)}), first reason of each:")
     for name, vi, en in rejected[:12]:
@@ -82,7 +85,7 @@ def summary(settings) -> None:
     print(f"archive: {settings.archive}\nquarantine (each file with its .reasons.txt): {settings.quarantine}")
     print(f"monitoring outputs: {settings.reports}")
     print("\nnext, as an analyst:")
-    print(f'  .venv/bin/chiso query "select * from reporting_rates order by period limit 8"')
+    print('  .venv/bin/chiso query "select * from reporting_rates order by period limit 8"')
     print(f"  .venv/bin/duckdb -readonly {settings.snapshot}")
 
 
@@ -90,7 +93,8 @@ def main() -> int:
     settings = load_settings()
     env = airflow_env(settings)
     if "--standalone" in sys.argv:
-        prepare(settings, env, open(os.devnull, "w"))
+        with open(os.devnull, "w") as quiet:
+            prepare(settings, env, quiet)
         print("Airflow UI on http://127.0.0.1:8080 (the admin password is printed below by Airflow); Ctrl-C stops it.")
         os.execvpe("airflow", ["airflow", "standalone"], env)
     started = time.perf_counter()
@@ -112,7 +116,9 @@ def main() -> int:
 def last_dag_run(metadata_db: Path, dag_id: str) -> tuple[str, str]:
     """The latest run of a DAG as the Airflow metadata DB records it."""
     with sqlite3.connect(metadata_db) as db:
-        row = db.execute("select run_id, state from dag_run where dag_id = ? order by id desc limit 1", [dag_id]).fetchone()
+        row = db.execute(
+            "select run_id, state from dag_run where dag_id = ? order by id desc limit 1", [dag_id]
+        ).fetchone()
     return row or ("(none)", "missing")
 
 

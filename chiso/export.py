@@ -35,10 +35,32 @@ PLAIN_NUMBER = r"[+-]?(\d+([.,]\d+)*|[.,]\d+)([eE][+-]?\d+)?"
 _PLAIN_NUMBER = re.compile(PLAIN_NUMBER, re.ASCII)
 # DuckDB types written as they are; every other type is text in a spreadsheet and is neutralised.
 NATIVE_TYPES = {
-    "boolean", "tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint", "uinteger",
-    "ubigint", "uhugeint", "float", "double", "decimal", "varint", "bignum", "date", "time", "timestamp",
-    "timestamp_s", "timestamp_ms", "timestamp_ns", "timestamp with time zone", "time with time zone", "interval",
-}  # fmt: skip
+    "boolean",
+    "tinyint",
+    "smallint",
+    "integer",
+    "bigint",
+    "hugeint",
+    "utinyint",
+    "usmallint",
+    "uinteger",
+    "ubigint",
+    "uhugeint",
+    "float",
+    "double",
+    "decimal",
+    "varint",
+    "bignum",
+    "date",
+    "time",
+    "timestamp",
+    "timestamp_s",
+    "timestamp_ms",
+    "timestamp_ns",
+    "timestamp with time zone",
+    "time with time zone",
+    "interval",
+}
 EXCEL_NATIVE = (bool, int, float, Decimal, date, time, timedelta, str)
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CELL = 32_767
@@ -67,9 +89,11 @@ def _literal(text: str) -> str:
 def _neutralise_sql(expression: str) -> str:
     """The SQL twin of `neutralise`, applied by DuckDB while it writes the CSV."""
     starts = _literal("^[=+\\-@\t\r]")
-    return (f"case when regexp_matches({expression}, {starts})"
-            f" and not regexp_full_match({expression}, {_literal(PLAIN_NUMBER)})"
-            f" then '''' || {expression} else {expression} end")  # fmt: skip
+    return (
+        f"case when regexp_matches({expression}, {starts})"
+        f" and not regexp_full_match({expression}, {_literal(PLAIN_NUMBER)})"
+        f" then '''' || {expression} else {expression} end"
+    )
 
 
 def relations(connection) -> list[str]:

@@ -202,8 +202,17 @@ def _record(submission: RawSubmission, head: dict, verdict: Verdict, ingested_at
 
 
 def _finding_row(submission_id: int, number: int, finding: Finding) -> tuple:
-    return (submission_id, number, finding.rule, finding.check, finding.severity, finding.rows,
-            [str(value) for value in finding.values], finding.vi, finding.en)  # fmt: skip
+    return (
+        submission_id,
+        number,
+        finding.rule,
+        finding.check,
+        finding.severity,
+        finding.rows,
+        [str(value) for value in finding.values],
+        finding.vi,
+        finding.en,
+    )
 
 
 def _verdict(submission: RawSubmission, head: dict, found: list[Finding], duplicate_of: dict[int, int]) -> Verdict:
@@ -215,9 +224,17 @@ def _verdict(submission: RawSubmission, head: dict, found: list[Finding], duplic
     if submission.submission_id in duplicate_of:
         status, reasons, warnings = "duplicate", [_duplicate_note(duplicate_of[submission.submission_id])], []
     return Verdict(
-        submission.submission_id, submission.file_name, submission.path, status, submission.received_at,
-        head["dataset_code"], head["unit_code"], head["period"], reasons, warnings,
-    )  # fmt: skip
+        submission.submission_id,
+        submission.file_name,
+        submission.path,
+        status,
+        submission.received_at,
+        head["dataset_code"],
+        head["unit_code"],
+        head["period"],
+        reasons,
+        warnings,
+    )
 
 
 def _duplicate_note(original_id: int) -> Finding:

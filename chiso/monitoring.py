@@ -12,6 +12,9 @@ REPORT_NAME = "report.html"
 
 def refresh_outputs(settings: Settings) -> dict:
     """Write each monitoring view from the analysts' snapshot to `reports/<view>.csv`, and the HTML report."""
-    written = {view: str(export_view(settings.snapshot, view, "csv", settings.reports / f"{view}.csv")[0]) for view in OUTPUT_VIEWS}
+    written = {
+        view: str(export_view(settings.snapshot, view, "csv", settings.reports / f"{view}.csv")[0])
+        for view in OUTPUT_VIEWS
+    }
     written["report"] = str(build_report(settings.snapshot, settings.reports / REPORT_NAME))
     return written

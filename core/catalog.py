@@ -24,26 +24,54 @@ TABLES: dict[str, tuple[str, ...]] = {
     "unit_types": ("unit_type", "unit_type_name", "unit_type_name_en", "scope_name", "scope_name_en"),
     "units": ("unit_code", "unit_name", "unit_type", "parent_code", "valid_from", "valid_to"),
     "datasets": (
-        "dataset_code", "dataset_name", "dataset_name_en", "submitter_type", "period_type",
+        "dataset_code",
+        "dataset_name",
+        "dataset_name_en",
+        "submitter_type",
+        "period_type",
         "due_days_after_period_end",
     ),
     "indicators": (
-        "indicator_code", "indicator_name", "indicator_name_en", "measure_unit", "measure_unit_en", "value_type",
-        "time_aggregation", "across_units",
+        "indicator_code",
+        "indicator_name",
+        "indicator_name_en",
+        "measure_unit",
+        "measure_unit_en",
+        "value_type",
+        "time_aggregation",
+        "across_units",
     ),
     "dataset_indicators": ("dataset_code", "indicator_code", "mandatory"),
     "disaggregations": (
-        "indicator_code", "disaggregation_code", "disaggregation_name", "disaggregation_name_en", "mandatory",
+        "indicator_code",
+        "disaggregation_code",
+        "disaggregation_name",
+        "disaggregation_name_en",
+        "mandatory",
     ),
     "derived_indicators": (
-        "indicator_code", "indicator_name", "indicator_name_en", "numerator_code", "denominator_code", "multiplier",
+        "indicator_code",
+        "indicator_name",
+        "indicator_name_en",
+        "numerator_code",
+        "denominator_code",
+        "multiplier",
         "part_of_whole",
     ),
     "plan": ("plan_code", "plan_name", "first_year", "last_year", "province_code", "timezone"),
     "targets": ("indicator_code", "disaggregation", "scope", "year", "target", "source"),
     "report_charts": (
-        "chart_code", "indicator_code", "chart_kind", "period_type", "scopes", "title", "title_en", "whole_label",
-        "whole_label_en", "part_label", "part_label_en",
+        "chart_code",
+        "indicator_code",
+        "chart_kind",
+        "period_type",
+        "scopes",
+        "title",
+        "title_en",
+        "whole_label",
+        "whole_label_en",
+        "part_label",
+        "part_label_en",
     ),
 }
 
@@ -148,7 +176,11 @@ class Catalog:
     @cached_property
     def dataset_indicator_keys(self) -> list[str]:
         """`DATASET/INDICATOR` for every indicator on a data set's form."""
-        return [f"{row['dataset_code']}/{row['indicator_code']}" for rows in self.dataset_indicators.values() for row in rows]
+        return [
+            f"{row['dataset_code']}/{row['indicator_code']}"
+            for rows in self.dataset_indicators.values()
+            for row in rows
+        ]
 
     @cached_property
     def disaggregation_keys(self) -> list[str]:
@@ -167,7 +199,9 @@ class Catalog:
             mandatory = is_true(entry["mandatory"])
             rows = self.disaggregations.get(entry["indicator_code"])
             if rows:
-                lines += [(indicator, row["disaggregation_code"], mandatory and is_true(row["mandatory"])) for row in rows]
+                lines += [
+                    (indicator, row["disaggregation_code"], mandatory and is_true(row["mandatory"])) for row in rows
+                ]
             else:
                 lines.append((indicator, "", mandatory))
         return lines

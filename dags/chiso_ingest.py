@@ -28,7 +28,9 @@ def _as_of(params: dict):
     max_active_runs=1,
     tags=["chiso"],
     default_args={"retries": 2, "retry_delay": timedelta(seconds=20), "execution_timeout": timedelta(minutes=30)},
-    params={"as_of": Param(None, type=["null", "string"], format="date", description="day of ingestion (default today)")},
+    params={
+        "as_of": Param(None, type=["null", "string"], format="date", description="day of ingestion (default today)")
+    },
     doc_md=__doc__,
 )
 def chiso_ingest():

@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 
 from core.catalog import Catalog
-from expectations.frames import consistency_frame, mandatory_frame, submission_frame, value_frame
 from expectations.findings import Finding, build_findings
+from expectations.frames import consistency_frame, mandatory_frame, submission_frame, value_frame
 from expectations.validate import load_suites, run_suites
 
 

@@ -57,7 +57,9 @@ def _source_rows(record: dict, value_rows: dict[tuple, list[int]]) -> list[int]:
         return [int(record["source_row"])]
     if "part_code" in record:
         key = (record["submission_id"], record["disaggregation"])
-        return sorted(row for code in (record["part_code"], record["whole_code"]) for row in value_rows.get((*key, code), []))
+        return sorted(
+            row for code in (record["part_code"], record["whole_code"]) for row in value_rows.get((*key, code), [])
+        )
     return []
 
 

@@ -79,10 +79,14 @@ def _dataset_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
     frame["known_datasets"] = ", ".join(catalog.datasets)
 
 
-def value_frame(values: pd.DataFrame, submissions: pd.DataFrame, catalog: Catalog, history: pd.DataFrame) -> pd.DataFrame:
+def value_frame(
+    values: pd.DataFrame, submissions: pd.DataFrame, catalog: Catalog, history: pd.DataFrame
+) -> pd.DataFrame:
     """One row per submitted value, with the file's declared data set, unit and period beside it."""
     declared = submissions.set_index("submission_id")[["dataset_code", "unit_code", "period", "file_name"]]
-    frame = values.join(declared.add_prefix("file_").rename(columns={"file_file_name": "file_name"}), on="submission_id")
+    frame = values.join(
+        declared.add_prefix("file_").rename(columns={"file_file_name": "file_name"}), on="submission_id"
+    )
     frame["value_type"] = _lookup(frame["indicator_code"], catalog.indicators, "value_type")
     known_dataset = frame["dataset_code"].isin(catalog.datasets.keys())
     known_indicator = frame["indicator_code"].isin(catalog.indicators.keys())
@@ -115,7 +119,9 @@ def consistency_frame(values: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """One row per submission, disaggregation and rule 9 pair given: the part's value beside the whole's."""
     numbers = values.dropna(subset=["value"]).drop_duplicates(["submission_id", "indicator_code", "disaggregation"])
     keyed = numbers[["submission_id", "disaggregation", "indicator_code", "value"]]
-    pairs = pd.DataFrame([(pair.part, pair.whole) for pair in catalog.consistency_pairs], columns=["part_code", "whole_code"])
+    pairs = pd.DataFrame(
+        [(pair.part, pair.whole) for pair in catalog.consistency_pairs], columns=["part_code", "whole_code"]
+    )
     parts = keyed.rename(columns={"indicator_code": "part_code", "value": "part_value"}).merge(pairs, on="part_code")
     wholes = keyed.rename(columns={"indicator_code": "whole_code", "value": "whole_value"})
     frame = parts.merge(wholes, on=["submission_id", "disaggregation", "whole_code"])

@@ -34,28 +34,54 @@ class Report:
         return self.with_rows(r for r in self.rows if (r[0], r[1]) != (indicator, breakdown))
 
     def setting(self, indicator: str, value, breakdown: str = "") -> Report:
-        return self.with_rows((r[0], r[1], value, r[3]) if (r[0], r[1]) == (indicator, breakdown) else r for r in self.rows)
+        return self.with_rows(
+            (r[0], r[1], value, r[3]) if (r[0], r[1]) == (indicator, breakdown) else r for r in self.rows
+        )
 
 
 def department_report(unit="SKHCN", period="2017Q2") -> Report:
-    return Report("DP-SN", unit, period, (
-        ("NV_GIAO", "", 3, ""), ("NV_TRIENKHAI", "", 2, ""), ("NV_CUTHE", "", 10, ""),
-        ("NV_HOANTHANH", "", 4, "Đã nghiệm thu"), ("KP_BOTRI", "", 1250.5, ""), ("KP_GIAINGAN", "", 600, ""),
-        ("TT_TIN", "", 12, ""), ("DVC_TRUCTUYEN_TYLE", "", 45.5, ""),
-    ))  # fmt: skip
+    return Report(
+        "DP-SN",
+        unit,
+        period,
+        (
+            ("NV_GIAO", "", 3, ""),
+            ("NV_TRIENKHAI", "", 2, ""),
+            ("NV_CUTHE", "", 10, ""),
+            ("NV_HOANTHANH", "", 4, "Đã nghiệm thu"),
+            ("KP_BOTRI", "", 1250.5, ""),
+            ("KP_GIAINGAN", "", 600, ""),
+            ("TT_TIN", "", 12, ""),
+            ("DVC_TRUCTUYEN_TYLE", "", 45.5, ""),
+        ),
+    )
 
 
 def district_report(unit="026", period="2017Q2") -> Report:
-    return Report("DP-HUYEN", unit, period, (
-        ("NV_GIAO", "", 1, ""), ("NV_TRIENKHAI", "", 1, ""), ("NV_CUTHE", "", 3, ""),
-        ("NV_HOANTHANH", "", 1, ""), ("KP_BOTRI", "", 500, ""), ("KP_GIAINGAN", "", 120.25, "Quỹ phát triển KHCN"),
-        ("MH_NHANRONG", "", 2, ""),
-    ))  # fmt: skip
+    return Report(
+        "DP-HUYEN",
+        unit,
+        period,
+        (
+            ("NV_GIAO", "", 1, ""),
+            ("NV_TRIENKHAI", "", 1, ""),
+            ("NV_CUTHE", "", 3, ""),
+            ("NV_HOANTHANH", "", 1, ""),
+            ("KP_BOTRI", "", 500, ""),
+            ("KP_GIAINGAN", "", 120.25, "Quỹ phát triển KHCN"),
+            ("MH_NHANRONG", "", 2, ""),
+        ),
+    )
 
 
 def survey_report(unit="026", period="2017") -> Report:
     rows = []
-    for breakdown, total, applying in (("TRUONGHOC", 120, 110), ("BENHVIEN", 5, 5), ("NHAHANG", 30, 20), ("KHACHSAN", 12, 9)):
+    for breakdown, total, applying in (
+        ("TRUONGHOC", 120, 110),
+        ("BENHVIEN", 5, 5),
+        ("NHAHANG", 30, 20),
+        ("KHACHSAN", 12, 9),
+    ):
         rows += [("CNTT_TONG", breakdown, total, ""), ("CNTT_UNGDUNG", breakdown, applying, "")]
     return Report("CNTT-NAM", unit, period, tuple(rows))
 
@@ -122,10 +148,17 @@ def xlsx_bytes(report: Report, header_fields=None, value_as_text=False, extra=No
     sheet.title = "Báo cáo"
     sheet.append(["BÁO CÁO THỰC HIỆN NHIỆM VỤ ĐỘT PHÁ"])
     sheet.append([])
-    fields = header_fields if header_fields is not None else {
-        "Biểu mẫu:": report.dataset, "Tên đơn vị:": "Đơn vị thử nghiệm", "Mã đơn vị:": report.unit,
-        "Kỳ báo cáo:": report.period, "Người lập:": "Nguyễn Văn A",
-    }  # fmt: skip
+    fields = (
+        header_fields
+        if header_fields is not None
+        else {
+            "Biểu mẫu:": report.dataset,
+            "Tên đơn vị:": "Đơn vị thử nghiệm",
+            "Mã đơn vị:": report.unit,
+            "Kỳ báo cáo:": report.period,
+            "Người lập:": "Nguyễn Văn A",
+        }
+    )
     for label, value in fields.items():
         sheet.append([label, value])
     sheet.append([])

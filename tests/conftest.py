@@ -8,11 +8,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from builders import AS_OF, PROJECT_ROOT  # noqa: E402
-
-from core.catalog import Catalog  # noqa: E402
-from core.settings import load_settings  # noqa: E402
-
+from builders import AS_OF, PROJECT_ROOT
+from core.catalog import Catalog
+from core.settings import load_settings
 
 
 @pytest.fixture(scope="session")

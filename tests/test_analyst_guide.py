@@ -30,12 +30,18 @@ def test_every_example_runs_and_returns_rows(snapshot, name):
 
 
 def test_the_articles_answers(snapshot):
-    assert snapshot.execute(QUERIES["deployment"]).fetchall() == [("department", 7, 12, 58.3), ("district", 4, 4, 100.0)]
+    assert snapshot.execute(QUERIES["deployment"]).fetchall() == [
+        ("department", 7, 12, 58.3),
+        ("district", 4, 4, 100.0),
+    ]
     assert snapshot.execute(QUERIES["district_tasks"]).fetchall() == [(11,)]
     it_targets = snapshot.execute(QUERIES["it_targets"]).fetchall()
     assert [(row[0], row[-1]) for row in it_targets] == [
-        ("BENHVIEN", True), ("KHACHSAN", True), ("NHAHANG", True), ("TRUONGHOC", True)
-    ]  # fmt: skip
+        ("BENHVIEN", True),
+        ("KHACHSAN", True),
+        ("NHAHANG", True),
+        ("TRUONGHOC", True),
+    ]
 
 
 def test_history_answers_what_was_known_on_a_date(snapshot):

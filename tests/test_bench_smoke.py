@@ -22,8 +22,11 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--smoke", "--out", str(out)],
-        capture_output=True, text=True, timeout=600, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads(out.read_text(encoding="utf-8"))
 
@@ -39,7 +42,11 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
     assert results["baseline"]["verdicts_agree"]
     assert results["airflow"]["counts_match_cli"]
     assert set(results["national"]["queries"]) == {
-        "completeness_quarter", "rollup_province_year", "rollup_province_year_live", "target_progress", "unit_history"
-    }  # fmt: skip
+        "completeness_quarter",
+        "rollup_province_year",
+        "rollup_province_year_live",
+        "target_progress",
+        "unit_history",
+    }
     assert results["national"]["rollup_refresh_s"] > 0
     assert "measure" in done.stdout and "p95" in done.stdout  # the table was printed

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from builders import csv_bytes, department_report, write
 
 CHISO = str(Path(sys.executable).parent / "chiso")
@@ -30,7 +31,10 @@ def test_help_lists_every_command_with_examples(tmp_path):
 
 
 def test_help_imports_no_heavy_library():
-    code = "import sys; from chiso import cli; print(sorted(m for m in ('pandas', 'great_expectations', 'duckdb', 'airflow') if m in sys.modules))"
+    code = (
+        "import sys; from chiso import cli; heavy = ('pandas', 'great_expectations', 'duckdb', 'airflow'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -40,7 +44,9 @@ def ingested(tmp_path_factory):
     home = tmp_path_factory.mktemp("cli")
     inbox = home / "files"
     write(inbox / "ok.csv", csv_bytes(department_report()), received="2017-07-05 08:00")
-    write(inbox / "bad.csv", csv_bytes(department_report("SYT").setting("NV_CUTHE", "mười")), received="2017-07-05 09:00")
+    write(
+        inbox / "bad.csv", csv_bytes(department_report("SYT").setting("NV_CUTHE", "mười")), received="2017-07-05 09:00"
+    )
     write(inbox / "scan.pdf", b"%PDF", received="2017-07-05 10:00")
     warehouse = home / "wh.duckdb"
     result = run("ingest", inbox, "--warehouse", warehouse, "--as-of", "2018-01-01", home=home)
@@ -58,8 +64,13 @@ def test_ingest_prints_a_line_per_file_and_totals(ingested):
 
 def test_query_prints_a_table_read_only(ingested):
     home, _, warehouse, _ = ingested
-    out = run("query", "select unit_code, value from indicator_values where indicator_code = 'KP_BOTRI'",
-              "--warehouse", warehouse, home=home).stdout  # fmt: skip
+    out = run(
+        "query",
+        "select unit_code, value from indicator_values where indicator_code = 'KP_BOTRI'",
+        "--warehouse",
+        warehouse,
+        home=home,
+    ).stdout
     assert "SKHCN" in out and "1250.5" in out
     refused = run("query", "delete from submission_records", "--warehouse", warehouse, home=home, check_exit=2)
     assert "read-only" in refused.stderr

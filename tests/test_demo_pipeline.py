@@ -35,7 +35,8 @@ def test_the_articles_figures(demo):
             ).fetchall()
         )
         tasks = db.execute(
-            "select value from indicator_rollup where period = '2017Q2' and scope = 'district' and indicator_code = 'NV_CUTHE'"
+            "select value from indicator_rollup"
+            " where period = '2017Q2' and scope = 'district' and indicator_code = 'NV_CUTHE'"
         ).fetchone()
         met = db.execute(
             "select disaggregation, achieved from target_progress"

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from builders import PROJECT_ROOT
 from chiso.cli import build_parser
 from core.catalog import TABLES as CATALOG_TABLES
 from core.settings import declared, markdown_table
-from builders import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs"
 VIEWS = sorted((PROJECT_ROOT / "warehouse" / "views").glob("*.sql"))

@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from builders import csv_bytes, department_report, write
 
+from builders import csv_bytes, department_report, write
 from chiso.export import ExportError, export_view, neutralise
 
 CHISO = str(Path(sys.executable).parent / "chiso")
@@ -28,7 +28,7 @@ NOTES = {
     6: ("\rCR", "'\rCR"),
     7: ('=HYPERLINK("http://evil.example","Bấm vào đây")', '\'=HYPERLINK("http://evil.example","Bấm vào đây")'),
     8: ("-5", "-5"),  # text that is only a number is no formula: left alone
-    9: ("Đã nghiệm thu, \"đợt 2\"\nghi chú", "Đã nghiệm thu, \"đợt 2\"\nghi chú"),
+    9: ('Đã nghiệm thu, "đợt 2"\nghi chú', 'Đã nghiệm thu, "đợt 2"\nghi chú'),
     10: ("'already quoted", "'already quoted"),
     11: ("a=b", "a=b"),
     12: (None, None),
@@ -48,9 +48,19 @@ def warehouse(tmp_path_factory) -> Path:
         )
         db.executemany(
             "insert into samples values (?, ?, ?, ?, ?, ?, ?)",
-            [[i, note, AMOUNTS.get(i), Decimal("-12.50") if i == 1 else None, date(2017, 7, 5), [i, i + 1],
-              '{"vi": "=x"}'] for i, (note, _) in NOTES.items()],
-        )  # fmt: skip
+            [
+                [
+                    i,
+                    note,
+                    AMOUNTS.get(i),
+                    Decimal("-12.50") if i == 1 else None,
+                    date(2017, 7, 5),
+                    [i, i + 1],
+                    '{"vi": "=x"}',
+                ]
+                for i, (note, _) in NOTES.items()
+            ],
+        )
         db.execute("create view notes as select id, note from samples")
         db.execute('create table "Bảng có dấu ""cách""" (x integer)')
         db.execute('insert into "Bảng có dấu ""cách""" values (-7)')
@@ -169,15 +179,30 @@ def test_unknown_format_is_refused(warehouse, tmp_path):
 
 
 def test_pipeline_notes_are_neutralised_in_the_command_output(ingest, settings, tmp_path):
-    report = department_report().with_rows([*department_report().rows[:3], ("NV_HOANTHANH", "", 4, "=Đã nghiệm thu"),
-                                            *department_report().rows[4:]])  # fmt: skip
+    report = department_report().with_rows(
+        [*department_report().rows[:3], ("NV_HOANTHANH", "", 4, "=Đã nghiệm thu"), *department_report().rows[4:]]
+    )
     verdicts = ingest(write(tmp_path / "in" / "dp.csv", csv_bytes(report)))
     assert verdicts["dp.csv"].status == "accepted"
     env = {**os.environ, "CHISO_HOME": str(settings.home)}
     for fmt in ("csv", "xlsx"):
         target = tmp_path / f"values.{fmt}"
-        done = subprocess.run([CHISO, "export", "indicator_values", "--format", fmt, "--warehouse", str(settings.warehouse),
-                               "--output", str(target)], capture_output=True, text=True, env=env)  # fmt: skip
+        done = subprocess.run(
+            [
+                CHISO,
+                "export",
+                "indicator_values",
+                "--format",
+                fmt,
+                "--warehouse",
+                str(settings.warehouse),
+                "--output",
+                str(target),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == f"wrote {len(report.rows)} rows of indicator_values to {target}"
     with (tmp_path / "values.csv").open(encoding="utf-8-sig", newline="") as stream:
@@ -194,10 +219,17 @@ def test_pipeline_notes_are_neutralised_in_the_command_output(ingest, settings, 
 
 def test_cli_refuses_unknown_view_with_exit_2(warehouse, tmp_path):
     env = {**os.environ, "CHISO_HOME": str(tmp_path)}
-    done = subprocess.run([CHISO, "export", "samples; drop table samples", "--format", "csv", "--warehouse",
-                           str(warehouse)], capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
+    done = subprocess.run(
+        [CHISO, "export", "samples; drop table samples", "--format", "csv", "--warehouse", str(warehouse)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert done.returncode == 2
     assert "chiso: error: 'samples; drop table samples' is not a view or table" in done.stderr
     assert "Traceback" not in done.stderr and list(tmp_path.iterdir()) == []
-    bad_format = subprocess.run([CHISO, "export", "samples", "--format", "xls"], capture_output=True, text=True, env=env)
+    bad_format = subprocess.run(
+        [CHISO, "export", "samples", "--format", "xls"], capture_output=True, text=True, env=env
+    )
     assert bad_format.returncode == 2 and "invalid choice: 'xls'" in bad_format.stderr

@@ -10,6 +10,7 @@ import ast
 from pathlib import Path
 
 import pytest
+
 from builders import PROJECT_ROOT
 
 # Each package and the packages it may import.
@@ -23,8 +24,24 @@ LAYERS = {
     "dags": {"core", "chiso"},
 }
 # The bottom layer is the model every stage shares: the standard library only.
-CORE_MAY_IMPORT = {"tomllib", "csv", "dataclasses", "datetime", "functools", "pathlib", "zoneinfo", "os", "re",
-                   "signal", "typing", "unicodedata", "collections", "string", "hashlib", "__future__"}  # fmt: skip
+CORE_MAY_IMPORT = {
+    "tomllib",
+    "csv",
+    "dataclasses",
+    "datetime",
+    "functools",
+    "pathlib",
+    "zoneinfo",
+    "os",
+    "re",
+    "signal",
+    "typing",
+    "unicodedata",
+    "collections",
+    "string",
+    "hashlib",
+    "__future__",
+}
 
 
 def modules(package: str) -> list[Path]:

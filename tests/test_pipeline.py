@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from builders import csv_bytes, department_report, write
-
 from chiso.pipeline import inbox_chunks, inbox_files
 from core.settings import load_settings
 

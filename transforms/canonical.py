@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from core.catalog import Catalog
-from transforms.numbers import canonical, parse_number
 from core.periods import normalise_period
-from transforms.submission import RawSubmission
 from core.text import clean, code, fold, unit_code
+from transforms.numbers import canonical, parse_number
+from transforms.submission import RawSubmission
 
 SUBMISSION_COLUMNS = [
     "submission_id",

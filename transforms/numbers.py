@@ -24,7 +24,7 @@ _FORMS = {
 
 def parse_number(value: object, convention: str) -> Decimal | None:
     """The number a cell holds, or None when it is not one (text, date, NaN, infinity)."""
-    if isinstance(value, bool) or isinstance(value, (date, datetime, time, timedelta)):
+    if isinstance(value, (bool, date, datetime, time, timedelta)):
         return None
     if isinstance(value, float):
         number = Decimal(repr(value)) if math.isfinite(value) else None

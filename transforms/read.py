@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from core.text import clean, readable_name
 from transforms.csv_reader import read_csv
 from transforms.numbers import VIETNAMESE
 from transforms.submission import HEADER_BLOCK_FIELDS, RawSubmission, Unreadable, vietnamese_label
-from core.text import clean, readable_name
 from transforms.xlsx_reader import read_xlsx
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")

@@ -8,6 +8,9 @@ import re
 import zipfile
 import zlib
 
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from core.text import clean
 from transforms.submission import (
     FIELDS,
     HEADER_BLOCK_FIELDS,
@@ -19,9 +22,6 @@ from transforms.submission import (
     field_for,
     vietnamese_label,
 )
-from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
-from core.text import clean
 
 # A report template is a few dozen rows; these bounds keep hostile workbooks cheap to refuse.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -34,8 +34,16 @@ _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(r"^\s*\$?([A-Za-z]*)\$?(\d*)\s*$")
 # Anything an archive can throw at zipfile: corrupt deflate data, encryption, unknown compression.
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
-               NotImplementedError, RuntimeError)  # fmt: skip
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 def _column_number(letters: str) -> int:
@@ -151,7 +159,7 @@ def parse_template(cells: list[list]) -> tuple[list[RawRow], list[str], dict[str
 
     missing = [vietnamese_label(n) for n in HEADER_BLOCK_FIELDS if n not in header]
     if table_start is None:
-        return [], missing + [vietnamese_label("indicator_code")], header
+        return [], [*missing, vietnamese_label("indicator_code")], header
     columns.pop(None, None)
     missing += [vietnamese_label(n) for n in TABLE_FIELDS if FIELDS[n] and n not in columns]
 

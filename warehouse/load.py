@@ -10,18 +10,46 @@ from expectations.findings import Finding
 from warehouse.db import sql
 
 RECORD_COLUMNS = [
-    "submission_id", "file_name", "source_path", "stored_path", "moved", "sha256", "size_bytes", "file_format",
-    "received_at", "ingested_at", "run_id", "dataset_code", "unit_code", "period", "status", "value_rows",
+    "submission_id",
+    "file_name",
+    "source_path",
+    "stored_path",
+    "moved",
+    "sha256",
+    "size_bytes",
+    "file_format",
+    "received_at",
+    "ingested_at",
+    "run_id",
+    "dataset_code",
+    "unit_code",
+    "period",
+    "status",
+    "value_rows",
     "duplicate_of",
-]  # fmt: skip
+]
 FINDING_COLUMNS = [
-    "submission_id", "finding_no", "rule", "check_name", "severity", "source_rows", "offending_values",
-    "message_vi", "message_en",
-]  # fmt: skip
+    "submission_id",
+    "finding_no",
+    "rule",
+    "check_name",
+    "severity",
+    "source_rows",
+    "offending_values",
+    "message_vi",
+    "message_en",
+]
 FACT_COLUMNS = [
-    "submission_id", "source_row", "dataset_code", "unit_code", "period", "indicator_code", "disaggregation",
-    "value", "note",
-]  # fmt: skip
+    "submission_id",
+    "source_row",
+    "dataset_code",
+    "unit_code",
+    "period",
+    "indicator_code",
+    "disaggregation",
+    "value",
+    "note",
+]
 
 
 def next_submission_id(connection: duckdb.DuckDBPyConnection) -> int:

@@ -21,6 +21,9 @@ def run(args: Namespace) -> int:
     print_run(ingested)
     arriving = len(discover([settings.inbox]))
     if arriving:
-        print(f"{arriving} files changed in the last {settings.settle_seconds} s are still arriving: left for the next run")
+        print(
+            f"{arriving} files changed in the last {settings.settle_seconds} s are still arriving:"
+            " left for the next run"
+        )
     print(f"snapshot for analysts: {settings.snapshot}")
     return 0

@@ -42,9 +42,9 @@ def build_report(warehouse: Path, output: Path, generated_at: datetime | None = 
     return output
 
 
-def query(connection, name: str, parameters: dict | None = None) -> list[dict]:
-    """Rows of `queries/<name>.sql` as dicts."""
-    relation = connection.execute((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), parameters or {})
+def query(connection, name: str, parameters: list | None = None) -> list[dict]:
+    """Rows of `queries/<name>.sql` as dicts; `parameters` fill its `$1`, `$2`."""
+    relation = connection.execute((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), parameters or [])
     columns = [column[0] for column in relation.description]
     return [dict(zip(columns, row)) for row in relation.fetchall()]
 
@@ -54,10 +54,10 @@ def collect(connection) -> dict:
     data = {name: query(connection, name) for name in names}
     for chart in data["charts"]:
         if chart["chart_kind"] == "parts":
-            chart["rows"] = query(connection, "parts", {"indicator": chart["indicator_code"], "period_type": chart["period_type"]})
+            chart["rows"] = query(connection, "parts", [chart["indicator_code"], chart["period_type"]])
         else:
             scope = chart["scopes"].split()[0]
-            chart["rows"] = query(connection, "share", {"indicator": chart["indicator_code"], "scope": scope})
+            chart["rows"] = query(connection, "share", [chart["indicator_code"], scope])
     return data
 
 
@@ -85,7 +85,9 @@ def context(data: dict, warehouse_name: str, generated_at: datetime | None) -> d
     plan = data["plan"][0]
     timezone = ZoneInfo(plan["timezone"])
     generated_at = generated_at or datetime.now(timezone)
-    generated_at = generated_at.replace(tzinfo=timezone) if generated_at.tzinfo is None else generated_at.astimezone(timezone)
+    generated_at = (
+        generated_at.replace(tzinfo=timezone) if generated_at.tzinfo is None else generated_at.astimezone(timezone)
+    )
     years = list(range(plan["first_year"], plan["last_year"] + 1))
     scopes = {row["scope"]: Text(row["scope_name"], row["scope_name_en"]) for row in data["scopes"]}
     return {
@@ -162,12 +164,18 @@ def _section(chart: dict, years: list[int], scopes: dict[str, Text]) -> dict:
         figures = []
         for scope, name in chart_scopes.items():
             rows = {row["period"]: row for row in chart["rows"] if row["scope"] == scope}
-            figures.append((name, charts.parts_by_quarter(f"{anchor}-{scope}", f"{title}: {name}", years, rows, labels)))
+            figures.append(
+                (name, charts.parts_by_quarter(f"{anchor}-{scope}", f"{title}: {name}", years, rows, labels))
+            )
         return {"id": anchor, "title": title, "lead": say("report.lead_parts_quarter", **fields), "figures": figures}
     rows = {(row["scope"], row["period"]): row for row in chart["rows"]}
     drawn = charts.parts_by_year(anchor, str(title), years, rows, chart_scopes, labels)
-    return {"id": anchor, "title": title, "lead": say("report.lead_parts_year", **fields, unit=labels["unit"]),
-            "figures": [(None, drawn)]}  # fmt: skip
+    return {
+        "id": anchor,
+        "title": title,
+        "lead": say("report.lead_parts_year", **fields, unit=labels["unit"]),
+        "figures": [(None, drawn)],
+    }
 
 
 def _rejections(rows: list[dict]) -> list[dict]:

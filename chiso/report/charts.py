@@ -7,13 +7,12 @@ the bars, its value the share.
 
 from __future__ import annotations
 
-from core.vocabulary import Text, say
 from chiso.report.svg import (
+    GRID,
     MUTED,
+    THIN_SPACE,
     WIDTH,
     Chart,
-    GRID,
-    THIN_SPACE,
     nice_ticks,
     no_data,
     number,
@@ -21,6 +20,7 @@ from chiso.report.svg import (
     rounded,
     y_axis,
 )
+from core.vocabulary import Text, say
 
 # Completeness status colours. Lightness differs as well as hue, and a rejected-only cell also
 # carries a cross, so the heatmap reads in grey print and for the colour-blind.
@@ -56,8 +56,14 @@ HEAT_ROW_H = 20
 HEAT_TOP = 40
 
 
-def heatmap(chart_id: str, title: str, period_type: str, years: list[int], units: list[tuple[str, str]],
-            cells: dict[tuple[str, str], dict]) -> Chart:  # fmt: skip
+def heatmap(
+    chart_id: str,
+    title: str,
+    period_type: str,
+    years: list[int],
+    units: list[tuple[str, str]],
+    cells: dict[tuple[str, str], dict],
+) -> Chart:
     """Units down, periods across (a year spans its four quarters), one coloured cell per expected report."""
     col_w = (WIDTH - HEAT_LABEL_W - 10 - HEAT_COL_GAP_YEAR * (len(years) - 1)) / max(len(years) * 4, 1)
     top = HEAT_TOP if period_type == "quarter" else HEAT_TOP - 16
@@ -91,7 +97,9 @@ def heatmap(chart_id: str, title: str, period_type: str, years: list[int], units
 
 
 def _heat_cell(chart: Chart, x: float, y: float, w: float, code: str, period: str, cell: dict) -> None:
-    chart.rect(x, y, w, HEAT_ROW_H - 2, STATUS_COLOURS[cell["status"]], title=_cell_title(code, period, cell), mark=True)
+    chart.rect(
+        x, y, w, HEAT_ROW_H - 2, STATUS_COLOURS[cell["status"]], title=_cell_title(code, period, cell), mark=True
+    )
     if cell["status"] == "rejected_only":
         cx, cy, s = x + w / 2, y + (HEAT_ROW_H - 2) / 2, 4
         cross = f"M{rounded(cx - s)} {rounded(cy - s)}L{rounded(cx + s)} {rounded(cy + s)}"
@@ -142,8 +150,11 @@ def parts_by_quarter(chart_id: str, title: str, years: list[int], rows: dict[str
             chart.text(centre, bottom - 4, "–", size=10, anchor="middle", fill=MUTED)
             continue
         whole, part = row["whole"], row["part"] or 0
-        reporting = f"{row['units_reporting']}/{row['units_expected']}" if row["units_expected"] else row["units_reporting"]
-        tip = f"{period}: {number(part)} / {number(whole)} · {labels['tip']} ({say('chart.units_reporting', units=reporting)})"
+        reporting = (
+            f"{row['units_reporting']}/{row['units_expected']}" if row["units_expected"] else row["units_reporting"]
+        )
+        units = say("chart.units_reporting", units=reporting)
+        tip = f"{period}: {number(part)} / {number(whole)} · {labels['tip']} ({units})"
         chart.rect(centre - band * 0.36, scale(whole), band * 0.72, bottom - scale(whole), PLANNED, tip, True)
         chart.rect(centre - band * 0.2, scale(part), band * 0.4, bottom - scale(part), REALISED, tip, True)
         chart.text(centre, scale(whole) - 4, f"{number(part)}/{number(whole)}", size=9, anchor="middle")
@@ -153,8 +164,9 @@ def parts_by_quarter(chart_id: str, title: str, years: list[int], rows: dict[str
 # --- parts: a derived indicator's whole and part, per year and scope -------------------------
 
 
-def parts_by_year(chart_id: str, title: str, years: list[int], rows: dict[tuple[str, str], dict], scopes: dict,
-                  labels: dict) -> Chart:  # fmt: skip
+def parts_by_year(
+    chart_id: str, title: str, years: list[int], rows: dict[tuple[str, str], dict], scopes: dict, labels: dict
+) -> Chart:
     """One panel per scope, a shared scale: whole and part side by side, the share above."""
     chart = Chart(chart_id, title, WIDTH, 262)
     chart.legend(64, 14, [(PLANNED, labels["whole"]), (REALISED, labels["part"])])
@@ -196,12 +208,16 @@ def parts_by_year(chart_id: str, title: str, years: list[int], rows: dict[tuple[
 def share_vs_target(chart_id: str, title: str, years: list[int], rows: list[dict], unit: str) -> Chart:
     """One panel per disaggregation: the share by year, the plan target marked where set."""
     chart = Chart(chart_id, title, WIDTH, 276)
-    chart.legend(44, 14, [(REALISED, str(say("chart.actual_share"))), ("line:" + TARGET, str(say("chart.plan_target")))])
+    chart.legend(
+        44, 14, [(REALISED, str(say("chart.actual_share"))), ("line:" + TARGET, str(say("chart.plan_target")))]
+    )
     if not any(row["value"] is not None or row["target"] is not None for row in rows):
         return no_data(chart, 130)
     kinds = list(dict.fromkeys(row["disaggregation"] for row in rows))
-    names = {row["disaggregation"]: f"{row['name'] or row['disaggregation']} / {row['name_en'] or row['disaggregation']}"
-             for row in rows}  # fmt: skip
+    names = {
+        row["disaggregation"]: f"{row['name'] or row['disaggregation']} / {row['name_en'] or row['disaggregation']}"
+        for row in rows
+    }
     by_key = {(row["disaggregation"], row["year"]): row for row in rows}
     x0, top, bottom, gap = 44, 66, 226, 18
     scale = lambda v: bottom - (bottom - top) * v / 100  # noqa: E731
@@ -221,18 +237,28 @@ def share_vs_target(chart_id: str, title: str, years: list[int], rows: list[dict
             middle, y = left + panel_w / 2, bottom + 32 + n * 26
             target_text = say("chart.target", year=year, target=percent(target, 0))
             chart.text(middle, y, str(target_text), size=9.5, anchor="middle", fill=TARGET)
-            chart.text(middle, y + 12, str(verdict_text(achieved)), size=9.5, anchor="middle", weight="bold",
-                       fill=VERDICT_COLOURS[achieved])  # fmt: skip
+            chart.text(
+                middle,
+                y + 12,
+                str(verdict_text(achieved)),
+                size=9.5,
+                anchor="middle",
+                weight="bold",
+                fill=VERDICT_COLOURS[achieved],
+            )
             chart.height = max(chart.height, y + 20)
     return chart
 
 
-def _share_marks(chart: Chart, row: dict, centre: float, band: float, scale, bottom: float, label: str,
-                 unit: str) -> list[tuple]:  # fmt: skip
+def _share_marks(
+    chart: Chart, row: dict, centre: float, band: float, scale, bottom: float, label: str, unit: str
+) -> list[tuple]:
     """The year's share bar and its target line; the target, for the panel's caption."""
     if row["value"] is not None:
         tip = f"{label}: {percent(row['value'])} ({number(row['numerator'])}/{number(row['denominator'])} {unit})"
-        chart.rect(centre - band * 0.3, scale(row["value"]), band * 0.6, bottom - scale(row["value"]), REALISED, tip, True)
+        chart.rect(
+            centre - band * 0.3, scale(row["value"]), band * 0.6, bottom - scale(row["value"]), REALISED, tip, True
+        )
         above = max(row["value"], row["target"] if row["target"] is not None else 0)
         chart.text(centre, scale(above) - 5, number(row["value"], 0), size=9, anchor="middle")
     if row["target"] is None:

@@ -65,16 +65,51 @@ class Chart:
     def rect(self, x, y, w, h, fill, title=None, mark=False, stroke=None, rx=0):
         if w <= 0 or h <= 0:
             return  # a zero bar paints nothing: its label says 0
-        self.shapes.append({"kind": "rect", "x": rounded(x), "y": rounded(y), "w": rounded(w), "h": rounded(h),
-                            "fill": fill, "stroke": stroke, "rx": rx, "title": title, "mark": mark})  # fmt: skip
+        self.shapes.append(
+            {
+                "kind": "rect",
+                "x": rounded(x),
+                "y": rounded(y),
+                "w": rounded(w),
+                "h": rounded(h),
+                "fill": fill,
+                "stroke": stroke,
+                "rx": rx,
+                "title": title,
+                "mark": mark,
+            }
+        )
 
     def line(self, x1, y1, x2, y2, stroke=GRID, width=1.0, dash=None, mark=False, title=None):
-        self.shapes.append({"kind": "line", "x1": rounded(x1), "y1": rounded(y1), "x2": rounded(x2), "y2": rounded(y2),
-                            "stroke": stroke, "width": width, "dash": dash, "mark": mark, "title": title})  # fmt: skip
+        self.shapes.append(
+            {
+                "kind": "line",
+                "x1": rounded(x1),
+                "y1": rounded(y1),
+                "x2": rounded(x2),
+                "y2": rounded(y2),
+                "stroke": stroke,
+                "width": width,
+                "dash": dash,
+                "mark": mark,
+                "title": title,
+            }
+        )
 
     def text(self, x, y, text, size=11, anchor="start", weight="normal", fill=INK, title=None):
-        self.shapes.append({"kind": "text", "x": rounded(x), "y": rounded(y), "text": str(text), "size": size,
-                            "anchor": anchor, "weight": weight, "fill": fill, "title": title})  # fmt: skip
+        self.shapes.append(
+            {
+                "kind": "text",
+                "x": rounded(x),
+                "y": rounded(y),
+                "text": str(text),
+                "size": size,
+                "anchor": anchor,
+                "weight": weight,
+                "fill": fill,
+                "title": title,
+            }
+        )
 
     def path(self, d, stroke, width=1.5, fill="none"):
         self.shapes.append({"kind": "path", "d": d, "stroke": stroke, "width": width, "fill": fill})
@@ -121,5 +156,3 @@ def y_axis(chart: Chart, ticks, x0, x1, scale, label=lambda t: number(t), size=1
         y = scale(tick)
         chart.line(x0, y, x1, y, stroke=GRID if tick else AXIS)
         chart.text(x0 - 6, y + size * 0.35, label(tick), size=size, anchor="end", fill=MUTED)
-
-

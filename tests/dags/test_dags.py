@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from core.settings import WAREHOUSE_POOL
-
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
 from builders import csv_bytes, department_report, district_report, write, xlsx_bytes
+from core.settings import WAREHOUSE_POOL
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 
@@ -52,8 +52,13 @@ def small_inbox(inbox: Path) -> dict[str, str]:
     write(inbox / "bad.csv", csv_bytes(department_report("SYT").setting("NV_CUTHE", -1)), received="2017-07-07 09:00")
     write(inbox / "ok again.csv", csv_bytes(department_report()), received="2017-07-08 09:00")
     write(inbox / "scan.pdf", b"%PDF-1.4", received="2017-07-09 09:00")
-    return {"ok.csv": "accepted", "district.xlsx": "accepted", "bad.csv": "rejected", "ok again.csv": "duplicate",
-            "scan.pdf": "rejected"}  # fmt: skip
+    return {
+        "ok.csv": "accepted",
+        "district.xlsx": "accepted",
+        "bad.csv": "rejected",
+        "ok again.csv": "duplicate",
+        "scan.pdf": "rejected",
+    }
 
 
 def statuses(home: Path) -> dict[str, str]:
@@ -67,7 +72,8 @@ def test_dags_import_cleanly_without_heavy_libraries():
     code = (
         "import sys; from airflow.dag_processing.dagbag import DagBag; "
         f"bag = DagBag(dag_folder={str(DAGS)!r}); "
-        "print(bag.import_errors, sorted(bag.dag_ids), sorted(m for m in ('pandas', 'great_expectations', 'duckdb', 'openpyxl') if m in sys.modules))"
+        "heavy = ('pandas', 'great_expectations', 'duckdb', 'openpyxl'); "
+        "print(bag.import_errors, sorted(bag.dag_ids), sorted(m for m in heavy if m in sys.modules))"
     )
     env = {**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW_HOME": "/tmp/chiso-dagbag-check"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout

@@ -172,7 +172,7 @@ def test_secrets_are_required_and_never_have_a_default(compose_text: str, compos
         by_name.setdefault(m["name"], []).append(m)
     looks_secret = {name for name in by_name if SECRET_NAME.search(name)}
     assert looks_secret <= SECRETS, f"secret-like variables not declared as secrets here: {looks_secret - SECRETS}"
-    assert SECRETS <= set(by_name), f"secrets the compose file does not use: {SECRETS - set(by_name)}"
+    assert set(by_name) >= SECRETS, f"secrets the compose file does not use: {SECRETS - set(by_name)}"
     for name in SECRETS:
         for m in by_name[name]:
             assert m["op"] == ":?", f"{m[0]}: a secret must use ${{{name}:?message}} (required, no default)"
@@ -232,7 +232,10 @@ def test_every_airflow_service_shares_the_celery_setup(services: dict) -> None:
         assert "@postgres:5432/" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], name
         assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql"), name
         assert "@postgres:5432/" in env["AIRFLOW__CELERY__RESULT_BACKEND"], name
-        assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://") and "@redis:6379/" in env["AIRFLOW__CELERY__BROKER_URL"]
+        assert (
+            env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://")
+            and "@redis:6379/" in env["AIRFLOW__CELERY__BROKER_URL"]
+        )
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/", name
         assert str(env["AIRFLOW__CORE__LOAD_EXAMPLES"]).lower() == "false", name
         assert env["CHISO_HOME"] == "/data", name
@@ -311,7 +314,9 @@ def test_dag_writers_are_pooled_and_routed_to_the_loader(services: dict, tmp_pat
     pooled = {(dag, task) for dag, task, _queue, pool in parsed["tasks"] if pool == "chiso_warehouse"}
     routed = {(dag, task) for dag, task, queue, _pool in parsed["tasks"] if queue == env["CHISO_LOADER_QUEUE"]}
     assert pooled, "no task of dags/ uses the chiso_warehouse pool"
-    assert pooled == routed, f"pooled, not routed: {sorted(pooled - routed)}; routed, not pooled: {sorted(routed - pooled)}"
+    assert pooled == routed, (
+        f"pooled, not routed: {sorted(pooled - routed)}; routed, not pooled: {sorted(routed - pooled)}"
+    )
 
 
 def test_only_the_loader_writes_the_warehouse(services: dict) -> None:
@@ -370,7 +375,9 @@ def test_depends_on_conditions(services: dict) -> None:
 def test_dockerfile(services: dict) -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
     instructions = [
-        line.strip() for line in re.sub(r"\\\n", " ", text).splitlines() if line.strip() and not line.strip().startswith("#")
+        line.strip()
+        for line in re.sub(r"\\\n", " ", text).splitlines()
+        if line.strip() and not line.strip().startswith("#")
     ]
     assert instructions[0] == "FROM python:3.11-slim"
     assert any(i.startswith("RUN pip install") and "uv" in i for i in instructions)
@@ -419,7 +426,8 @@ def test_dockerfile_extras_are_locked() -> None:
 
 COMPOSE_BIN = shutil.which("docker-compose")
 needs_compose = pytest.mark.skipif(
-    COMPOSE_BIN is None, reason="docker-compose is not installed (apt-get install --no-install-recommends docker-compose)"
+    COMPOSE_BIN is None,
+    reason="docker-compose is not installed (apt-get install --no-install-recommends docker-compose)",
 )
 
 

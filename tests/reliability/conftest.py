@@ -15,9 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from builders import csv_bytes, department_report, district_report, survey_report, write, xlsx_bytes
 
-from builders import PROJECT_ROOT
+from builders import PROJECT_ROOT, csv_bytes, department_report, district_report, survey_report, write, xlsx_bytes
 
 AS_OF = "2018-03-01"
 CHUNK_SIZE = 3
@@ -48,8 +47,11 @@ BATCH_UNSEEDED = {**BATCH, "gửi lại Sở KHCN quý 1.csv": "accepted"}
 
 def write_seed(inbox: Path) -> dict[str, str]:
     write(inbox / "Sở KHCN quý 1.csv", csv_bytes(department_report("SKHCN", "2017Q1")), "2017-04-05 09:00")
-    write(inbox / "Đồng Văn quý 2 (bản đầu).csv", csv_bytes(district_report("026", "2017Q2").setting("NV_CUTHE", 4)),
-          "2017-07-04 09:00")  # fmt: skip
+    write(
+        inbox / "Đồng Văn quý 2 (bản đầu).csv",
+        csv_bytes(district_report("026", "2017Q2").setting("NV_CUTHE", 4)),
+        "2017-07-04 09:00",
+    )
     return dict(SEED)
 
 

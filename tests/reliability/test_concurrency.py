@@ -16,13 +16,12 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from core.settings import load_settings
 from builders import PROJECT_ROOT
+from core.settings import load_settings
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +43,9 @@ def signature(db, queries):
     return json.dumps([db.execute(q).fetchall() for q in queries], default=str)
 """
 
-READER = SIGNATURE_CODE + r"""
+READER = (
+    SIGNATURE_CODE
+    + r"""
 import duckdb, os, sys, time
 snapshot, stop, out, mode = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[5]
 queries = json.loads(sys.argv[4])
@@ -69,8 +70,11 @@ while True:
         break
 json.dump({"seen": seen, "errors": errors}, open(out, "w"))
 """
+)
 
-WRITER = SIGNATURE_CODE + r"""
+WRITER = (
+    SIGNATURE_CODE
+    + r"""
 import duckdb, sys, time
 from datetime import date
 from core.settings import load_settings
@@ -85,6 +89,7 @@ for chunk in inbox_chunks(settings):
         published.append(signature(db, queries))
 print(json.dumps(published))
 """
+)
 
 
 def _python(code: str, *args: str, env: dict, **options) -> subprocess.Popen:
@@ -106,18 +111,32 @@ def test_analysts_read_a_whole_published_state_while_the_loader_republishes(tmp_
 
     stop = tmp_path / "stop"
     readers = {
-        mode: _python(READER, str(settings.snapshot), str(stop), str(tmp_path / f"{mode}.json"), json.dumps(SIGNATURE),
-                      mode, env=env)
+        mode: _python(
+            READER,
+            str(settings.snapshot),
+            str(stop),
+            str(tmp_path / f"{mode}.json"),
+            json.dumps(SIGNATURE),
+            mode,
+            env=env,
+        )
         for mode in ("fresh", "held")
-    }  # fmt: skip
+    }
     time.sleep(1)  # both sessions open on the initial snapshot
     cli_runs: list[subprocess.CompletedProcess] = []
     writer_done = threading.Event()
 
     def analyst_cli():
         while not writer_done.is_set():
-            cli_runs.append(rel.chiso(home, "query", "select count(*) from indicator_values join submissions "
-                                      "using (submission_id) where status = 'accepted'", timeout=60))  # fmt: skip
+            cli_runs.append(
+                rel.chiso(
+                    home,
+                    "query",
+                    "select count(*) from indicator_values join submissions "
+                    "using (submission_id) where status = 'accepted'",
+                    timeout=60,
+                )
+            )
             writer_done.wait(2)
 
     analyst = threading.Thread(target=analyst_cli)
@@ -155,9 +174,11 @@ def test_analysts_read_a_whole_published_state_while_the_loader_republishes(tmp_
     state = rel.warehouse_state(settings.snapshot)
     assert (state.verdicts, state.problems) == (rel.BATCH_UNSEEDED, {})
     assert rel.file_problems(home, rel.BATCH_UNSEEDED) == []
-    print(f"\n{len(result['seen'])} fresh reader sessions, {len(held['seen'])} queries in a held session and "
-          f"{len(cli_runs)} `chiso query` runs during a {elapsed:.1f} s ingest with {len(published) - 1} publishes; "
-          f"states seen: {sorted(set(order))}")  # fmt: skip
+    print(
+        f"\n{len(result['seen'])} fresh reader sessions, {len(held['seen'])} queries in a held session and "
+        f"{len(cli_runs)} `chiso query` runs during a {elapsed:.1f} s ingest with {len(published) - 1} publishes; "
+        f"states seen: {sorted(set(order))}"
+    )
 
 
 def _totals(output: str) -> int:
@@ -169,10 +190,14 @@ def test_two_chiso_inbox_started_together_serialise_and_lose_nothing(tmp_path, r
     home = tmp_path / "home"
     rel.write_batch(home / "inbox")
     args = [sys.executable, "-m", "chiso.cli", "inbox", "--as-of", rel.AS_OF, "--quiet"]
-    runs = [subprocess.Popen(args, cwd=PROJECT_ROOT, env=rel.chiso_env(home), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    runs = [
+        subprocess.Popen(
+            args, cwd=PROJECT_ROOT, env=rel.chiso_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=300) for run in runs]
-    for run, (out, err) in zip(runs, outputs):
+    for run, (_out, err) in zip(runs, outputs):
         assert run.returncode == 0, err
     assert sorted(_totals(out) for out, _ in outputs) == [0, len(rel.BATCH)]  # one did it all, once
     state = rel.warehouse_state(home / "warehouse" / "chiso.duckdb")
@@ -210,7 +235,8 @@ def announced(*args, **kwargs):
     open(waiting, "w").close()
     return writer_lock(*args, **kwargs)
 pipeline.writer_lock = announced
-print(json.dumps(pipeline.ingest_inbox_chunk(json.loads(sys.argv[2]), load_settings(), date.fromisoformat(sys.argv[3]))))
+paths, as_of = json.loads(sys.argv[2]), date.fromisoformat(sys.argv[3])
+print(json.dumps(pipeline.ingest_inbox_chunk(paths, load_settings(), as_of)))
 """
 
 
@@ -237,8 +263,15 @@ def test_chunk_task_waiting_on_the_lock_while_the_cli_ingests_its_files(tmp_path
     locked, go, waiting = tmp_path / "locked", tmp_path / "go", tmp_path / "waiting"
     cli = _python(GATED_INBOX, str(locked), str(go), rel.AS_OF, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _wait_for(locked, cli)  # the CLI holds the lock and has moved nothing yet
-    task = _python(CHUNK_TASK, str(waiting), json.dumps(first_chunk), rel.AS_OF, env=env,
-                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    task = _python(
+        CHUNK_TASK,
+        str(waiting),
+        json.dumps(first_chunk),
+        rel.AS_OF,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     _wait_for(waiting, task)  # the task saw its files present and now waits for the lock
     go.touch()
     cli_out, cli_err = cli.communicate(timeout=300)
@@ -266,8 +299,14 @@ def test_chunk_task_and_cli_started_together_lose_nothing(tmp_path, rel):
         "[ingest_inbox_chunk(c, load_settings(), date.fromisoformat(sys.argv[2])) for c in json.loads(sys.argv[1])]"
     )
     task = _python(tasks_code, json.dumps(chunks), rel.AS_OF, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    cli = subprocess.Popen([sys.executable, "-m", "chiso.cli", "inbox", "--as-of", rel.AS_OF, "--quiet"],
-                           cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "chiso.cli", "inbox", "--as-of", rel.AS_OF, "--quiet"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _, task_err = task.communicate(timeout=300)
     _, cli_err = cli.communicate(timeout=300)
     assert (task.returncode, cli.returncode) == (0, 0), task_err + cli_err

@@ -33,30 +33,46 @@ pytestmark = pytest.mark.slow
 # of every scenario is the clean rerun.
 KILL_POINTS = [
     # reading the files (chunk 1, chunk 2, the last file of the last chunk)
-    "read.file:1", "read.file:5", "read.file:12",
+    "read.file:1",
+    "read.file:5",
+    "read.file:12",
     # validated, nothing written yet
-    "validate.done:1", "validate.done:2", "validate.done:4",
+    "validate.done:1",
+    "validate.done:2",
+    "validate.done:4",
     # inside a load transaction
-    "load.submissions_inserted:1", "load.submissions_inserted:3",
-    "load.facts_inserted:1", "load.facts_inserted:3",
-    "load.before_commit:1", "load.before_commit:3", "load.before_commit:4",
+    "load.submissions_inserted:1",
+    "load.submissions_inserted:3",
+    "load.facts_inserted:1",
+    "load.facts_inserted:3",
+    "load.before_commit:1",
+    "load.before_commit:3",
+    "load.before_commit:4",
     # a chunk committed, the next not started / every chunk committed, no file moved yet
-    "load.committed:2", "load.committed:4",
+    "load.committed:2",
+    "load.committed:4",
     # moving the files: a quarantined file's reasons report written, the file not moved yet
-    "move.reasons_written:1", "move.reasons_written:3",
-    "move.file:1", "move.file:4", "move.file:7", "move.file:12",
+    "move.reasons_written:1",
+    "move.reasons_written:3",
+    "move.file:1",
+    "move.file:4",
+    "move.file:7",
+    "move.file:12",
     # everything committed, moved and checkpointed; the snapshot not published
     "ingest.checkpointed",
     # publishing: the copy written but not swapped in / swapped in, directory not synced
-    "publish.copied", "publish.replaced",
-]  # fmt: skip
+    "publish.copied",
+    "publish.replaced",
+]
 SCENARIOS = {point: [f"{point}:kill", None] for point in KILL_POINTS}
 # A second crash while recovering from the first.
-SCENARIOS.update({
-    "move.file:4 then move.file:2": ["move.file:4:kill", "move.file:2:kill", None],
-    "load.before_commit:3 then read.file:2": ["load.before_commit:3:kill", "read.file:2:kill", None],
-    "load.committed:4 then move.reasons_written:1": ["load.committed:4:kill", "move.reasons_written:1:kill", None],
-})  # fmt: skip
+SCENARIOS.update(
+    {
+        "move.file:4 then move.file:2": ["move.file:4:kill", "move.file:2:kill", None],
+        "load.before_commit:3 then read.file:2": ["load.before_commit:3:kill", "read.file:2:kill", None],
+        "load.committed:4 then move.reasons_written:1": ["load.committed:4:kill", "move.reasons_written:1:kill", None],
+    }
+)
 # Blind kills at a moment, wherever the loader is (inside DuckDB's commit or checkpoint included).
 SCENARIOS.update({f"SIGKILL after {s} s": [s, None] for s in (0.4, 0.9, 1.4, 1.9)})
 
@@ -156,10 +172,18 @@ def crash_runs(tmp_path_factory, rel):
         }
         (workdir / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
         with (workdir / "driver.log").open("w") as log:
-            drivers.append((subprocess.Popen(
-                [sys.executable, "-c", DRIVER, str(workdir / "plan.json")],
-                cwd=PROJECT_ROOT, env=rel.chiso_env(workdir), stdout=log, stderr=subprocess.STDOUT,
-            ), workdir))  # fmt: skip
+            drivers.append(
+                (
+                    subprocess.Popen(
+                        [sys.executable, "-c", DRIVER, str(workdir / "plan.json")],
+                        cwd=PROJECT_ROOT,
+                        env=rel.chiso_env(workdir),
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    ),
+                    workdir,
+                )
+            )
     for process, workdir in drivers:
         assert process.wait(timeout=900) == 0, (workdir / "driver.log").read_text(encoding="utf-8")[-3000:]
     elapsed = time.perf_counter() - started
@@ -188,7 +212,7 @@ def reference(crash_runs, rel):
 def old_snapshot(crash_runs, rel):
     """What analysts see before the batch: the seed run's published snapshot."""
     state = rel.warehouse_state(crash_runs["seed"]["home"] / "warehouse" / "snapshot" / "chiso.duckdb")
-    assert state.verdicts == {name: "accepted" for name in rel.SEED}
+    assert state.verdicts == dict.fromkeys(rel.SEED, "accepted")
     return state
 
 
@@ -242,8 +266,7 @@ def test_killed_ingest_then_rerun_equals_uninterrupted_run(scenario, crash_runs,
                 destination = "quarantine" if state.verdicts[name] == "rejected" else "archive"
                 assert where[name][0] in ("inbox", destination), (name, where[name])
         # The analysts' snapshot: the old one, or the complete new one; it always opens.
-        _check_snapshot(crash / "warehouse" / "snapshot" / "chiso.duckdb", rel,
-                        {"old": old_snapshot, "new": reference})  # fmt: skip
+        _check_snapshot(crash / "warehouse" / "snapshot" / "chiso.duckdb", rel, {"old": old_snapshot, "new": reference})
 
     home = run["home"]
     final = rel.warehouse_state(home / "warehouse" / "chiso.duckdb")
@@ -295,8 +318,13 @@ def test_airflow_publish_after_a_killed_chunk_task_includes_what_it_committed(tm
     first_chunk = list(rel.BATCH)[: rel.CHUNK_SIZE]
     for name in list(rel.BATCH)[rel.CHUNK_SIZE :]:
         (home / "inbox" / name).unlink()  # one chunk only: the inbox is empty once it is moved
-    killed = subprocess.run([sys.executable, "-c", code, rel.AS_OF], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            env=rel.chiso_env(home, CHISO_FAULT=f"move.file:{rel.CHUNK_SIZE}:kill"))  # fmt: skip
+    killed = subprocess.run(
+        [sys.executable, "-c", code, rel.AS_OF],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=rel.chiso_env(home, CHISO_FAULT=f"move.file:{rel.CHUNK_SIZE}:kill"),
+    )
     assert killed.returncode == -9, killed.stderr
     assert list((home / "inbox").iterdir()) == []
 
@@ -315,7 +343,9 @@ def test_timings_for_the_record(crash_runs):
     scenarios = [crash_runs[name] for name in SCENARIOS]
     killed = [r for run in scenarios for r in run["runs"][:-1]]
     reruns = [run["runs"][-1]["seconds"] for run in scenarios]
-    print(f"\nkilled runs: {len(killed)} ({sum(r['code'] == -9 for r in killed)} by SIGKILL); "
-          f"reference run {crash_runs['reference']['runs'][0]['seconds']:.2f} s; "
-          f"reruns {min(reruns):.2f}-{max(reruns):.2f} s")  # fmt: skip
+    print(
+        f"\nkilled runs: {len(killed)} ({sum(r['code'] == -9 for r in killed)} by SIGKILL); "
+        f"reference run {crash_runs['reference']['runs'][0]['seconds']:.2f} s; "
+        f"reruns {min(reruns):.2f}-{max(reruns):.2f} s"
+    )
     assert killed

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+
 from builders import (
     EN_HEADERS,
     PROVINCE_TIME,
@@ -124,8 +125,9 @@ def sheet_states(state: str) -> Callable[[bytes], bytes]:
     return lambda workbook: workbook.replace(b'state="visible"', f'state="{state}"'.encode(), 1)
 
 
-def patch_entry(data: bytes, name: str, flags: int = 0, method: int | None = None, size: int | None = None,
-                crc: int | None = None) -> bytes:  # fmt: skip
+def patch_entry(
+    data: bytes, name: str, flags: int = 0, method: int | None = None, size: int | None = None, crc: int | None = None
+) -> bytes:
     """Rewrite an entry's flags, compression method, declared size or checksum in both of its zip headers."""
     out = bytearray(data)
     local = zipfile.ZipFile(io.BytesIO(data)).getinfo(name).header_offset
@@ -176,7 +178,9 @@ def sheet_disguised_as_image() -> bytes:
     """The sheet moved to xl/media/image1.png (its relationship follows it), reaching cell XFD1048576."""
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(dist())))
     parts = {entry.filename: source.read(entry) for entry in source.infolist()}
-    parts["xl/media/image1.png"] = rows_appended(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')(parts.pop(SHEET))
+    parts["xl/media/image1.png"] = rows_appended(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')(
+        parts.pop(SHEET)
+    )
     rels = "xl/_rels/workbook.xml.rels"
     parts[rels] = parts[rels].replace(b"worksheets/sheet1.xml", b"media/image1.png")
     return zip_of(parts)
@@ -313,16 +317,40 @@ CASES = {
     # workbooks: the sheet
     "cell_at_XFD1048576.xlsx": refused(lambda: xlsx_bytes(dist(), extra=set_cell("XFD1048576", 1)), "1", "far beyond"),
     "cell_ref_attribute_reordered.xlsx": refused(
-        lambda: in_sheet(xlsx_bytes(dist()), rows_appended(b'<row r="1048576"><c t="n" r="XFD1048576"><v>1</v></c></row>')),
-        "1", "far beyond"),
-    "cell_ref_quoted_and_prefixed.xlsx": refused(lambda: in_sheet(xlsx_bytes(dist()), rows_appended(
-        b"<row r='70000'><x:c xmlns:x='http://schemas.openxmlformats.org/spreadsheetml/2006/main' r='XFD70000'>"
-        b"<x:v>1</x:v></x:c></row>")), "1", "far beyond"),
+        lambda: in_sheet(
+            xlsx_bytes(dist()), rows_appended(b'<row r="1048576"><c t="n" r="XFD1048576"><v>1</v></c></row>')
+        ),
+        "1",
+        "far beyond",
+    ),
+    "cell_ref_quoted_and_prefixed.xlsx": refused(
+        lambda: in_sheet(
+            xlsx_bytes(dist()),
+            rows_appended(
+                b"<row r='70000'><x:c xmlns:x='http://schemas.openxmlformats.org/spreadsheetml/2006/main' r='XFD70000'>"
+                b"<x:v>1</x:v></x:c></row>"
+            ),
+        ),
+        "1",
+        "far beyond",
+    ),
     "sheet_disguised_as_image.xlsx": refused(sheet_disguised_as_image, "1", "far beyond"),
-    "cells_without_reference.xlsx": refused(lambda: in_sheet(xlsx_bytes(dist()), rows_appended(
-        b'<row r="1048576"><c><v>1</v></c></row><row>' + b"<c><v>1</v></c>" * 20_000 + b"</row>")), "1", "far beyond"),
-    "merged_whole_sheet.xlsx": ok(lambda: in_sheet(xlsx_bytes(dist()), lambda sheet: sheet.replace(
-        b"</worksheet>", b'<mergeCells count="1"><mergeCell ref="H1:XFD1048576"/></mergeCells></worksheet>'))),
+    "cells_without_reference.xlsx": refused(
+        lambda: in_sheet(
+            xlsx_bytes(dist()),
+            rows_appended(b'<row r="1048576"><c><v>1</v></c></row><row>' + b"<c><v>1</v></c>" * 20_000 + b"</row>"),
+        ),
+        "1",
+        "far beyond",
+    ),
+    "merged_whole_sheet.xlsx": ok(
+        lambda: in_sheet(
+            xlsx_bytes(dist()),
+            lambda sheet: sheet.replace(
+                b"</worksheet>", b'<mergeCells count="1"><mergeCell ref="H1:XFD1048576"/></mergeCells></worksheet>'
+            ),
+        )
+    ),
     "billion_laughs.xlsx": refused(billion_laughs, "1", "cannot be read"),
     "external_entity.xlsx": refused(external_entity, "1", "cannot be read"),
     "formula_value_no_cache.xlsx": refused(lambda: xlsx_bytes(dist(), extra=set_cell("F12", "=1+0")), "6"),
@@ -331,18 +359,31 @@ CASES = {
     "merged_value_cells.xlsx": refused(lambda: xlsx_bytes(dist(), extra=merge("F10:F11")), "6"),
     "hidden_first_sheet.xlsx": ok(lambda: xlsx_bytes(dist(), extra=hidden_decoy_first)),
     "very_hidden_first_sheet.xlsx": ok(
-        lambda: rezip(xlsx_bytes(dist(), extra=empty_sheet_first), {WORKBOOK: sheet_states("veryHidden")})),
+        lambda: rezip(xlsx_bytes(dist(), extra=empty_sheet_first), {WORKBOOK: sheet_states("veryHidden")})
+    ),
     "only_hidden_sheets.xlsx": refused(
-        lambda: rezip(xlsx_bytes(dist()), {WORKBOOK: sheet_states("hidden")}), "1", "no visible worksheet"),
+        lambda: rezip(xlsx_bytes(dist()), {WORKBOOK: sheet_states("hidden")}), "1", "no visible worksheet"
+    ),
     "empty_first_sheet.xlsx": refused(
-        lambda: xlsx_bytes(dist(), extra=empty_sheet_first), "1", "first worksheet is empty"),
+        lambda: xlsx_bytes(dist(), extra=empty_sheet_first), "1", "first worksheet is empty"
+    ),
     "empty_workbook.xlsx": refused(empty_workbook, "1", "first worksheet is empty"),
     "date_for_number.xlsx": refused(lambda: xlsx_bytes(dist(), extra=set_cell("F12", datetime(2017, 3, 4))), "6"),
     "boolean_for_number.xlsx": refused(lambda: xlsx_bytes(dist(), extra=set_cell("F12", True)), "6"),
-    "error_cell_for_number.xlsx": refused(lambda: in_sheet(xlsx_bytes(dist()), lambda sheet: sheet.replace(
-        b'<c r="F12" t="n"><v>3</v></c>', b'<c r="F12" t="e"><v>#DIV/0!</v></c>')), "6"),
-    "infinite_numeric_cell.xlsx": refused(lambda: in_sheet(xlsx_bytes(dist()), lambda sheet: sheet.replace(
-        b'<c r="F12" t="n"><v>3</v></c>', b'<c r="F12" t="n"><v>1e309</v></c>')), "6"),
+    "error_cell_for_number.xlsx": refused(
+        lambda: in_sheet(
+            xlsx_bytes(dist()),
+            lambda sheet: sheet.replace(b'<c r="F12" t="n"><v>3</v></c>', b'<c r="F12" t="e"><v>#DIV/0!</v></c>'),
+        ),
+        "6",
+    ),
+    "infinite_numeric_cell.xlsx": refused(
+        lambda: in_sheet(
+            xlsx_bytes(dist()),
+            lambda sheet: sheet.replace(b'<c r="F12" t="n"><v>3</v></c>', b'<c r="F12" t="n"><v>1e309</v></c>'),
+        ),
+        "6",
+    ),
     "negative_zero.xlsx": ok(lambda: xlsx_bytes(dist().setting("MH_NHANRONG", -0.0))),
     "megabyte_cell.xlsx": refused(megabyte_cell, "1", "characters"),
     "html_note.xlsx": ok(lambda: xlsx_bytes(noted(dist(), IMG))),
@@ -360,11 +401,14 @@ CASES = {
     "unclosed_quote.csv": refused(lambda: replaced(csv_bytes(dept()), NOTE, '"' + NOTE), "1", "quote"),
     "stray_quote.csv": refused(lambda: replaced(csv_bytes(dept()), NOTE, '"Đã" nghiệm thu'), "1", "quote"),
     "thousands_unquoted.csv": refused(
-        lambda: replaced(csv_bytes(dept()), "KP_BOTRI,,1250.5,", "KP_BOTRI,,1,250,"), "1", "thousands separator"),
+        lambda: replaced(csv_bytes(dept()), "KP_BOTRI,,1250.5,", "KP_BOTRI,,1,250,"), "1", "thousands separator"
+    ),
     "too_large.csv": refused(oversized, "1", "too large"),
     # CSV: cells
     "megabyte_note.csv": refused(lambda: csv_bytes(noted(dept(), "n" * 1_000_000)), "1", "characters"),
-    "hundred_kb_unit_code.csv": refused(lambda: csv_bytes(Report("DP-SN", "U" * 100_000, "2017Q1", DEPT_ROWS)), "1", "characters"),
+    "hundred_kb_unit_code.csv": refused(
+        lambda: csv_bytes(Report("DP-SN", "U" * 100_000, "2017Q1", DEPT_ROWS)), "1", "characters"
+    ),
     "control_characters.csv": ok(control_characters),
     "line_separators_in_note.csv": ok(lambda: csv_bytes(noted(dept(), SEPARATORS))),
     "multiline_note.csv": ok(lambda: csv_bytes(noted(dept(), "dòng 1\ndòng 2, còn nữa"))),
@@ -395,17 +439,28 @@ CASES = {
     "sql_in_unit.csv": refused(lambda: csv_bytes(Report("DP-SN", SQL, "2017Q1", DEPT_ROWS)), "3"),
     "sql_in_period.csv": refused(lambda: csv_bytes(Report("DP-SN", "SKHCN", SQL, DEPT_ROWS)), "4"),
     "sql_in_indicator.csv": refused(lambda: csv_bytes(dept().with_rows([*DEPT_ROWS, (SQL, "", 1, "")])), "3"),
-    "sql_in_breakdown.csv": refused(lambda: csv_bytes(survey().with_rows([*SURVEY_ROWS, ("CNTT_TONG", SQL, 1, "")])), "3"),
+    "sql_in_breakdown.csv": refused(
+        lambda: csv_bytes(survey().with_rows([*SURVEY_ROWS, ("CNTT_TONG", SQL, 1, "")])), "3"
+    ),
     "sql_in_header.csv": refused(lambda: replaced(csv_bytes(dept()), "unit_code", SQL), "2"),
     "sql_in_note.csv": ok(lambda: csv_bytes(noted(dept(), SQL_FACTS))),
 }
 DUPLICATE = ("duplicate_a.csv", "duplicate_b.csv")  # byte-identical: the second (by name) is the duplicate
 LINK = "link_to_outside.csv"  # a symbolic link to a good report outside the inbox
 DOTFILE = "..%2F..%2Fetc"  # a name starting with "." is a hidden file: left alone, never read
-PAYLOAD_NOTES = {"sql_in_note.csv": SQL_FACTS, "sql_in_note.xlsx": SQL, "html_note.csv": SCRIPT, "html_note.xlsx": IMG,
-                 "dde_formula_note.xlsx": DDE}  # fmt: skip
-EXPECTED = {**{name: case.status for name, case in CASES.items()}, DUPLICATE[0]: "accepted", DUPLICATE[1]: "duplicate",
-            LINK: "rejected"}  # fmt: skip
+PAYLOAD_NOTES = {
+    "sql_in_note.csv": SQL_FACTS,
+    "sql_in_note.xlsx": SQL,
+    "html_note.csv": SCRIPT,
+    "html_note.xlsx": IMG,
+    "dde_formula_note.xlsx": DDE,
+}
+EXPECTED = {
+    **{name: case.status for name, case in CASES.items()},
+    DUPLICATE[0]: "accepted",
+    DUPLICATE[1]: "duplicate",
+    LINK: "rejected",
+}
 
 
 # The batch runs in a child process: a native crash (a Rust abort in a reader) then fails this
@@ -433,8 +488,8 @@ json.dump({"seconds": seconds, "rss_peak": rss, "verdicts": verdicts}, sys.stdou
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     """One ingest over the whole inbox, files moved as in production: verdicts, settings, seconds, peak RSS."""
-    from core.settings import load_settings
     from builders import PROJECT_ROOT
+    from core.settings import load_settings
 
     root = tmp_path_factory.mktemp("hostile")
     settings = load_settings(home=root / "home")
@@ -443,13 +498,20 @@ def batch(tmp_path_factory):
         write(settings.inbox / name, case.make())
     for name in DUPLICATE:
         write(settings.inbox / name, csv_bytes(department_report("SXD", "2017Q4")))
-    os.symlink(write(root / "outside" / "report.csv", csv_bytes(department_report("SGTVT", "2017Q4"))), settings.inbox / LINK)
+    os.symlink(
+        write(root / "outside" / "report.csv", csv_bytes(department_report("SGTVT", "2017Q4"))), settings.inbox / LINK
+    )
     write(settings.inbox / DOTFILE, b"root:x:0:0:root:/root:/bin/bash\n")
     TRAVERSAL_TARGET.unlink(missing_ok=True)
 
-    done = subprocess.run([sys.executable, "-c", _INGEST, str(settings.home), AS_OF.isoformat()], cwd=PROJECT_ROOT,
-                          env={**os.environ, "GX_ANALYTICS_ENABLED": "false"}, capture_output=True, text=True,
-                          timeout=10 * BATCH_SECONDS)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", _INGEST, str(settings.home), AS_OF.isoformat()],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=10 * BATCH_SECONDS,
+    )
     assert done.returncode == 0, done.stderr[-5000:]
     result = json.loads(done.stdout)
     for verdict in result["verdicts"]:
@@ -508,8 +570,10 @@ def test_good_files_of_the_same_batch_are_loaded(batch, warehouse):
     accepted = {batch["verdicts"][name]["submission_id"] for name, status in EXPECTED.items() if status == "accepted"}
     loaded = warehouse("select distinct submission_id from indicator_values")
     assert {row[0] for row in loaded} == accepted
-    assert warehouse("select count(*) from indicator_facts where submission_id not in (select unnest(?::integer[]))",
-                     [sorted(accepted)]) == [(0,)]  # fmt: skip
+    assert warehouse(
+        "select count(*) from indicator_facts where submission_id not in (select unnest(?::integer[]))",
+        [sorted(accepted)],
+    ) == [(0,)]
 
 
 def test_same_file_twice_in_a_batch_is_a_duplicate(batch):
@@ -538,8 +602,10 @@ def test_injection_payloads_harm_nothing_and_are_stored_verbatim(batch, warehous
     for name, note in PAYLOAD_NOTES.items():
         assert notes(batch, warehouse, name)["NV_GIAO"] == note, name
     assert warehouse("select count(*) from submissions where file_name = ?", [f"{SQL}.csv"]) == [(1,)]
-    assert warehouse("select unit_code from submissions where submission_id = ?",
-                     [batch["verdicts"]["sql_in_unit.csv"]["submission_id"]]) == [(SQL.upper(),)]  # fmt: skip
+    assert warehouse(
+        "select unit_code from submissions where submission_id = ?",
+        [batch["verdicts"]["sql_in_unit.csv"]["submission_id"]],
+    ) == [(SQL.upper(),)]
 
 
 def test_formula_like_text_is_kept_as_data_with_a_warning(batch):
@@ -559,15 +625,17 @@ def test_control_characters_are_dropped_and_line_separators_kept_inside_their_ce
 def test_negative_zero_is_stored_as_zero(batch, warehouse):
     for name, indicator in (("negative_zero.csv", "TT_TIN"), ("negative_zero.xlsx", "MH_NHANRONG")):
         sid = batch["verdicts"][name]["submission_id"]
-        ((value,),) = warehouse("select value from indicator_values where submission_id = ? and indicator_code = ?",
-                                [sid, indicator])  # fmt: skip
+        ((value,),) = warehouse(
+            "select value from indicator_values where submission_id = ? and indicator_code = ?", [sid, indicator]
+        )
         assert value == 0 and math.copysign(1, value) == 1
 
 
 def test_a_hidden_decoy_sheet_is_not_read(batch, warehouse):
     sid = batch["verdicts"]["hidden_first_sheet.xlsx"]["submission_id"]
-    assert warehouse("select value from indicator_values where submission_id = ? and indicator_code = 'NV_GIAO'",
-                     [sid]) == [(1,)]  # fmt: skip
+    assert warehouse(
+        "select value from indicator_values where submission_id = ? and indicator_code = 'NV_GIAO'", [sid]
+    ) == [(1,)]
 
 
 def test_files_land_in_the_archive_or_quarantine_and_nowhere_else(batch):
@@ -584,10 +652,18 @@ def test_files_land_in_the_archive_or_quarantine_and_nowhere_else(batch):
 
 @pytest.mark.parametrize(
     "name",
-    ["zip_bomb_big_sheet.xlsx", "zip_bomb_many_entries.xlsx", "zip_lying_sizes.xlsx", "cell_at_XFD1048576.xlsx",
-     "cell_ref_attribute_reordered.xlsx", "cells_without_reference.xlsx", "sheet_disguised_as_image.xlsx",
-     "merged_whole_sheet.xlsx", "billion_laughs.xlsx"],
-)  # fmt: skip
+    [
+        "zip_bomb_big_sheet.xlsx",
+        "zip_bomb_many_entries.xlsx",
+        "zip_lying_sizes.xlsx",
+        "cell_at_XFD1048576.xlsx",
+        "cell_ref_attribute_reordered.xlsx",
+        "cells_without_reference.xlsx",
+        "sheet_disguised_as_image.xlsx",
+        "merged_whole_sheet.xlsx",
+        "billion_laughs.xlsx",
+    ],
+)
 def test_hostile_workbooks_are_dealt_with_quickly(tmp_path, name):
     from transforms.read import read_submission
 
@@ -613,7 +689,9 @@ def test_the_size_limit_setting_is_honoured(tmp_path):
 def test_a_long_vietnamese_file_name_does_not_stop_the_batch(ingest, settings):
     from chiso.pipeline import inbox_destinations
 
-    write(settings.inbox / ("ệ" * 82 + ".csv"), csv_bytes(department_report("SYT", "2017Q1")))  # 250 bytes: a valid name
+    write(
+        settings.inbox / ("ệ" * 82 + ".csv"), csv_bytes(department_report("SYT", "2017Q1"))
+    )  # 250 bytes: a valid name
     write(settings.inbox / "good.csv", csv_bytes(department_report("SCT", "2017Q1")))
     verdicts = ingest(settings.inbox, destinations=inbox_destinations(settings))
     assert verdicts["good.csv"].status == "accepted"
@@ -623,7 +701,9 @@ def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(ingest, settings):
     from chiso.pipeline import inbox_destinations
 
     settings.inbox.mkdir(parents=True)
-    Path(os.fsdecode(os.fsencode(settings.inbox) + b"/B\xe1o c\xe1o.csv")).write_bytes(csv_bytes(department_report("SYT")))
+    Path(os.fsdecode(os.fsencode(settings.inbox) + b"/B\xe1o c\xe1o.csv")).write_bytes(
+        csv_bytes(department_report("SYT"))
+    )
     write(settings.inbox / "good.csv", csv_bytes(department_report("SCT", "2017Q1")))
     verdicts = ingest(settings.inbox, destinations=inbox_destinations(settings))
     assert verdicts["good.csv"].status == "accepted"

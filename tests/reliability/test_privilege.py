@@ -10,19 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import load_settings
 from builders import PROJECT_ROOT
+from core.settings import load_settings
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, rel):
     """A loaded warehouse and its published snapshot (the seed files)."""
-    from chiso.pipeline import ingest_paths, inbox_destinations
+    from chiso.pipeline import inbox_destinations, ingest_paths
 
     home = tmp_path_factory.mktemp("privilege") / "home"
     rel.write_seed(home / "inbox")
     settings = load_settings(home=home)
-    ingest_paths([settings.inbox], settings, date.fromisoformat(rel.AS_OF), inbox_destinations(settings), publish_snapshot=True)
+    ingest_paths(
+        [settings.inbox], settings, date.fromisoformat(rel.AS_OF), inbox_destinations(settings), publish_snapshot=True
+    )
     return home, settings
 
 
@@ -64,7 +66,7 @@ def test_chiso_query_cannot_write_files(published, rel, tmp_path):
 
 
 def test_the_snapshot_file_is_read_only(published):
-    home, settings = published
+    _home, settings = published
     assert settings.snapshot.stat().st_mode & 0o777 == 0o444
     from chiso.pipeline import publish_snapshot
 
@@ -114,8 +116,11 @@ def _repository_files() -> list[Path]:
     """Committed files and the ones about to be (untracked, not ignored)."""
     out = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [PROJECT_ROOT / name for name in out.split("\0") if name and (PROJECT_ROOT / name).is_file()]
 
 
@@ -133,8 +138,12 @@ def test_the_secret_scanner_sees_planted_secrets():
     ]
     for sample in samples:
         assert find_secrets(sample), sample
-    for harmless in ["POSTGRES_PASSWORD=REPLACE_ME_postgres_password", "password: ${POSTGRES_PASSWORD:?set it}",
-                     "PASSWORDS_FILE: /opt/airflow/auth/passwords.json", "redis://:${REDIS_PASSWORD:?x}@redis:6379/0"]:  # fmt: skip
+    for harmless in [
+        "POSTGRES_PASSWORD=REPLACE_ME_postgres_password",
+        "password: ${POSTGRES_PASSWORD:?set it}",
+        "PASSWORDS_FILE: /opt/airflow/auth/passwords.json",
+        "redis://:${REDIS_PASSWORD:?x}@redis:6379/0",
+    ]:
         assert find_secrets(harmless) == [], harmless
 
 
@@ -159,7 +168,13 @@ def test_env_file_is_ignored_and_not_committed():
 
 def test_compose_takes_every_secret_from_the_environment():
     compose = (PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8")
-    secrets = ["POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY"]
+    secrets = [
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "AIRFLOW_FERNET_KEY",
+        "AIRFLOW_JWT_SECRET",
+        "AIRFLOW_API_SECRET_KEY",
+    ]
     for name in secrets:
         uses = re.findall(r"\$\{" + name + r"([^}]*)\}", compose)
         assert uses, f"{name} is not used"

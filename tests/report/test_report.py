@@ -34,10 +34,17 @@ DATA_CHARTS = {
     "it-share": ("realised", "target"),
 }
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--force-device-scale-factor=1",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+]
 # Injected into a copy of the report (the report itself has no script): measures every chart.
 PROBE = """<script>
 (function () {
@@ -136,7 +143,7 @@ def test_header_has_plan_as_of_and_generation_time(report_html, hostile_warehous
     text = report_html.read_text(encoding="utf-8")
     assert "Kế hoạch đột phá ứng dụng KHKT-CN vào sản xuất" in text
     assert f"<dt>Số liệu đến / Data as of</dt><dd>{as_of:%Y-%m-%d %H:%M}</dd>" in text  # the latest file received
-    assert "<dd>2021-06-01 08:30 <span class=\"en\">(Asia/Ho_Chi_Minh)</span></dd>" in text
+    assert '<dd>2021-06-01 08:30 <span class="en">(Asia/Ho_Chi_Minh)</span></dd>' in text
     assert "Tỷ lệ ứng dụng CNTT" in text and "IT-application share" in text
 
 
@@ -178,8 +185,9 @@ def test_cli_writes_the_report(demo, tmp_path):
     done = subprocess.run([chiso, "report", "--output", str(output)], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert str(output) in done.stdout and output.read_text(encoding="utf-8").count('<svg class="chart"') == 8
-    missing = subprocess.run([chiso, "report", "--warehouse", str(tmp_path / "none.duckdb")],
-                             capture_output=True, text=True, env=env)  # fmt: skip
+    missing = subprocess.run(
+        [chiso, "report", "--warehouse", str(tmp_path / "none.duckdb")], capture_output=True, text=True, env=env
+    )
     assert missing.returncode == 2 and "no warehouse" in missing.stderr
 
 
@@ -192,8 +200,10 @@ def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if found:
         return found
-    message = ("headless Chromium is needed to check that the report's charts draw: "
-               "apt-get install chromium (.ci/run installs it)")  # fmt: skip
+    message = (
+        "headless Chromium is needed to check that the report's charts draw: "
+        "apt-get install chromium (.ci/run installs it)"
+    )
     if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
         pytest.fail(message)
     pytest.skip(message)
@@ -284,8 +294,8 @@ def test_the_check_fails_when_charts_do_not_paint(chromium, report_html, tmp_pat
 
 def test_a_warehouse_with_nothing_received_still_gets_a_report(tmp_path):
     from chiso.report.build import build_report
-    from core.settings import load_settings
     from core.catalog import Catalog
+    from core.settings import load_settings
     from warehouse.db import connect, load_catalog
 
     settings = load_settings(home=tmp_path)

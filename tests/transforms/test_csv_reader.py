@@ -1,6 +1,6 @@
 import pytest
-from builders import EN_HEADERS, VI_HEADERS, csv_bytes, department_report, to_cp1258
 
+from builders import EN_HEADERS, VI_HEADERS, csv_bytes, department_report, to_cp1258
 from transforms.csv_reader import decode, read_csv
 from transforms.submission import Unreadable
 
@@ -9,7 +9,13 @@ TEXT = "Biểu mẫu,Ghi chú\nDP-SN,Sở Khoa học và Công nghệ đã tri�
 
 @pytest.mark.parametrize(
     "data",
-    [TEXT.encode("utf-8"), TEXT.encode("utf-8-sig"), TEXT.encode("utf-16"), TEXT.encode("utf-16-be").join([b"\xfe\xff", b""]), to_cp1258(TEXT)],
+    [
+        TEXT.encode("utf-8"),
+        TEXT.encode("utf-8-sig"),
+        TEXT.encode("utf-16"),
+        TEXT.encode("utf-16-be").join([b"\xfe\xff", b""]),
+        to_cp1258(TEXT),
+    ],
     ids=["utf8", "utf8-bom", "utf16-le-bom", "utf16-be-bom", "windows-1258"],
 )
 def test_every_allowed_encoding_decodes_to_nfc(data):

@@ -2,8 +2,8 @@ import io
 import zipfile
 
 import pytest
-from builders import district_report, xlsx_bytes
 
+from builders import district_report, xlsx_bytes
 from transforms.submission import Unreadable
 from transforms.xlsx_reader import parse_template, read_xlsx
 
@@ -12,15 +12,27 @@ def test_template_header_block_and_table():
     rows, missing, header = read_xlsx(xlsx_bytes(district_report(26, "Quý II/2017")))
     assert missing == []
     assert header == {"dataset": "DP-HUYEN", "unit_code": 26, "period": "Quý II/2017"}
-    assert [(r.source_row, r.indicator_code, r.value) for r in rows[:2]] == [(10, "NV_GIAO", 1), (11, "NV_TRIENKHAI", 1)]
+    assert [(r.source_row, r.indicator_code, r.value) for r in rows[:2]] == [
+        (10, "NV_GIAO", 1),
+        (11, "NV_TRIENKHAI", 1),
+    ]
     assert len(rows) == len(district_report().rows)  # the signature line after the blank row is not data
 
 
 def test_labels_anywhere_inline_values_columns_in_any_order():
     cells = [
-        ["UBND TỈNH HÀ GIANG"], [], ["biểu mẫu", "DP-HUYEN"], ["Ghi chú chung"], ["Kỳ báo cáo: Quý 2/2017"],
-        [], ["MÃ ĐƠN VỊ:", "027"], ["Giá trị", "Ghi chú", "Mã chỉ tiêu"], [5, None, "NV_GIAO"], ["", "", ""], [9, None, "X"],
-    ]  # fmt: skip
+        ["UBND TỈNH HÀ GIANG"],
+        [],
+        ["biểu mẫu", "DP-HUYEN"],
+        ["Ghi chú chung"],
+        ["Kỳ báo cáo: Quý 2/2017"],
+        [],
+        ["MÃ ĐƠN VỊ:", "027"],
+        ["Giá trị", "Ghi chú", "Mã chỉ tiêu"],
+        [5, None, "NV_GIAO"],
+        ["", "", ""],
+        [9, None, "X"],
+    ]
     rows, missing, header = parse_template(cells)
     assert missing == []
     assert header == {"dataset": "DP-HUYEN", "period": "Quý 2/2017", "unit_code": "027"}
@@ -30,7 +42,9 @@ def test_labels_anywhere_inline_values_columns_in_any_order():
 def test_missing_table_and_fields_are_listed():
     _, missing, _ = parse_template([["Biểu mẫu", "DP-SN"], ["STT", "Tên chỉ tiêu"]])
     assert missing == ["Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu"]
-    _, missing, _ = parse_template([["Biểu mẫu", "DP-SN"], ["Mã đơn vị", "SYT"], ["Kỳ báo cáo", "2017"], ["Mã chỉ tiêu"]])
+    _, missing, _ = parse_template(
+        [["Biểu mẫu", "DP-SN"], ["Mã đơn vị", "SYT"], ["Kỳ báo cáo", "2017"], ["Mã chỉ tiêu"]]
+    )
     assert missing == ["Giá trị"]
 
 

@@ -6,8 +6,8 @@ import json
 import subprocess
 
 import pytest
-from builders import csv_bytes, department_report, write, xlsx_bytes
 
+from builders import csv_bytes, department_report, write, xlsx_bytes
 from core.faults import InjectedFault
 
 
@@ -24,12 +24,17 @@ def test_accepted_values_are_queryable_with_lineage(tmp_path, ingest, query):
 
 def test_later_file_supersedes_earlier_and_history_keeps_both(tmp_path, ingest, query):
     first = write(tmp_path / "first.csv", csv_bytes(department_report()), received="2017-07-05 09:00")
-    second = write(tmp_path / "second.xlsx", xlsx_bytes(department_report().setting("NV_CUTHE", 11)), received="2017-07-08 10:00")
+    second = write(
+        tmp_path / "second.xlsx", xlsx_bytes(department_report().setting("NV_CUTHE", 11)), received="2017-07-08 10:00"
+    )
     verdicts = ingest(first)
     assert verdicts["first.csv"].status == "accepted"
     verdicts = ingest(second)
     assert verdicts["second.xlsx"].status == "accepted"
-    assert query("select status, superseded_by from submissions order by submission_id") == [("superseded", 2), ("accepted", None)]
+    assert query("select status, superseded_by from submissions order by submission_id") == [
+        ("superseded", 2),
+        ("accepted", None),
+    ]
     assert query("select value from indicator_values where indicator_code = 'NV_CUTHE'") == [(11.0,)]
     history = query(
         "select value, cast(valid_from as varchar), cast(valid_to as varchar) from indicator_history"
@@ -39,7 +44,11 @@ def test_later_file_supersedes_earlier_and_history_keeps_both(tmp_path, ingest, 
 
 
 def test_supersession_follows_receipt_time_even_in_one_batch_or_out_of_order(tmp_path, ingest, query):
-    newer = write(tmp_path / "b" / "newer.csv", csv_bytes(department_report().setting("NV_CUTHE", 12)), received="2017-07-09 09:00")
+    newer = write(
+        tmp_path / "b" / "newer.csv",
+        csv_bytes(department_report().setting("NV_CUTHE", 12)),
+        received="2017-07-09 09:00",
+    )
     older = write(tmp_path / "a" / "older.csv", csv_bytes(department_report()), received="2017-07-05 09:00")
     ingest(newer)
     verdicts = ingest(older)  # a backfill of an older file arrives after the newer one
@@ -103,7 +112,9 @@ def test_error_mid_load_leaves_no_partial_submission(tmp_path, ingest, query, mo
 
 def test_chunks_each_commit_and_ids_follow_processing_order(tmp_path, ingest, query, settings, monkeypatch):
     for index, unit in enumerate(["SKHCN", "SYT", "SCT", "STC", "SXD"]):
-        write(tmp_path / "in" / f"{unit}.csv", csv_bytes(department_report(unit)), received=f"2017-07-0{index + 1} 09:00")
+        write(
+            tmp_path / "in" / f"{unit}.csv", csv_bytes(department_report(unit)), received=f"2017-07-0{index + 1} 09:00"
+        )
     from chiso.pipeline import ingest_paths
     from core.settings import load_settings
 
@@ -119,7 +130,10 @@ def test_reasons_and_warnings_are_stored_as_json(tmp_path, ingest, query):
     write(tmp_path / "late.csv", csv_bytes(department_report()), received="2017-08-01 09:00")
     write(tmp_path / "bad.csv", csv_bytes(department_report("SYT").setting("TT_TIN", -2)), received="2017-08-01 10:00")
     ingest(tmp_path)
-    stored = dict((name, (json.loads(r), json.loads(w))) for name, r, w in query("select file_name, reasons, warnings from submissions"))
+    stored = {
+        name: (json.loads(r), json.loads(w))
+        for name, r, w in query("select file_name, reasons, warnings from submissions")
+    }
     assert stored["late.csv"][0] == [] and [w["check"] for w in stored["late.csv"][1]] == ["late"]
     # a rejected file loads nothing, so it carries reasons but no warnings
     assert [r["rule"] for r in stored["bad.csv"][0]] == ["6"] and stored["bad.csv"][1] == []
@@ -136,8 +150,10 @@ def test_duckdb_cli_from_the_lock_opens_the_warehouse(tmp_path, ingest, settings
     cli = shutil.which("duckdb", path=str(Path(sys.executable).parent))
     result = subprocess.run(
         [cli, "-readonly", "-csv", str(settings.warehouse), "-c", "select count(*) from indicator_values"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["count_star()", str(len(department_report().rows))]
 
@@ -145,10 +161,10 @@ def test_duckdb_cli_from_the_lock_opens_the_warehouse(tmp_path, ingest, settings
 def test_a_catalog_that_drops_a_unit_with_history_is_refused(tmp_path, ingest, query, settings):
     import shutil
 
-    from chiso.pipeline import ingest_paths
-    from core.settings import load_settings
     from builders import PROJECT_ROOT
+    from chiso.pipeline import ingest_paths
     from core.catalog import CatalogError
+    from core.settings import load_settings
 
     write(tmp_path / "in" / "a.csv", csv_bytes(department_report("SYT")))
     ingest(tmp_path / "in")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from builders import department_report, district_report, survey_report, write, csv_bytes
+
+from builders import csv_bytes, department_report, district_report, survey_report, write
 
 
 @pytest.fixture
@@ -13,7 +14,10 @@ def loaded(tmp_path, ingest, query):
     """SKHCN reports 2017Q1 and Q2; SYT only Q1; district 026 reports Q1; one survey for 2017."""
     files = {
         "skhcn_q1.csv": department_report("SKHCN", "2017Q1").setting("TT_TIN", 5).setting("DVC_TRUCTUYEN_TYLE", 40),
-        "skhcn_q2.csv": department_report("SKHCN", "2017Q2").setting("TT_TIN", 7).setting("NV_GIAO", 4).setting("DVC_TRUCTUYEN_TYLE", 50),
+        "skhcn_q2.csv": department_report("SKHCN", "2017Q2")
+        .setting("TT_TIN", 7)
+        .setting("NV_GIAO", 4)
+        .setting("DVC_TRUCTUYEN_TYLE", 50),
         "syt_q1.csv": department_report("SYT", "2017Q1").setting("TT_TIN", 1).setting("DVC_TRUCTUYEN_TYLE", 20),
         "d026_q1.csv": district_report("026", "2017Q1"),
         "survey.csv": survey_report("026", "2017"),
@@ -61,8 +65,10 @@ def test_the_stored_rollup_equals_the_live_one(loaded):
 
 
 def test_target_progress_compares_with_the_rollup(loaded):
-    rows = loaded("select target, actual, achieved from target_progress where indicator_code = 'CNTT_TYLE'"
-                  " and disaggregation = 'NHAHANG' and year = 2017")  # fmt: skip
+    rows = loaded(
+        "select target, actual, achieved from target_progress where indicator_code = 'CNTT_TYLE'"
+        " and disaggregation = 'NHAHANG' and year = 2017"
+    )
     assert rows == [(60.0, pytest.approx(100 * 20 / 30), True)]
 
 
@@ -70,7 +76,10 @@ def test_completeness_statuses(loaded):
     rows = dict(loaded("select unit_code, status from completeness where dataset_code = 'DP-SN' and period = '2017Q2'"))
     assert rows["SKHCN"] == "on_time" and rows["SYT"] == "missing"
     assert len(rows) == 12
-    rate = loaded("select expected_reports, received_reports from reporting_rates where dataset_code = 'DP-SN' and period = '2017Q1'")
+    rate = loaded(
+        "select expected_reports, received_reports from reporting_rates"
+        " where dataset_code = 'DP-SN' and period = '2017Q1'"
+    )
     assert rate == [(12, 2)]
 
 
@@ -80,14 +89,17 @@ def test_reports_in_their_grace_days_are_not_due_and_left_out_of_rates(tmp_path,
     import shutil
     from datetime import date
 
+    from builders import PROJECT_ROOT
     from chiso.pipeline import ingest_paths
     from core.settings import load_settings
-    from builders import PROJECT_ROOT
 
     catalog = tmp_path / "catalog"
     shutil.copytree(PROJECT_ROOT / "catalog", catalog)
-    for name, column, value in (("plan.csv", "last_year", str(date.today().year)), ("units.csv", "valid_to", ""),
-                                ("datasets.csv", "due_days_after_period_end", "400")):  # fmt: skip
+    for name, column, value in (
+        ("plan.csv", "last_year", str(date.today().year)),
+        ("units.csv", "valid_to", ""),
+        ("datasets.csv", "due_days_after_period_end", "400"),
+    ):
         rows = list(csv.DictReader((catalog / name).open(encoding="utf-8")))
         for row in rows:
             row[column] = value
@@ -98,6 +110,8 @@ def test_reports_in_their_grace_days_are_not_due_and_left_out_of_rates(tmp_path,
     ingest_paths([], load_settings(home=settings.home, catalog_dir=catalog), date.today())
     last_quarter = query("select max(period) from completeness where dataset_code = 'DP-SN'")[0][0]
     assert query("select distinct status from completeness where period = ?", [last_quarter]) == [("not_due",)]
-    assert query("select reporting_rate, not_yet_due_reports from reporting_rates"
-                 " where dataset_code = 'DP-SN' and period = ?", [last_quarter]) == [(None, 12)]  # fmt: skip
+    assert query(
+        "select reporting_rate, not_yet_due_reports from reporting_rates where dataset_code = 'DP-SN' and period = ?",
+        [last_quarter],
+    ) == [(None, 12)]
     assert query("select distinct status from completeness where period = '2016Q1'") == [("missing",)]

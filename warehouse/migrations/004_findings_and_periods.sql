@@ -9,8 +9,8 @@ create table findings (
     rule varchar not null,
     check_name varchar not null,
     severity varchar not null check (severity in ('critical', 'warning', 'info')),
-    source_rows integer [] not null,
-    offending_values varchar [] not null,
+    source_rows integer[] not null,
+    offending_values varchar[] not null,
     message_vi varchar not null,
     message_en varchar not null,
     primary key (submission_id, finding_no)
@@ -18,10 +18,16 @@ create table findings (
 
 insert into findings
 with stored as (
-    select submission_id, unnest(from_json(reasons, '["json"]')) as finding, 0 as list_no
+    select
+        submission_id,
+        unnest(from_json(reasons, '["json"]')) as finding,
+        0 as list_no
     from submissions
     union all
-    select submission_id, unnest(from_json(warnings, '["json"]')) as finding, 1 as list_no
+    select
+        submission_id,
+        unnest(from_json(warnings, '["json"]')) as finding,
+        1 as list_no
     from submissions
 ),
 

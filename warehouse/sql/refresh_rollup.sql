@@ -2,5 +2,14 @@
 delete from indicator_rollup_current;
 
 insert into indicator_rollup_current
-select period, period_type, scope, indicator_code, disaggregation, numerator, denominator, value, units_reporting
+select
+    period,
+    period_type,
+    scope,
+    indicator_code,
+    disaggregation,
+    numerator,
+    denominator,
+    value,
+    units_reporting
 from indicator_rollup_live;

@@ -2,7 +2,10 @@
 -- each earlier one is superseded by the next one received. Idempotent, and right for
 -- backfills that arrive out of order. $1: the run whose submissions may change a key.
 with touched_keys as (
-    select distinct dataset_code, unit_code, period
+    select distinct
+        dataset_code,
+        unit_code,
+        period
     from submission_records
     where run_id = $1 and status = 'accepted'
 ),

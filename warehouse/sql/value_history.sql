@@ -17,15 +17,15 @@ with earlier_values as (
             order by earlier_periods.period_start desc
         ) as recency
     from batch_value_keys
-    inner join periods as batch_periods on batch_periods.period = batch_value_keys.period
+    inner join periods as batch_periods on batch_value_keys.period = batch_periods.period
     inner join indicator_values
-        on indicator_values.unit_code = batch_value_keys.unit_code
-        and indicator_values.indicator_code = batch_value_keys.indicator_code
-        and indicator_values.disaggregation = batch_value_keys.disaggregation
+        on batch_value_keys.unit_code = indicator_values.unit_code
+            and batch_value_keys.indicator_code = indicator_values.indicator_code
+            and batch_value_keys.disaggregation = indicator_values.disaggregation
     inner join periods as earlier_periods
-        on earlier_periods.period = indicator_values.period
-        and earlier_periods.period_type = batch_periods.period_type
-        and earlier_periods.period_start < batch_periods.period_start
+        on indicator_values.period = earlier_periods.period
+            and batch_periods.period_type = earlier_periods.period_type
+            and batch_periods.period_start > earlier_periods.period_start
 )
 
 select

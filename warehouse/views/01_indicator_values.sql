@@ -1,7 +1,9 @@
 -- One row per unit × period × indicator × breakdown: the current accepted value.
 create or replace view indicator_values as
 with current_submissions as (
-    select submission_id, received_at
+    select
+        submission_id,
+        received_at
     from submission_records
     where status = 'accepted'
 )

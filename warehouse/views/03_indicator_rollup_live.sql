@@ -22,7 +22,15 @@ with unit_values as (
 ),
 
 unit_quarters as (
-    select unit_code, unit_type, period, 'quarter' as period_type, indicator_code, disaggregation, value, across_units
+    select
+        unit_code,
+        unit_type,
+        period,
+        'quarter' as period_type,
+        indicator_code,
+        disaggregation,
+        value,
+        across_units
     from unit_values
     where quarter is not null
 ),
@@ -51,9 +59,15 @@ unit_periods as (
 ),
 
 scoped as (
-    select *, unit_type as scope from unit_periods
+    select
+        *,
+        unit_type as scope
+    from unit_periods
     union all
-    select *, 'province' as scope from unit_periods
+    select
+        *,
+        'province' as scope
+    from unit_periods
 ),
 
 plain as (
@@ -81,12 +95,12 @@ derived as (
         derived_indicators.multiplier * numerators.value / nullif(denominators.value, 0) as value,
         least(numerators.units_reporting, denominators.units_reporting) as units_reporting
     from derived_indicators
-    inner join plain as numerators on numerators.indicator_code = derived_indicators.numerator_code
+    inner join plain as numerators on derived_indicators.numerator_code = numerators.indicator_code
     inner join plain as denominators
-        on denominators.indicator_code = derived_indicators.denominator_code
-        and denominators.period = numerators.period
-        and denominators.scope = numerators.scope
-        and denominators.disaggregation = numerators.disaggregation
+        on derived_indicators.denominator_code = denominators.indicator_code
+            and numerators.period = denominators.period
+            and numerators.scope = denominators.scope
+            and numerators.disaggregation = denominators.disaggregation
 )
 
 select
@@ -101,5 +115,14 @@ select
     units_reporting
 from plain
 union all
-select period, period_type, scope, indicator_code, disaggregation, numerator, denominator, value, units_reporting
+select
+    period,
+    period_type,
+    scope,
+    indicator_code,
+    disaggregation,
+    numerator,
+    denominator,
+    value,
+    units_reporting
 from derived;

@@ -1,5 +1,14 @@
 -- One row per period (quarter or year) × scope × indicator × breakdown, as of the last load:
 -- indicator_rollup_live as the loader stored it (same rows, read in a millisecond).
 create or replace view indicator_rollup as
-select period, period_type, scope, indicator_code, disaggregation, numerator, denominator, value, units_reporting
+select
+    period,
+    period_type,
+    scope,
+    indicator_code,
+    disaggregation,
+    numerator,
+    denominator,
+    value,
+    units_reporting
 from indicator_rollup_current;

@@ -13,7 +13,7 @@ select
     targets.source
 from targets
 left join indicator_rollup
-    on indicator_rollup.indicator_code = targets.indicator_code
-    and indicator_rollup.disaggregation = targets.disaggregation
-    and indicator_rollup.scope = targets.scope
-    and indicator_rollup.period = cast(targets.year as varchar);
+    on targets.indicator_code = indicator_rollup.indicator_code
+        and targets.disaggregation = indicator_rollup.disaggregation
+        and targets.scope = indicator_rollup.scope
+        and indicator_rollup.period = cast(targets.year as varchar);

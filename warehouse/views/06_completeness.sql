@@ -1,5 +1,6 @@
 -- One row per expected submission (data set × reporting unit × ended period of the plan, while the unit existed).
--- status: on_time, late, missing (due date passed, nothing accepted), rejected_only, not_due (not received, due date not passed).
+-- status: on_time, late, missing (due date passed, nothing accepted), rejected_only,
+-- not_due (not received, due date not passed).
 create or replace view completeness as
 with province_today as (
     -- due dates are the province's dates, whatever the time zone of the querying process
@@ -16,12 +17,12 @@ expected as (
         periods.period_end,
         due_dates.due_date
     from datasets
-    inner join units on units.unit_type = datasets.submitter_type
+    inner join units on datasets.submitter_type = units.unit_type
     inner join due_dates using (dataset_code)
     inner join periods using (period)
     where periods.period_end >= units.valid_from
         and periods.period_start <= coalesce(units.valid_to, date '9999-12-31')
-        and periods.period_end < (select today from province_today)
+        and periods.period_end < (select province_today.today from province_today)
 ),
 
 receipts as (
@@ -57,5 +58,5 @@ from expected
 cross join province_today
 left join receipts
     on expected.dataset_code = receipts.dataset_code
-    and expected.unit_code = receipts.unit_code
-    and expected.period = receipts.period;
+        and expected.unit_code = receipts.unit_code
+        and expected.period = receipts.period;

@@ -19,6 +19,6 @@ select
     wholes.measure_unit_en
 from report_charts
 inner join derived_indicators using (indicator_code)
-left join indicators as wholes on wholes.indicator_code = derived_indicators.denominator_code
-left join indicators as parts on parts.indicator_code = derived_indicators.numerator_code
+left join indicators as wholes on derived_indicators.denominator_code = wholes.indicator_code
+left join indicators as parts on derived_indicators.numerator_code = parts.indicator_code
 order by report_charts.rowid;

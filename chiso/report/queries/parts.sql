@@ -1,5 +1,5 @@
 -- One row per scope × period of a kind: a derived indicator's whole (denominator), part (numerator) and share,
--- with how many units reported it and how many were expected to. $indicator: the derived indicator; $period_type.
+-- with how many units reported it and how many were expected to. $1: the derived indicator; $2: the period type.
 with chart_parts as (
     select
         indicator_rollup.scope,
@@ -9,26 +9,26 @@ with chart_parts as (
         indicator_rollup.value as share,
         indicator_rollup.units_reporting
     from indicator_rollup
-    where indicator_rollup.indicator_code = $indicator
-        and indicator_rollup.period_type = $period_type
+    where indicator_rollup.indicator_code = $1
+        and indicator_rollup.period_type = $2
         and indicator_rollup.disaggregation = ''
 ),
 
 whole_datasets as (
     select dataset_indicators.dataset_code
     from dataset_indicators
-    inner join derived_indicators on derived_indicators.denominator_code = dataset_indicators.indicator_code
-    where derived_indicators.indicator_code = $indicator
+    inner join derived_indicators on dataset_indicators.indicator_code = derived_indicators.denominator_code
+    where derived_indicators.indicator_code = $1
 ),
 
 expected_units as (
     select
-        unit_type as scope,
-        period,
+        completeness.unit_type as scope,
+        completeness.period,
         count(*) as units_expected
     from completeness
-    where dataset_code in (select dataset_code from whole_datasets)
-    group by unit_type, period
+    inner join whole_datasets using (dataset_code)
+    group by completeness.unit_type, completeness.period
 )
 
 select

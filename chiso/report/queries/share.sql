@@ -1,5 +1,5 @@
 -- One row per disaggregation × year: a derived indicator's value in a scope, with the plan target of the
--- year where there is one. $indicator: the derived indicator; $scope.
+-- year where there is one. $1: the derived indicator; $2: the scope.
 with shares as (
     select
         indicator_rollup.disaggregation,
@@ -9,8 +9,8 @@ with shares as (
         indicator_rollup.denominator
     from indicator_rollup
     inner join periods using (period)
-    where indicator_rollup.indicator_code = $indicator
-        and indicator_rollup.scope = $scope
+    where indicator_rollup.indicator_code = $1
+        and indicator_rollup.scope = $2
         and indicator_rollup.period_type = 'year'
 ),
 
@@ -21,7 +21,7 @@ year_targets as (
         target,
         achieved
     from target_progress
-    where indicator_code = $indicator and scope = $scope
+    where indicator_code = $1 and scope = $2
 ),
 
 disaggregation_names as (
@@ -31,8 +31,8 @@ disaggregation_names as (
         disaggregations.disaggregation_name_en as name_en,
         disaggregations.rowid as catalog_order
     from disaggregations
-    inner join derived_indicators on derived_indicators.denominator_code = disaggregations.indicator_code
-    where derived_indicators.indicator_code = $indicator
+    inner join derived_indicators on disaggregations.indicator_code = derived_indicators.denominator_code
+    where derived_indicators.indicator_code = $1
 )
 
 select

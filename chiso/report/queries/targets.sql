@@ -1,9 +1,15 @@
 -- One row per plan target with its actual and whether it was met, named for the reader.
 with indicator_names as (
-    select indicator_code, indicator_name, indicator_name_en
+    select
+        indicator_code,
+        indicator_name,
+        indicator_name_en
     from indicators
     union all
-    select indicator_code, indicator_name, indicator_name_en
+    select
+        indicator_code,
+        indicator_name,
+        indicator_name_en
     from derived_indicators
 ),
 
@@ -34,5 +40,5 @@ select
 from target_progress
 left join indicator_names using (indicator_code)
 left join disaggregation_names using (disaggregation)
-left join unit_types on unit_types.unit_type = target_progress.scope
+left join unit_types on target_progress.scope = unit_types.unit_type
 order by target_progress.year, target_progress.indicator_code, target_progress.scope, target_progress.disaggregation;
