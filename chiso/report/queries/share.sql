@@ -24,6 +24,14 @@ year_targets as (
     where indicator_code = $1 and scope = $2
 ),
 
+chart_indicator as (
+    select
+        derived_indicators.indicator_name,
+        derived_indicators.indicator_name_en
+    from derived_indicators
+    where derived_indicators.indicator_code = $1
+),
+
 disaggregation_names as (
     select distinct
         disaggregations.disaggregation_code as disaggregation,
@@ -37,8 +45,8 @@ disaggregation_names as (
 
 select
     coalesce(shares.disaggregation, year_targets.disaggregation) as disaggregation,
-    disaggregation_names.name,
-    disaggregation_names.name_en,
+    coalesce(disaggregation_names.name, chart_indicator.indicator_name) as name,
+    coalesce(disaggregation_names.name_en, chart_indicator.indicator_name_en) as name_en,
     coalesce(shares.year, year_targets.year) as year,
     shares.value,
     shares.numerator,
@@ -47,6 +55,7 @@ select
     year_targets.achieved
 from shares
 full join year_targets using (disaggregation, year)
+cross join chart_indicator
 left join disaggregation_names
     on disaggregation_names.disaggregation = coalesce(shares.disaggregation, year_targets.disaggregation)
 order by disaggregation_names.catalog_order nulls last, disaggregation, year;
