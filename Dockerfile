@@ -37,6 +37,7 @@ RUN uv sync --frozen --no-dev --extra deploy --no-install-project
 
 # 2) The project itself (the code is root-owned and read-only for the runtime user).
 COPY README.md ./
+COPY core/ core/
 COPY chiso/ chiso/
 COPY transforms/ transforms/
 COPY expectations/ expectations/

@@ -47,11 +47,13 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
     pending = [script for script in sorted(MIGRATIONS.glob("*.sql")) if script.stem not in applied]
     for script in pending:
         connection.begin()
-        connection.execute(script.read_text(encoding="utf-8"))
+        # One statement at a time: a script's later statements may use what its earlier ones renamed.
+        for statement in connection.extract_statements(script.read_text(encoding="utf-8")):
+            connection.execute(statement)
         connection.execute("insert into schema_migrations values (?, now())", [script.stem])
         connection.commit()
     if pending:
-        # Into the file at once: DuckDB cannot replay a log that renames a table it then alters.
+        # Into the file at once: a schema change is never left to a log replay after a crash.
         connection.execute("checkpoint")
     for script in sorted(VIEWS.glob("*.sql")):
         connection.execute(script.read_text(encoding="utf-8"))

@@ -42,7 +42,9 @@ def test_every_id_the_code_names_exists():
     assert named and sorted(named - set(entries())) == []
 
 
-@pytest.mark.parametrize("suite", sorted((PROJECT_ROOT / "expectations" / "suites").glob("*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "suite", sorted((PROJECT_ROOT / "expectations" / "suites").glob("*.json")), ids=lambda p: p.stem
+)
 def test_every_expectation_has_its_words_and_its_fields_exist(suite):
     from expectations.validate import SUITE_NAMES
 

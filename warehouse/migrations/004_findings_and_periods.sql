@@ -51,11 +51,53 @@ select
     finding ->> 'en' as message_en
 from numbered;
 
-drop index submissions_sha256;
-drop index submissions_key;
-alter table submissions rename to submission_records;
-alter table submission_records drop column reasons;
-alter table submission_records drop column warnings;
+-- One row per received file, whatever its verdict (its findings are in `findings`).
+create table submission_records (
+    submission_id integer primary key,
+    file_name varchar not null,
+    source_path varchar,
+    stored_path varchar,
+    moved boolean not null default false,
+    sha256 varchar not null,
+    size_bytes bigint not null,
+    file_format varchar not null,
+    received_at timestamp not null,
+    ingested_at timestamp not null,
+    run_id varchar not null,
+    dataset_code varchar,
+    unit_code varchar,
+    period varchar,
+    status varchar not null check (status in ('accepted', 'rejected', 'duplicate', 'superseded')),
+    value_rows integer not null,
+    duplicate_of integer,
+    superseded_by integer,
+    superseded_at timestamp
+);
+
+insert into submission_records
+select
+    submission_id,
+    file_name,
+    source_path,
+    stored_path,
+    moved,
+    sha256,
+    size_bytes,
+    file_format,
+    received_at,
+    ingested_at,
+    run_id,
+    dataset_code,
+    unit_code,
+    period,
+    status,
+    value_rows,
+    duplicate_of,
+    superseded_by,
+    superseded_at
+from submissions;
+
+drop table submissions;
 create index submission_records_sha256 on submission_records (sha256);
 create index submission_records_key on submission_records (dataset_code, unit_code, period);
 
