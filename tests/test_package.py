@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from builders import PROJECT_ROOT, csv_bytes, department_report, write
 
 UV = shutil.which("uv") or str(PROJECT_ROOT / ".tools" / "bin" / "uv")
@@ -39,10 +40,16 @@ def chiso(site: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_the_wheel_holds_every_file_the_runtime_reads(installed):
-    for part in ("catalog/units.csv", "catalog/report_charts.csv", "core/vocabulary.toml",
-                 "expectations/suites/value_checks.json", "warehouse/migrations/001_catalog.sql",
-                 "warehouse/views/06_completeness.sql", "chiso/report/template.html.j2",
-                 "chiso/report/queries/parts.sql"):  # fmt: skip
+    for part in (
+        "catalog/units.csv",
+        "catalog/report_charts.csv",
+        "core/vocabulary.toml",
+        "expectations/suites/value_checks.json",
+        "warehouse/migrations/001_catalog.sql",
+        "warehouse/views/06_completeness.sql",
+        "chiso/report/template.html.j2",
+        "chiso/report/queries/parts.sql",
+    ):
         assert (installed / part).is_file(), part
     assert not (installed / "demo").exists() and not (installed / "tests").exists()
 
@@ -59,8 +66,18 @@ def test_an_installed_chiso_ingests_validates_and_reports(installed, tmp_path):
     good = write(tmp_path / "in" / "ok.csv", csv_bytes(department_report()))
     bad = write(tmp_path / "in" / "bad.csv", csv_bytes(department_report("SYT").setting("NV_CUTHE", -1)))
     warehouse = tmp_path / "wh.duckdb"
-    ingested = chiso(installed, tmp_path, "ingest", str(good), str(bad), "--warehouse", str(warehouse),
-                     "--as-of", "2018-01-01", "--quiet")  # fmt: skip
+    ingested = chiso(
+        installed,
+        tmp_path,
+        "ingest",
+        str(good),
+        str(bad),
+        "--warehouse",
+        str(warehouse),
+        "--as-of",
+        "2018-01-01",
+        "--quiet",
+    )
     assert ingested.returncode == 0, ingested.stderr
     assert "2 files: 1 accepted, 1 rejected" in ingested.stdout
     checked = chiso(installed, tmp_path, "validate", str(bad), "--warehouse", str(warehouse), "--as-of", "2018-01-01")

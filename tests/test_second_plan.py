@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from builders import PROJECT_ROOT, Report, csv_bytes, write
 
+from builders import PROJECT_ROOT, Report, csv_bytes, write
 from chiso.pipeline import ingest_paths
 from chiso.report.build import build_report
 from core.settings import load_settings
@@ -23,8 +23,13 @@ FIRST_PLAN_WORDS = ("Hà Giang", "KP_BOTRI", "NV_GIAO", "DP-SN", "CNTT", "2016",
 
 
 def commune(unit: str, period: str, received: int = 120, online: int = 70) -> Report:
-    rows = (("HS_TIEPNHAN", "", received, ""), ("HS_TRUCTUYEN", "", online, ""), ("NGUOI_DUNG", "NAM", 300, ""),
-            ("NGUOI_DUNG", "NU", 280, ""), ("HL_TYLE", "", 88.5, ""))  # fmt: skip
+    rows = (
+        ("HS_TIEPNHAN", "", received, ""),
+        ("HS_TRUCTUYEN", "", online, ""),
+        ("NGUOI_DUNG", "NAM", 300, ""),
+        ("NGUOI_DUNG", "NU", 280, ""),
+        ("HL_TYLE", "", 88.5, ""),
+    )
     return Report("CDS-XA", unit, period, rows)
 
 
@@ -42,9 +47,13 @@ FILES = {
     "x001-2019q1.csv": (commune("X001", "2019Q1"), "2022-04-11 09:00", "rejected", ("4",)),
     "cq-tc-2022.csv": (agency("CQ-TC", "2022"), "2023-03-01 09:00", "accepted", ()),
     "cq-cn-2022.csv": (agency("CQ-CN", "2022", spent=None), "2023-01-20 09:00", "rejected", ("8",)),
-    "wrong-form.csv": (Report("DP-HUYEN", "X001", "2022Q1", commune("X001", "2022Q1").rows), "2022-04-11 09:00",
-                       "rejected", ("3",)),
-}  # fmt: skip
+    "wrong-form.csv": (
+        Report("DP-HUYEN", "X001", "2022Q1", commune("X001", "2022Q1").rows),
+        "2022-04-11 09:00",
+        "rejected",
+        ("3",),
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +115,13 @@ def test_views_follow_the_second_catalog(second_plan):
 def test_the_report_shows_the_second_plan_only(second_plan):
     _, _, report = second_plan
     assert "Đề án chuyển đổi số tỉnh Lào Cai giai đoạn 2021-2023" in report and "Asia/Bangkok" in report
-    for chart in ("completeness-CDS-XA", "completeness-CDS-CQ", "online-applications-commune", "spending",
-                  "online-share"):  # fmt: skip
+    for chart in (
+        "completeness-CDS-XA",
+        "completeness-CDS-CQ",
+        "online-applications-commune",
+        "spending",
+        "online-share",
+    ):
         assert f'id="{chart}"' in report, chart
     assert "Hồ sơ trực tuyến / Online applications" in report and "Xã, phường / Communes" in report
     assert [word for word in FIRST_PLAN_WORDS if word in report] == []

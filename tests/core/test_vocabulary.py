@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-from builders import PROJECT_ROOT
 
+from builders import PROJECT_ROOT
 from core.vocabulary import Text, entries, field_names, fill, say
 
 RUNTIME = ("core", "transforms", "expectations", "warehouse", "chiso", "dags")

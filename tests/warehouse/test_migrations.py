@@ -8,10 +8,24 @@ import duckdb
 
 from warehouse.db import MIGRATIONS, migrate
 
-REASON = {"rule": "6", "check": "negative_value", "severity": "critical", "rows": [4], "values": ["-1"],
-          "vi": "dòng 4: giá trị -1 là số âm", "en": "row 4: value -1 is negative"}  # fmt: skip
-WARNING = {"rule": "late", "check": "late", "severity": "warning", "rows": [], "values": ["2017-07-20"],
-           "vi": "nhận sau hạn", "en": "received after the due date"}  # fmt: skip
+REASON = {
+    "rule": "6",
+    "check": "negative_value",
+    "severity": "critical",
+    "rows": [4],
+    "values": ["-1"],
+    "vi": "dòng 4: giá trị -1 là số âm",
+    "en": "row 4: value -1 is negative",
+}
+WARNING = {
+    "rule": "late",
+    "check": "late",
+    "severity": "warning",
+    "rows": [],
+    "values": ["2017-07-20"],
+    "vi": "nhận sau hạn",
+    "en": "received after the due date",
+}
 
 
 def first_schema(path) -> None:
@@ -33,7 +47,7 @@ def first_schema(path) -> None:
                     status,
                     json.dumps(reasons),
                     json.dumps(warnings),
-                ],  # fmt: skip
+                ],
             )
 
 
