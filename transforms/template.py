@@ -250,8 +250,7 @@ def _validation(value_type: str, mandatory: bool, cells: list[str]):
 
 def build_template(catalog, dataset_code: str, unit_code: str, period: str, *, created: datetime | None = None) -> bytes:
     """The xlsx bytes of the template for one data set, unit and period (codes as in the catalog:
-    `DP-HUYEN`, `026`, `2017Q3`). `created` fixes the document's dates (default: 2000-01-01, so
-    that the same catalog always gives the same bytes)."""
+    `DP-HUYEN`, `026`, `2017Q3`). `created` sets the document's creation date (default: now)."""
     from openpyxl import Workbook
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.packaging.custom import StringProperty
@@ -381,7 +380,7 @@ def build_template(catalog, dataset_code: str, unit_code: str, period: str, *, c
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
 
-    stamp_time = created or datetime(2000, 1, 1)
+    stamp_time = created or datetime.now().replace(microsecond=0)
     workbook.properties.created = workbook.properties.modified = stamp_time
     workbook.properties.creator = "chiso"
     workbook.properties.title = f"{form.dataset_code} {unit['unit_code']} {period}"
