@@ -8,8 +8,11 @@ due date and the instructions; a hidden third sheet, two custom document propert
 name carry the template's version and a checksum of the data set's form, so that a workbook made
 from an outdated catalog can be told apart (`read_stamp`, `stamp_status`).
 
-The only project dependency is the catalog object (`catalog_view` below): openpyxl is imported
-inside `build_template`, so importing this module costs nothing.
+The only project dependency is the catalog object, duck-typed (`chiso.catalog.Catalog` today,
+`core.catalog.Catalog` tomorrow): its attributes `datasets`, `indicators`, `breakdowns`, `form_keys`,
+`mandatory_items`, `units`, `plan`, `first_year`, `last_year`, and `derived_indicators` if it has
+them, else `directory / "derived_indicators.csv"`. openpyxl is imported inside `build_template`:
+importing this module costs nothing.
 """
 
 from __future__ import annotations
@@ -34,17 +37,19 @@ STAMP_NAME = "chiso_template"  # the defined name: "version;checksum"
 PROPERTY_VERSION = "chiso_template_version"
 PROPERTY_CHECKSUM = "chiso_form_checksum"
 TABLE_HEADER = ("STT", "Mã chỉ tiêu", "Tên chỉ tiêu", "Phân tổ", "Đơn vị tính", "Giá trị", "Ghi chú")
-VALUE_COLUMN, NOTE_COLUMN = "F", "G"
+VALUE_COLUMN = "F"
 MANDATORY_MARK = " (*)"
 _PERIOD = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # fmt: skip
 
 
 class TemplateError(ValueError):
     """No template can be made for this data set, unit and period."""
 
 
-# --- what the template needs from the catalog: the only place that knows the Catalog object ---
+# --- what the template needs from the catalog ---
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,6 @@ class Form:
 def _as_list(form: Form) -> list:
     return [form.dataset_code, form.dataset_name, form.submitter_type, form.period_type, form.due_days,
             [list(vars(row).values()) for row in form.rows], [list(p) for p in form.pairs]]  # fmt: skip
-
-
-def _true(text: str) -> bool:
-    return str(text).strip().lower() in {"true", "1", "yes"}
 
 
 def _derived_pairs(catalog) -> list[tuple[str, str]]:
@@ -158,18 +159,23 @@ def _period_words(period: str) -> tuple[str, str]:
     return f"Năm {match[1]}", f"year {match[1]}"
 
 
+def _english(day: date) -> str:
+    """`10 October 2017`, whatever the process's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def due_date(catalog, dataset_code: str, period: str) -> date:
     form = catalog_view(catalog, dataset_code)
     return period_bounds(period)[1] + timedelta(days=form.due_days)
 
 
 def _check(catalog, form: Form, unit: dict[str, str], period: str) -> None:
+    start, end = period_bounds(period)
     kind = "quarter" if "Q" in period else "year"
     if kind != form.period_type:
         raise TemplateError(f"{form.dataset_code} is reported by {form.period_type}, not by {kind} ({period})")
     if unit["unit_type"] != form.submitter_type:
         raise TemplateError(f"{unit['unit_code']} is a {unit['unit_type']}; {form.dataset_code} is sent by {form.submitter_type}s")
-    start, end = period_bounds(period)
     first, last = getattr(catalog, "first_year", None), getattr(catalog, "last_year", None)
     if first is not None and not first <= start.year <= last:
         raise TemplateError(f"{period} is outside the plan ({first}-{last})")
@@ -277,7 +283,7 @@ def build_template(catalog, dataset_code: str, unit_code: str, period: str, *, c
     sheet["A1"].font = s["bold"]
     sheet["A2"] = form.dataset_name.upper()
     sheet["A2"].font = s["title"]
-    sheet["A3"] = f"{words_vi} — hạn gửi {due:%d/%m/%Y} (due {due:%d %b %Y}); hướng dẫn ở trang '{GUIDE_SHEET}'"
+    sheet["A3"] = f"{words_vi} — hạn gửi {due:%d/%m/%Y} (due {_english(due)}); hướng dẫn ở trang '{GUIDE_SHEET}'"
     sheet["A3"].font = s["small"]
     header = [
         ("Biểu mẫu", form.dataset_code, form.dataset_name),
@@ -415,7 +421,7 @@ def _guide_sheet(sheet, catalog, form: Form, unit, period: str, due: date, check
         (f"Đơn vị: {unit['unit_code']} — {unit['unit_name']}", f"Reporting unit {unit['unit_code']}"),
         (f"Kỳ báo cáo: {period} ({words_vi})", f"Period {period} ({words_en})"),
         (f"HẠN GỬI: {due:%d/%m/%Y} ({form.due_days} ngày sau khi hết kỳ)",
-         f"DUE DATE: {due:%d %B %Y} ({form.due_days} days after the period ends)"),
+         f"DUE DATE: {_english(due)} ({form.due_days} days after the period ends)"),
         ("", ""),
         (f"1. Chỉ nhập số liệu vào cột 'Giá trị' và 'Ghi chú' của trang '{REPORT_SHEET}', cùng ngày báo cáo và người lập."
          " Các ô khác đã khóa.",
