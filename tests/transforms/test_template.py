@@ -294,10 +294,12 @@ def direct_run(catalog, tmp_path_factory):
 
 
 @pytest.mark.parametrize("dataset", CASES)
-def test_filled_template_is_accepted_with_exactly_its_values(direct_run, dataset):
-    verdicts, config, _ = direct_run
+def test_filled_template_is_accepted_with_exactly_its_values(catalog, direct_run, dataset):
+    verdicts, config, files = direct_run
     unit, _, period, _, values, notes = CASES[dataset]
-    verdict = verdicts[template_file_name(dataset, unit, period)]
+    name = template_file_name(dataset, unit, period)
+    assert stamp_status(catalog, files[name][0], dataset) == "current"  # the stamp survives openpyxl too
+    verdict = verdicts[name]
     assert (verdict.status, verdict.reasons, checks(verdict.warnings)) == ("accepted", [], expected_warnings(notes))
     assert loaded_values(config, unit, period) == expected_values(values, notes)
 
