@@ -3,7 +3,7 @@
     python benchmarks/national.py OUT.json WAREHOUSE CATALOG_DIR [--units N] [--runs R]
 
 The warehouse is the real one (warehouse.db.connect: migrations and views; the bench catalog
-loaded with warehouse.db.load_catalog), filled directly with SQL (generate_series, hash):
+loaded with warehouse.dimensions.load_catalog), filled directly with SQL (generate_series, hash):
 every bench unit x 10 years x 4 quarters sends a DP-HUYEN report of 15 values (2.4 M current
 values for 4,000 units), plus a CNTT-NAM survey a year (8 values); 5 % of reports were sent
 again later (the first one superseded, its values kept in history) and 2 % of slots also got
@@ -42,7 +42,8 @@ QUERIES = {
 
 def build(path: Path, catalog_dir: Path, units: list[str]) -> dict:
     from core.catalog import Catalog
-    from warehouse.db import connect, load_catalog
+    from warehouse.db import connect
+    from warehouse.dimensions import load_catalog
     from warehouse.load import refresh_rollup
 
     catalog = Catalog(catalog_dir)

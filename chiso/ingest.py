@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from chiso.verdict import STATUSES, Verdict
 from core.catalog import Catalog
 from core.faults import fault_point
 from core.text import readable_name
@@ -28,22 +29,6 @@ from transforms.submission import RawSubmission
 from warehouse.load import FINDING_COLUMNS, known_files, load_chunk, next_submission_id, value_history
 
 IGNORED_SUFFIXES = (".reasons.txt",)
-STATUSES = ("accepted", "rejected", "duplicate", "superseded")
-
-
-@dataclass
-class Verdict:
-    submission_id: int
-    file_name: str
-    path: Path
-    status: str
-    received_at: datetime
-    dataset_code: str | None
-    unit_code: str | None
-    period: str | None
-    reasons: list[Finding] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
-    stored_path: Path | None = None
 
 
 @dataclass

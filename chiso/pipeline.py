@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from chiso.ingest import IngestRun, Verdict, chunked, discover, ingest_files, new_run_id
-from chiso.verdict_text import verdict_text
+from chiso.ingest import IngestRun, chunked, discover, ingest_files, new_run_id
+from chiso.verdict import Verdict, verdict_text
 from core.catalog import Catalog
 from core.faults import fault_point
 from core.settings import Settings
 from core.text import readable_name
 from expectations.findings import Finding
-from warehouse.db import connect, load_catalog
+from warehouse.db import connect
+from warehouse.dimensions import load_catalog
 from warehouse.load import findings_of, refresh_rollup
 from warehouse.lock import writer_lock
 from warehouse.snapshot import publish

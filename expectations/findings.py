@@ -7,18 +7,31 @@ and English; its words are the vocabulary's `finding.<check>` (one per offending
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-
-import pandas as pd
+from pathlib import Path
 
 from core.vocabulary import fill, say
-from expectations.validate import Failure
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+SUITE_NAMES = ("submission_checks", "value_checks", "mandatory_checks", "consistency_checks")
 
 MAX_ITEMS = 20
 MAX_QUOTE = 200
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed expectation over one frame: which rows of the frame fail it."""
+
+    suite: str
+    severity: str
+    meta: dict
+    kwargs: dict
+    row_keys: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -39,8 +52,12 @@ class Finding:
         return asdict(self)
 
 
+def load_suite_json(name: str) -> dict:
+    return json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
 def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ == "NAType":
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -63,7 +80,7 @@ def _source_rows(record: dict, value_rows: dict[tuple, list[int]]) -> list[int]:
     return []
 
 
-def build_findings(failures: list[Failure], frames: dict[str, pd.DataFrame]) -> dict[int, list[Finding]]:
+def build_findings(failures: list[Failure], frames: dict) -> dict[int, list[Finding]]:
     """Every finding, per submission id, reasons by rule number first."""
     values = frames["value_checks"]
     value_rows: dict[tuple, list[int]] = defaultdict(list)
@@ -79,6 +96,13 @@ def build_findings(failures: list[Failure], frames: dict[str, pd.DataFrame]) -> 
     for findings in found.values():
         findings.sort(key=lambda f: (not f.rule.isdigit(), int(f.rule) if f.rule.isdigit() else 0, f.rows[:1]))
     return found
+
+
+def finding_of(suite: str, check: str, records: list[dict]) -> Finding:
+    """The finding an expectation of a suite gives for these failing rows: the words GX's failure would get."""
+    expectation = next(e for e in load_suite_json(suite)["expectations"] if e["meta"]["check"] == check)
+    failure = Failure(suite, expectation["severity"], expectation["meta"], expectation["kwargs"], ())
+    return _finding(failure, records, {})
 
 
 def _finding(failure: Failure, records: list[dict], value_rows: dict[tuple, list[int]]) -> Finding:

@@ -6,31 +6,12 @@ DAG parser and the readers must not pay for it.
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 
-SUITES_DIR = Path(__file__).resolve().parent / "suites"
-SUITE_NAMES = ("submission_checks", "value_checks", "mandatory_checks", "consistency_checks")
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One failed expectation over one frame: which rows of the frame fail it."""
-
-    suite: str
-    severity: str
-    meta: dict
-    kwargs: dict
-    row_keys: tuple[int, ...]
-
-
-def load_suite_json(name: str) -> dict:
-    return json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+from expectations.findings import SUITE_NAMES, Failure, load_suite_json
 
 
 @cache

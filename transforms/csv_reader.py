@@ -22,6 +22,8 @@ DELIMITERS = (",", ";", "\t")
 # A UTF-8 multi-byte sequence: its presence in a file that is not valid UTF-8 means mixed encodings.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 _MAX_FIELDS = 64
+# How far down a header row preceded by title or comment lines is looked for, to say so.
+_PREAMBLE_LINES = 20
 
 
 def decode(data: bytes) -> str:
@@ -65,6 +67,30 @@ def sniff_delimiter(first_line: str) -> str:
     return max(DELIMITERS, key=first_line.count)
 
 
+def _header_further_down(text: str) -> tuple[int, str] | None:
+    """The line of the template's header row and the first line, when lines come before the header
+    (a title, a comment, Excel's `sep=`): each line is tried with its own delimiter."""
+    first = None
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        if number > _PREAMBLE_LINES:
+            break
+        if not line.strip():
+            continue
+        first = first or (number, line.strip())
+        try:
+            cells = next(csv.reader([line], delimiter=sniff_delimiter(line)), [])
+        except csv.Error:
+            continue
+        if sum(field_for(cell) is not None for cell in cells) >= 2:
+            return (number, first[1]) if number != first[0] else None
+    return None
+
+
+def _lines_before_header(line: int, first: str) -> Unreadable:
+    quoted = first if len(first) <= 60 else first[:60] + "…"
+    return Unreadable("lines_before_header", line=line, first=quoted)
+
+
 def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
     """Rows, missing required columns, and the number convention of a CSV report."""
     text = decode(data)
@@ -88,6 +114,10 @@ def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
         if name and name not in columns:
             columns[name] = index
     missing = [vietnamese_label(n) for n, required in FIELDS.items() if required and n not in columns]
+    if len(columns) < 2:
+        below = _header_further_down(text)
+        if below:
+            raise _lines_before_header(*below)
 
     rows = []
     try:
@@ -95,7 +125,7 @@ def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
             if not any(cell.strip() for cell in cells):
                 continue
             check_cell_lengths(cells, reader.line_num)
-            if len(cells) > len(header):
+            if len(cells) > len(header) and columns:  # without a header row, rule 2 says what is missing
                 raise _extra_cells(cells, header, reader.line_num)
             if len(rows) == MAX_ROWS:
                 raise Unreadable("too_many_rows", limit=MAX_ROWS)

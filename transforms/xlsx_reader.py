@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -34,16 +35,8 @@ _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(r"^\s*\$?([A-Za-z]*)\$?(\d*)\s*$")
 # Anything an archive can throw at zipfile: corrupt deflate data, encryption, unknown compression.
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    OSError,
-    EOFError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-)
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
+               NotImplementedError, RuntimeError)  # fmt: skip
 
 
 def _column_number(letters: str) -> int:
@@ -87,8 +80,121 @@ def sheet_extent(xml: bytes) -> tuple[int, int, int]:
     return last_row, last_column, cells
 
 
-def check_archive(data: bytes) -> None:
-    """Refuse corrupt zips, zip bombs and sheets too large for a report before parsing them."""
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_RELATIONSHIP = re.compile(rb"<" + _PREFIX + rb"Relationship(?=[\s/>])([^>]*)>")
+_SHEET = re.compile(rb"<" + _PREFIX + rb"sheet(?=[\s/>])([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# A cell of type "e" (a formula error as the clerk sees it: #DIV/0!, #VALUE!, #REF!...) and its value.
+_ERROR_TYPE = re.compile(rb"""(?:^|\s)t\s*=\s*(?:"e"|'e')""")
+_VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>([^<]*)<")
+
+
+@dataclass
+class ReportPart:
+    """Where a package keeps its report, found as readers find it: `_rels/.rels` -> the workbook
+    part -> its first visible worksheet. Part names compare as python-calamine compares them:
+    case-insensitively, with `\\` read as `/`. None where it cannot be found."""
+
+    workbook: str | None = None
+    sheet_name: str | None = None
+    sheet_part: str | None = None
+    sheet_xml: bytes = b""
+
+
+def _part_key(name: str) -> str:
+    return name.replace("\\", "/").casefold()
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    """Attributes by name; a prefixed one (`r:id`) by `:` and its local name (`:id`)."""
+    found = {}
+    for prefix, name, double, single in _ATTRIBUTE.findall(text):
+        found[(":" if prefix else "") + name.decode()] = html.unescape((double or single).decode("utf-8", "replace"))
+    return found
+
+
+def _resolve(folder: str, target: str) -> str:
+    path = target if target.startswith("/") else f"{folder}/{target}"
+    parts: list[str] = []
+    for piece in path.replace("\\", "/").split("/"):
+        if piece == "..":
+            parts = parts[:-1]
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _relationships(read, part: str) -> dict[str, tuple[str, str]]:
+    """Id -> (type, resolved target) of a part's internal relationships."""
+    folder, _, name = part.rpartition("/")
+    found = {}
+    for element in _RELATIONSHIP.finditer(
+        read(f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels") or b""
+    ):
+        attributes = _attributes(element[1])
+        if attributes.get("TargetMode", "").casefold() != "external" and "Target" in attributes:
+            found[attributes.get("Id", "")] = (attributes.get("Type", ""), _resolve(folder, attributes["Target"]))
+    return found
+
+
+def report_part(archive: zipfile.ZipFile) -> ReportPart:
+    """The workbook part and its first visible worksheet: the sheet `read_xlsx` reads."""
+    parts = {_part_key(entry.filename): entry for entry in archive.infolist()}
+
+    def read(name: str) -> bytes | None:
+        entry = parts.get(_part_key(name))
+        return archive.read(entry) if entry is not None else None
+
+    found = ReportPart()
+    documents = [target for kind, target in _relationships(read, "").values() if kind.endswith("/officeDocument")]
+    if not documents:
+        return found
+    found.workbook = documents[0]
+    targets = _relationships(read, found.workbook)
+    for element in _SHEET.finditer(read(found.workbook) or b""):
+        attributes = _attributes(element[1])
+        kind, target = targets.get(attributes.get(":id", ""), ("", ""))
+        if attributes.get("state", "visible") == "visible" and kind.endswith("/worksheet"):  # not a chart sheet
+            found.sheet_name, found.sheet_part = attributes.get("name"), target
+            break
+    return found
+
+
+def formula_errors(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) -> the text of each formula-error cell of a worksheet, as Excel shows it. One pass:
+    a cell's value is looked for only up to the next row or cell element."""
+    if not _ERROR_TYPE.search(xml):
+        return {}
+    errors: dict[tuple[int, int], str] = {}
+    pending = None  # the error cell whose value comes before the next element
+    for element in _ROW_OR_CELL.finditer(xml):
+        if pending is not None:
+            _add_error(errors, pending, xml[pending[1] : element.start()])
+        attributes = element[2]
+        pending = (attributes, element.end()) if element[1] == b"c" and _ERROR_TYPE.search(attributes) else None
+    if pending is not None:
+        _add_error(errors, pending, xml[pending[1] :])
+    return errors
+
+
+def _add_error(errors: dict, cell: tuple[bytes, int], content: bytes) -> None:
+    attributes, _ = cell
+    value = _VALUE.search(content) if not attributes.rstrip().endswith(b"/") else None
+    row, column = _reference(attributes)
+    if value and row and column:
+        errors[(row, column)] = clean(html.unescape(value[1].decode("utf-8", "replace"))) or "#ERROR"
+
+
+def _check_extent(xml: bytes, sheet_name: str | None) -> None:
+    rows, columns, cells = sheet_extent(xml)
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or cells > MAX_CELLS:
+        key = "named_sheet_too_large" if sheet_name else "sheet_too_large"
+        raise Unreadable(key, sheet=sheet_name, rows=rows, columns=columns, cells=cells)
+
+
+def check_archive(data: bytes) -> ReportPart:
+    """Refuse corrupt zips, zip bombs and report sheets too large for a report before parsing them;
+    return where the report is, for the reader."""
     corrupt = Unreadable("workbook_corrupt")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -97,39 +203,80 @@ def check_archive(data: bytes) -> None:
         raise corrupt from None
     if len(entries) > MAX_ENTRIES:
         raise Unreadable("workbook_parts", parts=len(entries))
-    if "xl/workbook.xml" not in archive.namelist():
-        raise corrupt
     total = sum(entry.file_size for entry in entries)
     if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1):
         raise Unreadable("workbook_expands", size=total)
-    # Every part is read (a sheet may live under any name) and checked against its checksum.
+    try:
+        report = report_part(archive)
+    except _ZIP_ERRORS:
+        raise corrupt from None
+    names = {_part_key(entry.filename) for entry in entries}
+    if report.workbook is None and "xl/workbook.xml" not in names:
+        raise corrupt
+    if report.workbook is not None and _part_key(report.workbook) != "xl/workbook.xml":
+        raise Unreadable("workbook_part_elsewhere", part=report.workbook)
+    # Every part is read, and so checked against its checksum. Only the report's sheet is measured;
+    # every part is when the report's sheet cannot be told (a sheet may live under any name).
+    sheet = _part_key(report.sheet_part) if report.sheet_part and _part_key(report.sheet_part) in names else None
     for entry in entries:
         try:
-            rows, columns, cells = sheet_extent(archive.read(entry))
+            xml = archive.read(entry)
         except _ZIP_ERRORS:
             raise corrupt from None
-        if rows > MAX_ROWS or columns > MAX_COLUMNS or cells > MAX_CELLS:
-            raise Unreadable("sheet_too_large", rows=rows, columns=columns, cells=cells)
+        if sheet is None:
+            _check_extent(xml, None)
+        elif _part_key(entry.filename) == sheet:
+            _check_extent(xml, report.sheet_name)
+            report.sheet_xml = xml
+    if sheet is None:
+        report.sheet_name = None
+    return report
 
 
-def _first_visible_sheet(workbook):
+def _first_visible_sheet(workbook) -> tuple[int, str]:
     for index, meta in enumerate(workbook.sheets_metadata):
         if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet:
-            return workbook.get_sheet_by_index(index)
+            return index, meta.name
     raise Unreadable("no_visible_sheet")
 
 
 def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
     """Rows, missing header fields or columns, and the header block of a workbook in the template."""
-    check_archive(data)
+    report = check_archive(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        cells = _first_visible_sheet(workbook).to_python(skip_empty_area=False, nrows=MAX_ROWS)
+        index, name = _first_visible_sheet(workbook)
+        if report.sheet_name is not None and name != report.sheet_name:
+            # Not the sheet measured (a package read differently): measure every part, as before.
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            for entry in archive.infolist():
+                _check_extent(archive.read(entry), None)
+            report.sheet_xml = b""
+        cells = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False, nrows=MAX_ROWS)
     except (CalamineError, ValueError, OSError) as error:
         raise Unreadable("workbook_unreadable", error=type(error).__name__) from None
-    if not any(clean(cell) is not None for row in cells for cell in row):
+    # python-calamine reads a formula error as '': the clerk sees #DIV/0!, and so must the reason.
+    errors = formula_errors(report.sheet_xml)
+    for (row, column), error in errors.items():
+        if row <= len(cells) and column <= len(cells[row - 1]) and clean(cells[row - 1][column - 1]) is None:
+            cells[row - 1][column - 1] = error
+    filled = [(r, c) for r, row in enumerate(cells, 1) for c, cell in enumerate(row, 1) if clean(cell) is not None]
+    if not filled:
         raise Unreadable("first_sheet_empty")
+    if all(cell in errors for cell in filled):
+        shown = ", ".join(f"{errors[cell]} ({_cell_name(*cell)})" for cell in filled[:5]) + (
+            ", …" if len(filled) > 5 else ""
+        )
+        raise Unreadable("only_formula_errors", sheet=name, errors=shown)
     return parse_template(cells)
+
+
+def _cell_name(row: int, column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 def _header_label(row: list) -> tuple[str | None, object]:
@@ -159,7 +306,7 @@ def parse_template(cells: list[list]) -> tuple[list[RawRow], list[str], dict[str
 
     missing = [vietnamese_label(n) for n in HEADER_BLOCK_FIELDS if n not in header]
     if table_start is None:
-        return [], [*missing, vietnamese_label("indicator_code")], header
+        return [], missing + [vietnamese_label("indicator_code")], header
     columns.pop(None, None)
     missing += [vietnamese_label(n) for n in TABLE_FIELDS if FIELDS[n] and n not in columns]
 

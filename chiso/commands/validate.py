@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 
 from chiso.checker import check_file
-from chiso.verdict_text import verdict_text
+from chiso.verdict import verdict_text
 from core.settings import load_settings
 
 

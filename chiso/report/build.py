@@ -103,7 +103,7 @@ def context(data: dict, warehouse_name: str, generated_at: datetime | None) -> d
         "statuses": {status: (colour, charts.status_text(status)) for status, colour in charts.STATUS_COLOURS.items()},
         "sections": [_section(chart, years, scopes) for chart in data["charts"]],
         "targets": data["targets"],
-        "verdict_text": charts.verdict_text,
+        "target_verdict": charts.target_verdict,
         "rejections": _rejections(data["rejections"]),
         "rejected_reasons": len(data["rejections"]),
         "warnings": data["warnings"],

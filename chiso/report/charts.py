@@ -240,7 +240,7 @@ def share_vs_target(chart_id: str, title: str, years: list[int], rows: list[dict
             chart.text(
                 middle,
                 y + 12,
-                str(verdict_text(achieved)),
+                str(target_verdict(achieved)),
                 size=9.5,
                 anchor="middle",
                 weight="bold",
@@ -263,11 +263,13 @@ def _share_marks(
         chart.text(centre, scale(above) - 5, number(row["value"], 0), size=9, anchor="middle")
     if row["target"] is None:
         return []
-    tip = f"{say('chart.target', year=row['year'], target=percent(row['target'], 0))} ({verdict_text(row['achieved'])})"
+    tip = (
+        f"{say('chart.target', year=row['year'], target=percent(row['target'], 0))} ({target_verdict(row['achieved'])})"
+    )
     y = scale(row["target"])
     chart.line(centre - band * 0.48, y, centre + band * 0.48, y, stroke=TARGET, width=3, mark=True, title=tip)
     return [(row["year"], row["target"], row["achieved"])]
 
 
-def verdict_text(achieved: bool | None) -> Text:
+def target_verdict(achieved: bool | None) -> Text:
     return say({True: "target.met", False: "target.not_met", None: "target.no_data"}[achieved])

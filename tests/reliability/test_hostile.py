@@ -679,7 +679,7 @@ def test_the_size_limit_setting_is_honoured(tmp_path):
 
     path = write(tmp_path / "report.csv", csv_bytes(department_report()))
     submission = read_submission(path, 100, PROVINCE_TIME)
-    assert "too large" in submission.read_error.en and "limit 100)" in submission.read_error.en
+    assert "too large" in submission.read_error.text.en and "limit 100)" in submission.read_error.text.en
     assert submission.size_bytes == path.stat().st_size and len(submission.sha256) == 64
 
 

@@ -296,7 +296,8 @@ def test_a_warehouse_with_nothing_received_still_gets_a_report(tmp_path):
     from chiso.report.build import build_report
     from core.catalog import Catalog
     from core.settings import load_settings
-    from warehouse.db import connect, load_catalog
+    from warehouse.db import connect
+    from warehouse.dimensions import load_catalog
 
     settings = load_settings(home=tmp_path)
     connection = connect(settings.warehouse)

@@ -1,9 +1,30 @@
-"""The bilingual verdict a clerk reads: beside a quarantined file and from `chiso validate`."""
+"""A file's verdict, and its bilingual text: beside a quarantined file and from `chiso validate`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
 from core.vocabulary import say
 from expectations.findings import Finding
+
+STATUSES = ("accepted", "rejected", "duplicate", "superseded")
+
+
+@dataclass
+class Verdict:
+    submission_id: int
+    file_name: str
+    path: Path
+    status: str
+    received_at: datetime
+    dataset_code: str | None
+    unit_code: str | None
+    period: str | None
+    reasons: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    stored_path: Path | None = None
 
 
 def verdict_text(file_name: str, status: str, reasons: list[Finding], warnings: list[Finding]) -> str:

@@ -1,0 +1,67 @@
+"""Reload the warehouse's dimensions: the catalog's tables, and the periods and due dates of the plan."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from core.catalog import TABLES as CATALOG_TABLES
+from core.catalog import Catalog, CatalogError
+from warehouse.db import sql
+
+
+def load_catalog(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """Replace the dimension tables with the catalog's contents, and its periods, in one transaction.
+
+    A catalog that drops a code the warehouse holds values for is refused: units that cease
+    to exist keep their row, with a `valid_to` date, so that their history stays queryable.
+    """
+    connection.begin()
+    try:
+        for table in CATALOG_TABLES:
+            # Empty cells are NULL, except a disaggregation: "none" is '' throughout the warehouse.
+            frame = pd.DataFrame(catalog.table(table), columns=list(CATALOG_TABLES[table]), dtype=object)
+            blank_is_null = frame.columns.difference(["disaggregation"])
+            frame[blank_is_null] = frame[blank_is_null].replace("", None)
+            _replace(connection, table, frame)
+        _replace(connection, "periods", _periods(catalog))
+        _replace(connection, "due_dates", _due_dates(catalog))
+        lost = connection.execute(sql("codes_lost_from_catalog")).fetchall()
+        if lost:
+            codes = ", ".join(f"{kind} {code}" for kind, code in lost)
+            raise CatalogError(
+                f"the catalog in {catalog.directory} no longer lists codes the warehouse holds values for ({codes}); "
+                "keep them (a unit that ceased to exist keeps its row, with a valid_to date)"
+            )
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+
+
+def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    connection.execute(f"delete from {table}")
+    if len(frame):
+        connection.register("catalog_rows", frame)
+        columns = ", ".join(frame.columns)
+        connection.execute(f"insert into {table} ({columns}) select {columns} from catalog_rows")
+        connection.unregister("catalog_rows")
+
+
+def _periods(catalog: Catalog) -> pd.DataFrame:
+    rows = [
+        (period.code, period.type, period.year, period.quarter, period.start, period.end)
+        for kind in ("quarter", "year")
+        for period in catalog.periods(kind)
+    ]
+    columns = ["period", "period_type", "year", "quarter", "period_start", "period_end"]
+    return pd.DataFrame(rows, columns=columns).astype({"quarter": "Int64"})
+
+
+def _due_dates(catalog: Catalog) -> pd.DataFrame:
+    rows = [
+        (code, period.code, catalog.due_date(code, period))
+        for code, dataset in catalog.datasets.items()
+        for period in catalog.periods(dataset["period_type"])
+    ]
+    return pd.DataFrame(rows, columns=["dataset_code", "period", "due_date"])
