@@ -306,7 +306,7 @@ def parse_template(cells: list[list]) -> tuple[list[RawRow], list[str], dict[str
 
     missing = [vietnamese_label(n) for n in HEADER_BLOCK_FIELDS if n not in header]
     if table_start is None:
-        return [], missing + [vietnamese_label("indicator_code")], header
+        return [], [*missing, vietnamese_label("indicator_code")], header
     columns.pop(None, None)
     missing += [vietnamese_label(n) for n in TABLE_FIELDS if FIELDS[n] and n not in columns]
 

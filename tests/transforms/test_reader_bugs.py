@@ -63,7 +63,11 @@ def test_an_oversized_report_is_refused_naming_its_sheet():
 
     with pytest.raises(Unreadable) as refused:
         read_xlsx(xlsx_bytes(district_report(), extra=stray_cell))
-    assert "'Báo cáo'" in refused.value.text.en and "«Báo cáo»" in refused.value.text.vi and "6000" in refused.value.text.en
+    assert (
+        "'Báo cáo'" in refused.value.text.en
+        and "«Báo cáo»" in refused.value.text.vi
+        and "6000" in refused.value.text.en
+    )
 
 
 def test_a_huge_hidden_sheet_before_the_report_is_not_measured_but_a_huge_report_still_is():
@@ -99,13 +103,19 @@ def test_a_formula_error_is_named_in_the_rule_6_reason(ingest, tmp_path):
 
 
 def test_a_sheet_of_only_formula_errors_is_not_called_empty():
-    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             b'<row r="1"><c r="A1" t="e"><f>#REF!+1</f><v>#REF!</v></c><c r="B1" t="e"><v>#N/A</v></c></row>'
-             b"</sheetData></worksheet>")  # fmt: skip
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="e"><f>#REF!+1</f><v>#REF!</v></c><c r="B1" t="e"><v>#N/A</v></c></row>'
+        b"</sheetData></worksheet>"
+    )
     data = rezip(xlsx_bytes(district_report()), edit={"xl/worksheets/sheet1.xml": lambda _: sheet})
     with pytest.raises(Unreadable) as refused:
         read_xlsx(data)
-    assert "#REF! (A1)" in refused.value.text.en and "#N/A (B1)" in refused.value.text.en and "#REF!" in refused.value.text.vi
+    assert (
+        "#REF! (A1)" in refused.value.text.en
+        and "#N/A (B1)" in refused.value.text.en
+        and "#REF!" in refused.value.text.vi
+    )
     assert "empty" not in refused.value.text.en
 
 
@@ -137,9 +147,11 @@ def test_a_workbook_part_with_a_non_standard_name_is_not_called_corrupt():
     moved = rezip(
         data,
         rename={"xl/workbook.xml": "xl/workbook2.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/workbook2.xml.rels"},
-        edit={"_rels/.rels": lambda b: b.replace(b"xl/workbook.xml", b"xl/workbook2.xml"),
-              "[Content_Types].xml": lambda b: b.replace(b"/xl/workbook.xml", b"/xl/workbook2.xml")},
-    )  # fmt: skip
+        edit={
+            "_rels/.rels": lambda b: b.replace(b"xl/workbook.xml", b"xl/workbook2.xml"),
+            "[Content_Types].xml": lambda b: b.replace(b"/xl/workbook.xml", b"/xl/workbook2.xml"),
+        },
+    )
     try:
         assert _values(moved) == _values(data)
     except Unreadable as refused:
@@ -164,19 +176,27 @@ def test_a_minimal_package_is_read():
         ["NV_GIAO", 1],
     ]
     rows = "".join(
-        f'<row r="{r}">' + "".join(
-            f'<c r="{"AB"[c]}{r}"><v>{v}</v></c>' if isinstance(v, int) else f'<c r="{"AB"[c]}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
-            for c, v in enumerate(row)) + "</row>"
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{"AB"[c]}{r}"><v>{v}</v></c>'
+            if isinstance(v, int)
+            else f'<c r="{"AB"[c]}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
+            for c, v in enumerate(row)
+        )
+        + "</row>"
         for r, row in enumerate(cells, 1)
-    )  # fmt: skip
+    )
     parts = {
         "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Override PartName="/book.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/s.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        '<Override PartName="/book.xml"'
+        ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/s.xml"'
+        ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
         "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="r1" Type="{relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{relationships}"><sheets><sheet name="S" sheetId="1" r:id="r1"/></sheets></workbook>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{relationships}">'
+        '<sheets><sheet name="S" sheetId="1" r:id="r1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="r1" Type="{relationships}/worksheet" Target="/data/report.xml"/></Relationships>',
         "data/report.xml": f'<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>',
@@ -185,7 +205,7 @@ def test_a_minimal_package_is_read():
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in parts.items():
             archive.writestr(name, text)
-    rows, missing, header = read_xlsx(buffer.getvalue())
+    rows, missing, _header = read_xlsx(buffer.getvalue())
     assert missing == [] and [(r.indicator_code, r.value) for r in rows] == [("NV_GIAO", 1)]
 
 
@@ -235,11 +255,18 @@ def test_validate_of_a_file_refused_unread_does_not_import_gx(tmp_path, name, co
     code = (
         "import sys, time; from pathlib import Path; from datetime import date\n"
         "from core.settings import load_settings; from chiso.checker import check_file\n"
-        f"verdict = check_file(Path({str(path)!r}), load_settings(home=Path({str(tmp_path / 'home')!r})), date(2018, 3, 1), None)\n"
-        "print(verdict.status, [r.rule for r in verdict.reasons], 'great_expectations' in sys.modules, 'pandas' in sys.modules)"
+        f"settings = load_settings(home=Path({str(tmp_path / 'home')!r}))\n"
+        f"verdict = check_file(Path({str(path)!r}), settings, date(2018, 3, 1), None)\n"
+        "heavy = [name in sys.modules for name in ('great_expectations', 'pandas')]\n"
+        "print(verdict.status, [r.rule for r in verdict.reasons], *heavy)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "CHISO_HOME": str(tmp_path / "home")})  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CHISO_HOME": str(tmp_path / "home")},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["rejected", "['1']", "False", "False"]
 

@@ -16,41 +16,78 @@ import pytest
 
 from builders import AS_OF, write
 from core.settings import load_settings
-from transforms.template import (
-    GUIDE_SHEET,
-    REPORT_SHEET,
-    STAMP_SHEET,
-    TABLE_HEADER,
-    TemplateError,
-    build_template,
-    catalog_view,
-    read_stamp,
-    stamp_status,
-    template_file_name,
-    templates_for_period,
-)
+from core.vocabulary import say
+from transforms.template.form import TemplateError, form_of, template_file_name
+from transforms.template.stamp import STAMP_SHEET, read_stamp, stamp_status
+from transforms.template.workbook import TABLE_FIELDS, build_template, templates_for_period
 from transforms.xlsx_reader import read_xlsx
+
+REPORT_SHEET, GUIDE_SHEET = say("template.report_sheet").vi, say("template.guide_sheet").vi
+TABLE_HEADER = tuple(say(f"field.{name}").vi for name in TABLE_FIELDS)
 
 # data set -> (unit, unit for the LibreOffice copy, period, received, values by (indicator, breakdown), notes)
 CASES = {
-    "DP-SN": ("SKHCN", "STTTT", "2017Q3", "2017-10-05 09:00", {
-        ("NV_GIAO", ""): 12, ("NV_TRIENKHAI", ""): 7, ("NV_CUTHE", ""): 30, ("NV_HOANTHANH", ""): 11,
-        ("DTDA_SOLUONG", ""): 2, ("KP_BOTRI", ""): 1250.5, ("KP_GIAINGAN", ""): 600.25, ("DN_KHCN", ""): 0,
-        ("DVC_TRUCTUYEN_TYLE", ""): 45.5, ("TT_TIN", ""): 12,
-    }, {("NV_HOANTHANH", ""): "Đã nghiệm thu"}),
-    "DP-HUYEN": ("026", "027", "2017Q3", "2017-10-06 15:30", {
-        ("NV_GIAO", ""): 4, ("NV_TRIENKHAI", ""): 4, ("NV_CUTHE", ""): 11, ("NV_HOANTHANH", ""): 5,
-        ("DTDA_SOLUONG", ""): 1, ("KP_BOTRI", ""): 500, ("KP_GIAINGAN", ""): 120.25, ("MH_NHANRONG", ""): 2,
-        ("SP_DACTRUNG", ""): 3, ("TT_TIN", ""): 9,
-    }, {("KP_GIAINGAN", ""): "=Quỹ phát triển KHCN"}),
-    "CNTT-NAM": ("028", "029", "2017", "2018-01-20 10:00", {
-        ("CNTT_TONG", "TRUONGHOC"): 120, ("CNTT_UNGDUNG", "TRUONGHOC"): 110, ("CNTT_TONG", "BENHVIEN"): 5,
-        ("CNTT_UNGDUNG", "BENHVIEN"): 5, ("CNTT_TONG", "NHAHANG"): 30, ("CNTT_UNGDUNG", "NHAHANG"): 0,
-        ("CNTT_TONG", "KHACHSAN"): 12, ("CNTT_UNGDUNG", "KHACHSAN"): 9,
-    }, {}),
-}  # fmt: skip
-VALIDATION = {"count": ("whole", "greaterThanOrEqual", "0", None), "amount": ("decimal", "greaterThanOrEqual", "0", None),
-              "percent": ("decimal", "between", "0", "100")}  # fmt: skip
+    "DP-SN": (
+        "SKHCN",
+        "STTTT",
+        "2017Q3",
+        "2017-10-05 09:00",
+        {
+            ("NV_GIAO", ""): 12,
+            ("NV_TRIENKHAI", ""): 7,
+            ("NV_CUTHE", ""): 30,
+            ("NV_HOANTHANH", ""): 11,
+            ("DTDA_SOLUONG", ""): 2,
+            ("KP_BOTRI", ""): 1250.5,
+            ("KP_GIAINGAN", ""): 600.25,
+            ("DN_KHCN", ""): 0,
+            ("DVC_TRUCTUYEN_TYLE", ""): 45.5,
+            ("TT_TIN", ""): 12,
+        },
+        {("NV_HOANTHANH", ""): "Đã nghiệm thu"},
+    ),
+    "DP-HUYEN": (
+        "026",
+        "027",
+        "2017Q3",
+        "2017-10-06 15:30",
+        {
+            ("NV_GIAO", ""): 4,
+            ("NV_TRIENKHAI", ""): 4,
+            ("NV_CUTHE", ""): 11,
+            ("NV_HOANTHANH", ""): 5,
+            ("DTDA_SOLUONG", ""): 1,
+            ("KP_BOTRI", ""): 500,
+            ("KP_GIAINGAN", ""): 120.25,
+            ("MH_NHANRONG", ""): 2,
+            ("SP_DACTRUNG", ""): 3,
+            ("TT_TIN", ""): 9,
+        },
+        {("KP_GIAINGAN", ""): "=Quỹ phát triển KHCN"},
+    ),
+    "CNTT-NAM": (
+        "028",
+        "029",
+        "2017",
+        "2018-01-20 10:00",
+        {
+            ("CNTT_TONG", "TRUONGHOC"): 120,
+            ("CNTT_UNGDUNG", "TRUONGHOC"): 110,
+            ("CNTT_TONG", "BENHVIEN"): 5,
+            ("CNTT_UNGDUNG", "BENHVIEN"): 5,
+            ("CNTT_TONG", "NHAHANG"): 30,
+            ("CNTT_UNGDUNG", "NHAHANG"): 0,
+            ("CNTT_TONG", "KHACHSAN"): 12,
+            ("CNTT_UNGDUNG", "KHACHSAN"): 9,
+        },
+        {},
+    ),
+}
+VALIDATION = {
+    "count": ("whole", "greaterThanOrEqual", "0", None),
+    "amount": ("decimal", "greaterThanOrEqual", "0", None),
+    "percent": ("decimal", "between", "0", "100"),
+}
 FIRST_TABLE_ROW = 13  # the header row is 12
 
 
@@ -94,8 +131,16 @@ def soffice() -> str:
 def libreoffice_resave(files: list[Path], out: Path, profile: Path) -> list[Path]:
     """Open and save each xlsx again with LibreOffice headless (xlsx -> xlsx), in one process."""
     out.mkdir(parents=True, exist_ok=True)
-    command = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "xlsx",
-               "--outdir", str(out), *map(str, files)]  # fmt: skip
+    command = [
+        soffice(),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(out),
+        *map(str, files),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     converted = [out / f.name for f in files]
     assert result.returncode == 0 and all(p.exists() for p in converted), result.stdout + result.stderr
@@ -118,7 +163,8 @@ def loaded_values(settings, unit: str, period: str) -> dict:
 
     with duckdb.connect(str(settings.warehouse), read_only=True) as connection:
         rows = connection.execute(
-            "select indicator_code, disaggregation, value, note from indicator_values where unit_code = ? and period = ?",
+            "select indicator_code, disaggregation, value, note from indicator_values"
+            " where unit_code = ? and period = ?",
             [unit, period],
         ).fetchall()
     return {(i, b): (v, n) for i, b, v, n in rows}
@@ -148,23 +194,29 @@ def test_layout_is_the_spec_and_comes_from_the_catalog(catalog, dataset):
     assert [s.sheet_state for s in workbook.worksheets] == ["visible", "visible", "hidden"]
     sheet = workbook.worksheets[0]
     header = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(5, 11)}
-    assert header == {"Biểu mẫu": dataset, "Mã đơn vị": unit, "Tên đơn vị": catalog.units[unit]["unit_name"],
-                      "Kỳ báo cáo": period, "Ngày báo cáo": None, "Người lập": None}  # fmt: skip
+    assert header == {
+        "Biểu mẫu": dataset,
+        "Mã đơn vị": unit,
+        "Tên đơn vị": catalog.units[unit]["unit_name"],
+        "Kỳ báo cáo": period,
+        "Ngày báo cáo": None,
+        "Người lập": None,
+    }
     assert sheet.cell(6, 2).data_type == "s"  # "028" stays text: its leading zero is kept
     assert tuple(c.value for c in sheet[FIRST_TABLE_ROW - 1]) == TABLE_HEADER
-    form = catalog_view(catalog, dataset)
+    form = form_of(catalog, dataset)
     table = [
         tuple(c.value for c in row)
         for row in sheet.iter_rows(min_row=FIRST_TABLE_ROW, max_row=FIRST_TABLE_ROW + len(form.rows) - 1)
     ]
-    assert [(r[1], r[3] or "") for r in table] == [(f.indicator_code, f.breakdown_code) for f in form.rows]
+    assert [(r[1], r[3] or "") for r in table] == [(f.indicator_code, f.disaggregation_code) for f in form.rows]
     assert {(r[1], r[3] or "") for r in table} == set(values)  # one row per indicator x breakdown on the form
     assert [r[0] for r in table] == list(range(1, len(table) + 1))
     for row, item in zip(table, form.rows):
         assert row[2].endswith(" (*)") == item.mandatory
         assert row[4] == catalog.indicators[item.indicator_code]["measure_unit"] and row[5] is None
     mandatory = {(i, b) for d, i, b in catalog.mandatory_items if d == dataset}
-    assert {(f.indicator_code, f.breakdown_code) for f in form.rows if f.mandatory} == mandatory
+    assert {(f.indicator_code, f.disaggregation_code) for f in form.rows if f.mandatory} == mandatory
     assert sheet.cell(FIRST_TABLE_ROW + len(form.rows), 2).value is None  # the reader's table ends here
     # the reader sees an empty report in the template: header block complete, every row without a value
     rows, missing, declared = read_xlsx(build_template(catalog, dataset, unit, period))
@@ -195,8 +247,8 @@ def test_file_name_and_refusals(catalog):
             build_template(catalog, *args)
 
 
-def test_importing_the_module_does_not_import_openpyxl():
-    code = "import sys, transforms.template; print('openpyxl' in sys.modules)"
+def test_reading_the_stamp_does_not_import_openpyxl():
+    code = "import sys, transforms.template.stamp; print('openpyxl' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
@@ -208,7 +260,7 @@ def assert_guards(data: bytes, catalog, dataset: str) -> None:
     """Locks, protection, validations and rule 9's conditional formats, as openpyxl reads them back."""
     workbook = open_workbook(data)
     sheet = workbook.worksheets[0]
-    form = catalog_view(catalog, dataset)
+    form = form_of(catalog, dataset)
     assert sheet.protection.sheet and not sheet.protection.password and not sheet.protection.hashValue
     assert workbook[GUIDE_SHEET].protection.sheet
     last = FIRST_TABLE_ROW + len(form.rows) - 1
@@ -236,7 +288,7 @@ def assert_guards(data: bytes, catalog, dataset: str) -> None:
         )
         assert sheet[f"G{row}"].number_format == "@"
     assert [v.type for v in validations if "B9" in v.sqref] == ["date"]
-    row_of = {(f.indicator_code, f.breakdown_code): r for f, r in zip(form.rows, range(FIRST_TABLE_ROW, last + 1))}
+    row_of = {(f.indicator_code, f.disaggregation_code): r for f, r in zip(form.rows, range(FIRST_TABLE_ROW, last + 1))}
     rules = [
         (frozenset(str(cf.sqref).split()), rule.formula[0]) for cf in sheet.conditional_formatting for rule in cf.rules
     ]
@@ -265,8 +317,12 @@ def test_identity_locked_values_open_validated_pairs_red(catalog, dataset):
 
 
 def test_rule_9_pairs_are_the_catalogs_derived_indicators(catalog):
-    assert catalog_view(catalog, "DP-SN").pairs == (("NV_TRIENKHAI", "NV_GIAO"), ("NV_HOANTHANH", "NV_CUTHE"), ("KP_GIAINGAN", "KP_BOTRI"))  # fmt: skip
-    assert catalog_view(catalog, "CNTT-NAM").pairs == (("CNTT_UNGDUNG", "CNTT_TONG"),)
+    assert form_of(catalog, "DP-SN").pairs == (
+        ("NV_TRIENKHAI", "NV_GIAO"),
+        ("NV_HOANTHANH", "NV_CUTHE"),
+        ("KP_GIAINGAN", "KP_BOTRI"),
+    )
+    assert form_of(catalog, "CNTT-NAM").pairs == (("CNTT_UNGDUNG", "CNTT_TONG"),)
 
 
 # --- the stamp: version and checksum of the form ---
@@ -326,8 +382,13 @@ def test_chiso_validate_accepts_the_filled_template(direct_run, tmp_path):
     name = template_file_name("DP-HUYEN", "026", "2017Q3")
     path = write(tmp_path / name, files[name][0], received="2017-10-06 15:30")
     chiso = str(Path(sys.executable).parent / "chiso")
-    result = subprocess.run([chiso, "validate", str(path), "--as-of", AS_OF.isoformat()], capture_output=True,
-                            text=True, env={**os.environ, "CHISO_HOME": str(tmp_path / "home")}, timeout=300)  # fmt: skip
+    result = subprocess.run(
+        [chiso, "validate", str(path), "--as-of", AS_OF.isoformat()],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHISO_HOME": str(tmp_path / "home")},
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ĐƯỢC CHẤP NHẬN / ACCEPTED" in result.stdout and "Lý do" not in result.stdout
 
@@ -399,8 +460,14 @@ def test_libreoffice_writes_the_cached_value_of_a_formula(libreoffice_run):
 
 @pytest.fixture(scope="module")
 def incomplete_run(catalog, tmp_path_factory):
-    mandatory = {("NV_GIAO", ""): 3, ("NV_TRIENKHAI", ""): 2, ("NV_CUTHE", ""): 10, ("NV_HOANTHANH", ""): 4,
-                 ("KP_BOTRI", ""): 100, ("KP_GIAINGAN", ""): 50}  # fmt: skip
+    mandatory = {
+        ("NV_GIAO", ""): 3,
+        ("NV_TRIENKHAI", ""): 2,
+        ("NV_CUTHE", ""): 10,
+        ("NV_HOANTHANH", ""): 4,
+        ("KP_BOTRI", ""): 100,
+        ("KP_GIAINGAN", ""): 50,
+    }
     optional = {("DTDA_SOLUONG", ""): 1, ("MH_NHANRONG", ""): 1, ("SP_DACTRUNG", ""): 1, ("TT_TIN", ""): 1}
     files = {
         "empty.xlsx": build_template(catalog, "DP-HUYEN", "026", "2017Q3"),
@@ -408,7 +475,7 @@ def incomplete_run(catalog, tmp_path_factory):
         "mandatory_only.xlsx": fill(build_template(catalog, "DP-SN", "SKHCN", "2017Q3"), mandatory),
         "text_in_number.xlsx": fill(
             build_template(catalog, "DP-HUYEN", "028", "2017Q3"), {**mandatory, **optional, ("NV_CUTHE", ""): "mười"}
-        ),  # fmt: skip
+        ),
     }
     verdicts, _ = ingest_all(
         {n: (d, "2018-01-20 09:00") for n, d in files.items()}, tmp_path_factory.mktemp("incomplete")
