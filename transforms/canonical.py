@@ -54,8 +54,8 @@ def canonical_values(submissions: list[RawSubmission], catalog: Catalog) -> pd.D
     records = []
     for submission in submissions:
         for row in submission.rows:
-            if code(row.indicator_code) is None and clean(row.value) is None:
-                continue  # a heading or label row of the table: no code, no value
+            if clean(row.value) is None:
+                continue  # not reported (a template's line left blank), or a heading row: no value
             number = parse_number(row.value, submission.number_convention)
             disaggregation = clean(row.disaggregation)
             records.append(

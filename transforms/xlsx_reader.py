@@ -87,6 +87,7 @@ _ATTRIBUTE = re.compile(rb"""([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)\s*=\s*(?:"([
 # A cell of type "e" (a formula error as the clerk sees it: #DIV/0!, #VALUE!, #REF!...) and its value.
 _ERROR_TYPE = re.compile(rb"""(?:^|\s)t\s*=\s*(?:"e"|'e')""")
 _VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>([^<]*)<")
+_FORMULA = re.compile(rb"<" + _PREFIX + rb"f(?=[\s/>])[^>]*?(?:/>|>([^<]*)<)")
 
 
 @dataclass
@@ -160,29 +161,34 @@ def report_part(archive: zipfile.ZipFile) -> ReportPart:
     return found
 
 
-def formula_errors(xml: bytes) -> dict[tuple[int, int], str]:
-    """(row, column) -> the text of each formula-error cell of a worksheet, as Excel shows it. One pass:
-    a cell's value is looked for only up to the next row or cell element."""
-    if not _ERROR_TYPE.search(xml):
+def unshown_values(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) -> what the clerk sees in a cell python-calamine reads as blank: a formula error
+    (`#DIV/0!`, `#VALUE!`…), or a formula no program has computed yet (`=F13+F14`, no cached value).
+    One pass: a cell's content is looked for only up to the next row or cell element."""
+    if not _ERROR_TYPE.search(xml) and not _FORMULA.search(xml):
         return {}
-    errors: dict[tuple[int, int], str] = {}
-    pending = None  # the error cell whose value comes before the next element
+    found: dict[tuple[int, int], str] = {}
+    pending = None  # the cell whose content comes before the next element
     for element in _ROW_OR_CELL.finditer(xml):
         if pending is not None:
-            _add_error(errors, pending, xml[pending[1] : element.start()])
-        attributes = element[2]
-        pending = (attributes, element.end()) if element[1] == b"c" and _ERROR_TYPE.search(attributes) else None
+            _add_unshown(found, pending, xml[pending[1] : element.start()])
+        pending = (element[2], element.end()) if element[1] == b"c" and not element[2].rstrip().endswith(b"/") else None
     if pending is not None:
-        _add_error(errors, pending, xml[pending[1] :])
-    return errors
+        _add_unshown(found, pending, xml[pending[1] :])
+    return found
 
 
-def _add_error(errors: dict, cell: tuple[bytes, int], content: bytes) -> None:
+def _add_unshown(found: dict, cell: tuple[bytes, int], content: bytes) -> None:
     attributes, _ = cell
-    value = _VALUE.search(content) if not attributes.rstrip().endswith(b"/") else None
     row, column = _reference(attributes)
-    if value and row and column:
-        errors[(row, column)] = clean(html.unescape(value[1].decode("utf-8", "replace"))) or "#ERROR"
+    if not (row and column):
+        return
+    value = _VALUE.search(content)
+    cached = clean(html.unescape(value[1].decode("utf-8", "replace"))) if value else None
+    if _ERROR_TYPE.search(attributes):
+        found[(row, column)] = cached or "#ERROR"
+    elif cached is None and (formula := _FORMULA.search(content)):
+        found[(row, column)] = "=" + (clean(html.unescape((formula[1] or b"").decode("utf-8", "replace"))) or "…")
 
 
 def _check_extent(xml: bytes, sheet_name: str | None) -> None:
@@ -255,8 +261,9 @@ def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
         cells = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False, nrows=MAX_ROWS)
     except (CalamineError, ValueError, OSError) as error:
         raise Unreadable("workbook_unreadable", error=type(error).__name__) from None
-    # python-calamine reads a formula error as '': the clerk sees #DIV/0!, and so must the reason.
-    errors = formula_errors(report.sheet_xml)
+    # python-calamine reads a formula error, or a formula never computed, as '': the clerk sees #DIV/0! or
+    # the formula, and so must the reason (a blank value is "not reported", these are not blank).
+    errors = unshown_values(report.sheet_xml)
     for (row, column), error in errors.items():
         if row <= len(cells) and column <= len(cells[row - 1]) and clean(cells[row - 1][column - 1]) is None:
             cells[row - 1][column - 1] = error

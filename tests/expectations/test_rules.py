@@ -65,6 +65,8 @@ CASES = {
         "accepted",
         (),
     ),
+    "good_blank_optional_value.csv": (csv_bytes(DEPT("SGTVT", "2016Q2").setting("TT_TIN", "")), "accepted", ()),
+    "good_blank_optional_value.xlsx": (xlsx_bytes(DIST("032", "2017Q3").setting("MH_NHANRONG", "")), "accepted", ()),
     # rule 1: the file cannot be read
     "empty.csv": (b"", "rejected", ("1",)),
     "scan.pdf": (b"%PDF-1.4 scanned report", "rejected", ("1",)),
@@ -169,6 +171,7 @@ CASES = {
     "missing_mandatory.xlsx": (xlsx_bytes(DIST("035", "2016Q1").without("NV_GIAO")), "rejected", ("8",)),
     "missing_breakdown.csv": (csv_bytes(SURVEY("035", "2017").without("CNTT_UNGDUNG", "NHAHANG")), "rejected", ("8",)),
     "empty_table.xlsx": (xlsx_bytes(DIST("035", "2016Q2").with_rows([])), "rejected", ("8",)),
+    "blank_mandatory_value.csv": (csv_bytes(DEPT("SGTVT", "2017Q4").setting("KP_BOTRI", "")), "rejected", ("8",)),
     # rule 9: inconsistent values
     "deployed_over_assigned.csv": (csv_bytes(DEPT("SYT", "2016Q3").setting("NV_TRIENKHAI", 5)), "rejected", ("9",)),
     "completed_over_tasks.xlsx": (xlsx_bytes(DIST("024", "2016Q1").setting("NV_HOANTHANH", 9)), "rejected", ("9",)),
