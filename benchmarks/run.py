@@ -68,9 +68,13 @@ TARGETS = {
     "dagbag_fill_s": 0.3,  # below
     "chiso_help_s": 0.5,  # below
     "query_p95_ms": 200.0,  # below
+    "templates_quarter_s": 2.0,  # one quarter's 23 templates: below
+    "template_max_kb": 30.0,  # each template file: below
 }
 # Every figure the JSON must hold (tests/test_bench_smoke.py checks them all).
 FIGURES = [
+    "templates.quarter_s",
+    "templates.max_kb",
     "ingest.files",
     "ingest.rows",
     "ingest.wall_s",
@@ -409,6 +413,15 @@ def measure_startup(work: Path, sizes: dict, env: dict) -> dict:
     }
 
 
+def measure_templates(work: Path, env: dict) -> dict:
+    """One quarter's templates (23 units) from the shipped catalog: time and sizes."""
+    log = work / "logs" / "templates.log"
+    child([PYTHON, str(HERE / "template_probe.py")], {**env, "CHISO_CATALOG_DIR": ""}, log)
+    probe = json.loads(log.read_text(encoding="utf-8").strip().splitlines()[-1])
+    met = probe["quarter_s"] < TARGETS["templates_quarter_s"] and probe["max_kb"] < TARGETS["template_max_kb"]
+    return {**probe, "met": met}
+
+
 def measure_national(work: Path, sizes: dict, env: dict) -> dict:
     out = work / "national.json"
     measured = child(
@@ -475,7 +488,9 @@ def lookup(results: dict, dotted: str):
 
 def rows_of(r: dict) -> list[tuple[str, str, str, str]]:
     """(measure, result, target, met) lines of the summary table."""
-    ing, base, naive, dag, up, nat = (r[k] for k in ("ingest", "baseline", "naive", "airflow", "startup", "national"))
+    ing, base, naive, dag, up, tpl, nat = (
+        r[k] for k in ("ingest", "baseline", "naive", "airflow", "startup", "templates", "national")
+    )
     s = ing["stages_s"]
     yes = {True: "yes", False: "NO"}
     rows = [
@@ -554,6 +569,19 @@ def rows_of(r: dict) -> list[tuple[str, str, str, str]]:
             "< 500 ms",
             yes[up["chiso_help_s"] < TARGETS["chiso_help_s"]],
         ),
+        (
+            f"templates of a quarter ({tpl['files']} units, openpyxl warm)",
+            f"{tpl['quarter_s']:.2f} s",
+            "< 2 s",
+            yes[tpl["quarter_s"] < TARGETS["templates_quarter_s"]],
+        ),
+        (
+            "  largest | mean template file",
+            f"{tpl['max_kb']:.1f} | {tpl['mean_kb']:.1f} KB",
+            "< 30 KB",
+            yes[tpl["max_kb"] < TARGETS["template_max_kb"]],
+        ),
+        ("  first template in a fresh process (openpyxl import)", f"{tpl['cold_s']:.2f} s", "", ""),
         (
             f"national warehouse: {nat['units']} units x {nat['years']} years",
             f"{nat['current_values'] / 1e6:.2f} M current values",
@@ -639,6 +667,7 @@ def main(argv: list[str]) -> int:
             ("naive", lambda: measure_naive(work, files, sizes, env, results["ingest"])),
             ("airflow", lambda: measure_airflow(work, files, sizes, env, results["ingest"])),
             ("startup", lambda: measure_startup(work, sizes, env)),
+            ("templates", lambda: measure_templates(work, env)),
             ("national", lambda: measure_national(work, sizes, env)),
         ]
         for name, step in steps:

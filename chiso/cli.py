@@ -23,6 +23,7 @@ examples:
   chiso demo-data var/inbox         # write the demo inbox (the whole plan 2016-2020)
   chiso report                      # the HTML monitoring report, from the snapshot
   chiso export completeness --format xlsx
+  chiso template DP-HUYEN --unit 026 --period 2017Q3   # the workbook a clerk fills in
   chiso settings                    # every setting, its variable and its value here
 """
 
@@ -139,6 +140,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: VIEW.FORMAT here)")
     export.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
+
+    template = command(
+        "template",
+        "Write the reporting template: a protected workbook pre-filled with a unit's data set and period,"
+        " with drop-downs and checks for each value; fill it in Excel or LibreOffice and send it back.",
+        "  chiso template DP-HUYEN --unit 026 --period 2017Q3            # writes DP-HUYEN_026_2017Q3.xlsx here\n"
+        "  chiso template DP-SN --period 2017Q3 --all -o var/templates   # one workbook per department\n"
+        "  chiso template CNTT-NAM --unit 026 --period 2017 -o /tmp/\n",
+    )
+    template.add_argument("dataset", metavar="DATASET", help="the data set (report form) code, e.g. DP-HUYEN")
+    template.add_argument("--unit", metavar="CODE", help="the reporting unit's code, e.g. 026 or SKHCN")
+    template.add_argument("--period", required=True, metavar="PERIOD", help="the period code, e.g. 2017Q3 or 2017")
+    template.add_argument("--all", action="store_true", help="one workbook for every unit that sends the data set")
+    template.add_argument(
+        "-o", "--output", type=Path, metavar="PATH", help="file to write, or folder (with --all); default: here"
+    )
 
     shown = command(
         "settings",

@@ -16,6 +16,8 @@ import pandas as pd
 from core.catalog import Catalog
 from core.periods import Period, code_year
 from core.vocabulary import say
+from transforms.template.form import form_of
+from transforms.template.stamp import TEMPLATE_VERSION
 
 OUTLIER_MIN_HISTORY = 4
 
@@ -77,6 +79,8 @@ def _dataset_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
         lambda kind: catalog.periods(kind)[2 if kind == "quarter" else 0].code if isinstance(kind, str) else None
     )
     frame["known_datasets"] = ", ".join(catalog.datasets)
+    stamps = {code: f"{TEMPLATE_VERSION}:{form_of(catalog, code).checksum()}" for code in catalog.datasets}
+    frame["current_template_stamp"] = frame["dataset_code"].map(stamps).where(frame["template_stamp"].notna())
 
 
 def value_frame(

@@ -27,6 +27,7 @@ SUBMISSION_COLUMNS = [
     "dataset_code",
     "unit_code",
     "period",
+    "template_stamp",
 ]
 VALUE_COLUMNS = [
     "submission_id",
@@ -93,6 +94,7 @@ def canonical_submissions(submissions: list[RawSubmission]) -> pd.DataFrame:
             code(s.declared.get("dataset")),
             unit_code(s.declared.get("unit_code")),
             normalise_period(s.declared.get("period")),
+            s.template_stamp,
         )
         for s in submissions
     ]

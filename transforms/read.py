@@ -12,6 +12,7 @@ from core.text import clean, readable_name
 from transforms.csv_reader import read_csv
 from transforms.numbers import VIETNAMESE
 from transforms.submission import HEADER_BLOCK_FIELDS, RawSubmission, Unreadable, vietnamese_label
+from transforms.template.stamp import read_stamp
 from transforms.xlsx_reader import read_xlsx
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
@@ -83,6 +84,8 @@ def _parse(submission: RawSubmission, data: bytes, max_bytes: int) -> None:
     else:
         submission.rows, submission.missing_fields, submission.declared = read_xlsx(data)
         submission.number_convention = VIETNAMESE
+        stamp = read_stamp(data)
+        submission.template_stamp = f"{stamp['version']}:{stamp['checksum']}" if stamp else None
     # A header field present but left blank is as missing as an absent one.
     for name in HEADER_BLOCK_FIELDS:
         label = vietnamese_label(name)

@@ -87,3 +87,4 @@ class RawSubmission:
     missing_fields: list[str] = field(default_factory=list)
     read_error: Unreadable | None = None
     submission_id: int | None = None
+    template_stamp: str | None = None  # "version:form checksum" of a workbook made from the template

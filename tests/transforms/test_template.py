@@ -519,3 +519,20 @@ def test_one_quarters_templates_are_the_23_units_each_under_30_kb(catalog):
     files = dict(templates_for_period(catalog, "2017Q3"))
     assert len(files) == 23 and sum(name.startswith("DP-SN_") for name in files) == 12
     assert max(len(data) for data in files.values()) < 30_000
+
+
+def test_a_workbook_from_an_outdated_template_is_loaded_with_a_warning(catalog, tmp_path):
+    """The values are judged by the current catalog's rules; the clerk is told to take the new template."""
+    from chiso.pipeline import ingest_paths
+
+    _, _, period, received, values, notes = CASES["DP-HUYEN"]
+    filled = fill(build_template(catalog, "DP-HUYEN", "029", period), values, notes)
+    current = tmp_path / "catalog"
+    shutil.copytree(catalog.directory, current)
+    indicators = current / "indicators.csv"
+    indicators.write_text(indicators.read_text(encoding="utf-8").replace("Số nhiệm vụ cụ thể,", "Số nhiệm vụ,"))
+    path = write(tmp_path / "in" / "old.xlsx", filled, received=received)
+    [verdict] = ingest_paths([path], load_settings(home=tmp_path / "home", catalog_dir=current), AS_OF).verdicts
+    assert verdict.status == "accepted" and "outdated_template" in checks(verdict.warnings)
+    [outdated] = [w for w in verdict.warnings if w.check == "outdated_template"]
+    assert "DP-HUYEN" in outdated.vi and "chiso template" in outdated.en

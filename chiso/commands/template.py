@@ -1,0 +1,49 @@
+"""`chiso template`: the protected, pre-filled workbook a unit fills in for a data set and a period."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from pathlib import Path
+
+from chiso.commands import UserError
+from core.catalog import Catalog
+from core.settings import load_settings
+from transforms.template.form import TemplateError, template_file_name
+from transforms.template.workbook import build_template, templates_for_period
+
+
+def run(args: Namespace) -> int:
+    catalog = Catalog(load_settings().catalog_dir)
+    try:
+        if args.all:
+            written = _write_all(catalog, args.dataset, args.period, args.output or Path("."))
+        else:
+            if not args.unit:
+                raise UserError("say which unit with --unit CODE, or give --all for every unit that sends the data set")
+            output = args.output or Path(template_file_name(args.dataset, args.unit, args.period))
+            if output.is_dir():
+                output = output / template_file_name(args.dataset, args.unit, args.period)
+            written = [_write(output, build_template(catalog, args.dataset, args.unit, args.period))]
+    except TemplateError as error:
+        raise UserError(str(error)) from None
+    for path in written:
+        print(f"{path}  ({path.stat().st_size / 1024:.1f} KB)")
+    print(f"{len(written)} template(s) for {args.dataset} {args.period}")
+    return 0
+
+
+def _write_all(catalog: Catalog, dataset: str, period: str, folder: Path) -> list[Path]:
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--all writes one file per unit: -o must be a folder, and {folder} is a file")
+    if dataset not in catalog.datasets:
+        raise UserError(f"unknown data set {dataset!r}: the catalog has {', '.join(catalog.datasets)}")
+    return [_write(folder / name, data) for name, data in templates_for_period(catalog, period, [dataset])]
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Written beside, then renamed: a half-written workbook is never left under the final name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return path
