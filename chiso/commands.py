@@ -113,9 +113,22 @@ def query(args: Namespace) -> int:
     return 0
 
 
-def demo_data(args: Namespace) -> int:
-    from chiso.demo import generate_demo_inbox
+def demo_generator():
+    """`demo.generate_demo_inbox`: the demo ships with the source checkout, not with the wheel."""
+    try:
+        from demo import generate_demo_inbox
+    except ModuleNotFoundError as error:
+        if error.name != "demo":
+            raise
+        raise UserError(
+            "the demo data generator (the `demo` package) is not installed: it ships with the source checkout, "
+            "not with the chiso package; run this command from a checkout (`make setup`, then `.venv/bin/chiso`)"
+        ) from None
+    return generate_demo_inbox
 
+
+def demo_data(args: Namespace) -> int:
+    generate_demo_inbox = demo_generator()
     files = generate_demo_inbox(args.directory, seed=args.seed)
     print(f"wrote {len(files)} demo files to {args.directory}")
     return 0

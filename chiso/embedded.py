@@ -52,11 +52,15 @@ def prepare(settings, env: dict, log) -> None:
 
 
 def write_demo_inbox_if_new(settings) -> None:
-    from chiso.demo import generate_demo_inbox
+    from chiso.commands import UserError, demo_generator
 
     if settings.warehouse.exists() or any(settings.inbox.glob("*")):
         print(f"using the files already in {settings.inbox} (delete {settings.home} to start over with the demo)")
         return
+    try:
+        generate_demo_inbox = demo_generator()
+    except UserError as error:
+        sys.exit(f"cannot write the demo inbox: {error}")
     files = generate_demo_inbox(settings.inbox)
     print(f"wrote the demo inbox: {len(files)} report files for 2016-2020 in {settings.inbox}")
 

@@ -52,7 +52,7 @@ def query(settings):
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory):
     """The demo inbox ingested once per test session: (demo files, verdicts by name, settings)."""
-    from chiso.demo import generate_demo_inbox
+    from demo import generate_demo_inbox
     from chiso.pipeline import ingest_paths
 
     root = tmp_path_factory.mktemp("demo")
