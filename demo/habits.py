@@ -32,7 +32,6 @@ XLSX_STYLE = FileStyle("xlsx")
 # The first habit of each unit, in the order of a shuffled unit list (an index into CSV_STYLES,
 # None for a workbook): every dialect is someone's habit.
 FIRST_HABITS = [0, None, 1, 2, None, 3, 4, None, 5, 6, None, 7, 0, None, 1, 2, None, 3, 4, 1, None, 0, 2]
-NAME_PATTERNS = 5  # see demo.file_names.PATTERNS
 WORKBOOK_SHARE = 0.29  # of unit-years
 NEW_CLERK_CHANCE = 0.25  # a year's chance that a unit's habits change
 
@@ -71,10 +70,13 @@ def period_text(period: str, form: str) -> str:
 
 
 class UnitHabits:
-    """The style each unit uses each year; `style_for` adds the period form of one file."""
+    """The style each unit uses each year; `style_for` adds the period form of one file.
 
-    def __init__(self, catalog: Catalog, rng: random.Random):
-        self.rng = rng
+    `name_patterns`: how many file-name patterns clerks choose from (demo.file_names.PATTERNS).
+    """
+
+    def __init__(self, catalog: Catalog, rng: random.Random, name_patterns: int):
+        self.rng, self.name_patterns = rng, name_patterns
         years = range(catalog.first_year, catalog.last_year + 1)
         units = reporting_units(catalog)
         shuffled = units[:]
@@ -86,12 +88,12 @@ class UnitHabits:
 
     def follow_one_unit(self, unit: str, style: FileStyle, years: range) -> None:
         rng = self.rng
-        naming = rng.randrange(NAME_PATTERNS)
+        naming = rng.randrange(self.name_patterns)
         period_form = rng.choice(FIRST_QUARTER_FORMS)
         for year in years:
             if year > years[0] and rng.random() < NEW_CLERK_CHANCE:
                 style = XLSX_STYLE if rng.random() < 0.3 else rng.choice(CSV_STYLES)
-                naming = rng.randrange(NAME_PATTERNS)
+                naming = rng.randrange(self.name_patterns)
                 period_form = rng.choice(NEW_CLERK_QUARTER_FORMS)
             self.by_unit_year[(unit, year)] = replace(style, naming=naming, period_form=period_form)
 

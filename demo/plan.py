@@ -12,13 +12,12 @@ from datetime import date
 
 from core.catalog import Catalog
 from core.periods import Period
+from core.settings import load_settings
 from demo.model import Slot
 
 
 def default_catalog() -> Catalog:
     """The catalog the application uses (`CHISO_CATALOG_DIR`, by default `catalog/`)."""
-    from core.settings import load_settings
-
     return Catalog(load_settings().catalog_dir)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from core.catalog import Catalog
-from demo.file_names import RESEND_SUFFIXES, name_files
+from demo.file_names import PATTERNS, RESEND_SUFFIXES, name_files
 from demo.habits import UnitHabits
 from demo.model import FileStyle, PlannedFile, Report, Slot
 from demo.plan import due_date, plan_slots
@@ -28,12 +28,14 @@ IntendedValues = dict[Slot, dict[tuple[str, str | None], int | float]]
 
 
 class InboxPlanner:
+    """The inbox of one catalog and seed, planned file by file by the scenarios."""
+
     def __init__(self, catalog: Catalog, seed: int):
         self.catalog = catalog
         self.rng = random.Random(seed)
         self.intended: IntendedValues = dict(quarterly_values(catalog, random.Random(self.rng.getrandbits(64))))
         self.intended.update(survey_values(catalog, random.Random(self.rng.getrandbits(64))))
-        self.habits = UnitHabits(catalog, self.rng)
+        self.habits = UnitHabits(catalog, self.rng, name_patterns=len(PATTERNS))
         self.slots = plan_slots(catalog)
         # The story's slots never end rejected or missing: the article's figures need them all.
         self.story_slots = {slot for slot in self.slots if slot[2] == STORY_QUARTER or slot[0] == IT_SURVEY}
@@ -80,7 +82,9 @@ class InboxPlanner:
         return self.habits.xlsx_style_for(slot)
 
     # ---------------------------------------------------------------- files
-    def add(self, slot: Slot, kind: str, style: FileStyle, report: Report | None, received_at: datetime, **details):
+    def add(
+        self, slot: Slot, kind: str, style: FileStyle, report: Report | None, received_at: datetime, **details
+    ) -> PlannedFile:
         planned = PlannedFile(slot, kind, style, report, received_at, render_seed=self.rng.getrandbits(32), **details)
         self.files.append(planned)
         return planned
@@ -119,8 +123,7 @@ class InboxPlanner:
         settle_verdicts(self.files, self.catalog)
         accepted = [planned for planned in self.files if planned.status == "accepted"]
         for planned in accepted:  # the accepted file's own values are the intended ones
-            assert (
-                planned.report is not None and planned.report.values() == self.intended[planned.slot]
-            ), planned.scenario
+            if planned.report is None or planned.report.values() != self.intended[planned.slot]:
+                raise AssertionError(f"an accepted file does not hold its slot's values: {planned.scenario}")
         name_files(self.files, self.catalog)
         return self.files, {planned.slot: self.intended[planned.slot] for planned in accepted}

@@ -91,26 +91,30 @@ class EstablishmentSurvey:
 
     def nudge(self, year: int, kind: str, step: int) -> bool:
         """One more (step +1) or one fewer (step -1) establishment applying IT in some district."""
-        room = [
-            unit
-            for unit in self.districts
-            if (
-                self.applying[year][unit][kind] < self.totals[year][unit][kind]
-                if step > 0
-                else self.applying[year][unit][kind] > 0
-            )
-        ]
+
+        def has_room(unit: str) -> bool:
+            applying, total = self.applying[year][unit][kind], self.totals[year][unit][kind]
+            return applying < total if step > 0 else applying > 0
+
+        room = [unit for unit in self.districts if has_room(unit)]
         if not room:
             return False
         self.applying[year][self.rng.choice(room)][kind] += step
         return True
 
+    def raise_share(self, year: int, kind: str, at_least: float) -> None:
+        while self.share(year, kind) < at_least and self.nudge(year, kind, +1):
+            pass
+
+    def lower_share(self, year: int, kind: str, below: float) -> None:
+        while self.share(year, kind) >= below and self.nudge(year, kind, -1):
+            pass
+
     def meet_targets(self, targets: dict[str, float]) -> None:
         """The story's year reaches each target (in %) with a point to spare."""
         for kind in self.kinds:
             if kind in targets:
-                while self.share(STORY_YEAR, kind) < targets[kind] / 100 + 0.01 and self.nudge(STORY_YEAR, kind, +1):
-                    pass
+                self.raise_share(STORY_YEAR, kind, at_least=targets[kind] / 100 + 0.01)
 
     def leave_one_hospital_without_it(self) -> None:
         if HOSPITALS not in self.kinds:
@@ -122,14 +126,9 @@ class EstablishmentSurvey:
     def show_progress(self) -> None:
         """The year before the story's clearly below it (3 points); every later year at least 1 point up."""
         for kind in self.kinds:
-            before = STORY_YEAR - 1
-            while self.share(before, kind) >= self.share(STORY_YEAR, kind) - 0.03 and self.nudge(before, kind, -1):
-                pass
+            self.lower_share(STORY_YEAR - 1, kind, below=self.share(STORY_YEAR, kind) - 0.03)
             for year in range(STORY_YEAR + 1, self.years[-1] + 1):
-                while self.share(year, kind) < min(1.0, self.share(year - 1, kind) + 0.01) and self.nudge(
-                    year, kind, +1
-                ):
-                    pass
+                self.raise_share(year, kind, at_least=min(1.0, self.share(year - 1, kind) + 0.01))
 
     def values(self) -> dict[Slot, dict[tuple[str, str], int]]:
         return {

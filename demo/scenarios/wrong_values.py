@@ -51,7 +51,9 @@ def give_news_items_twice(report: Report, planner: InboxPlanner) -> None:
 
 def paste_a_row_twice(indicator: str, breakdown: str, report: Report, planner: InboxPlanner) -> None:
     index = next(
-        i for i, row in enumerate(report.rows) if (row.indicator, row.disaggregation) == (indicator, breakdown)
+        position
+        for position, row in enumerate(report.rows)
+        if (row.indicator, row.disaggregation) == (indicator, breakdown)
     )
     row = report.rows[index]
     report.rows.insert(index + 1, ReportRow(row.indicator, row.disaggregation, row.value))
