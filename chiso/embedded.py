@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from chiso.commands import UserError
+from chiso.commands.demo_data import demo_generator
 from core.settings import INSTALL_ROOT, WAREHOUSE_POOL, load_settings
 from warehouse.db import connect_read_only
 
@@ -54,11 +56,14 @@ def prepare(settings, env: dict, log) -> None:
 
 
 def write_demo_inbox_if_new(settings) -> None:
-    from chiso.demo import generate_demo_inbox  # the demo ships with the source checkout only
 
     if settings.warehouse.exists() or any(settings.inbox.glob("*")):
         print(f"using the files already in {settings.inbox} (delete {settings.home} to start over with the demo)")
         return
+    try:
+        generate_demo_inbox = demo_generator()
+    except UserError as error:
+        sys.exit(f"cannot write the demo inbox: {error}")
     files = generate_demo_inbox(settings.inbox)
     print(f"wrote the demo inbox: {len(files)} report files for 2016-2020 in {settings.inbox}")
 

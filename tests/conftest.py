@@ -50,8 +50,8 @@ def query(settings):
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory):
     """The demo inbox ingested once per test session: (demo files, verdicts by name, settings)."""
-    from chiso.demo import generate_demo_inbox
     from chiso.pipeline import ingest_paths
+    from demo import generate_demo_inbox
 
     root = tmp_path_factory.mktemp("demo")
     files = generate_demo_inbox(root / "inbox")

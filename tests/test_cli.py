@@ -91,3 +91,19 @@ def test_clear_errors_for_user_mistakes(tmp_path):
     assert "YYYY-MM-DD" in bad_date.stderr
     no_warehouse = run("query", "select 1", home=tmp_path, check_exit=2)
     assert "no warehouse" in no_warehouse.stderr
+
+
+def test_demo_data_writes_the_demo_inbox(tmp_path):
+    result = run("demo-data", tmp_path / "inbox", "--seed", "2017", home=tmp_path)
+    assert result.stdout.strip() == f"wrote 521 demo files to {tmp_path / 'inbox'}"
+    assert len(list((tmp_path / "inbox").iterdir())) == 521
+
+
+def test_demo_data_says_the_demo_ships_with_the_checkout(tmp_path, monkeypatch, capsys):
+    """An installed chiso has no `demo` package: the command says so instead of a traceback."""
+    from chiso.cli import main
+
+    monkeypatch.setitem(sys.modules, "demo", None)  # as if not installed
+    assert main(["demo-data", str(tmp_path / "inbox")]) == 2
+    assert "source checkout" in capsys.readouterr().err
+    assert not (tmp_path / "inbox").exists()

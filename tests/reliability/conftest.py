@@ -202,8 +202,8 @@ def chiso(home: Path, *args: str, timeout: float = 300, **env: str) -> subproces
     )
 
 
-def pytest_configure(settings):
-    settings.addinivalue_line("markers", "slow: runs real ingest processes (seconds to a minute each)")
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: runs real ingest processes (seconds to a minute each)")
 
 
 @pytest.fixture(scope="session")

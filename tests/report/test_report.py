@@ -76,9 +76,9 @@ PROBE = """<script>
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo inbox through the pipeline, plus a rejected file with a hostile name; snapshot published."""
-    from chiso.demo import generate_demo_inbox
     from chiso.pipeline import ingest_paths
     from core.settings import load_settings
+    from demo import generate_demo_inbox
 
     root = tmp_path_factory.mktemp("report")
     files = generate_demo_inbox(root / "inbox")
