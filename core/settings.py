@@ -115,6 +115,33 @@ class Settings:
         "Airflow queue of the tasks that write DuckDB"
         " (with CeleryExecutor: the single-concurrency loader worker's queue, `chiso_loader`).",
     )
+    accounts: Path = setting(
+        "CHISO_ACCOUNTS",
+        "{home}/portal/accounts.sqlite3",
+        "The portal's accounts (SQLite): reporting units' and the province's users, hashed passwords, API tokens.",
+    )
+    portal_url: str = setting(
+        "CHISO_PORTAL_URL",
+        "",
+        "The portal's address as the units reach it (e.g. `https://baocao.example.gov.vn`), for the links in notices;"
+        " empty: notices say to send the file again by the usual channel.",
+    )
+    smtp_url: str = setting(
+        "CHISO_SMTP_URL",
+        "",
+        "Where notices are sent: `smtp://host:port` (STARTTLS when offered), `smtps://host:port` (TLS), with"
+        " `user:password@` for a login; empty: notices are written as .eml files to CHISO_OUTBOX.",
+    )
+    smtp_from: str = setting(
+        "CHISO_SMTP_FROM",
+        "chiso <chiso@localhost>",
+        "The sender of notices (`Name <address>`).",
+    )
+    outbox: Path = setting(
+        "CHISO_OUTBOX",
+        "{home}/outbox",
+        "Where notices are written as .eml files when CHISO_SMTP_URL is empty.",
+    )
     airflow_home: Path = setting(
         "AIRFLOW_HOME",
         "{home}/airflow",

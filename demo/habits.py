@@ -57,7 +57,7 @@ QUARTER_FORMS, YEAR_FORMS = list(QUARTER_WRITERS), list(YEAR_WRITERS)
 FIRST_QUARTER_FORMS = ["code", "code", "roman", "words", "qslash", "arabic"]
 NEW_CLERK_QUARTER_FORMS = ["code", "roman", "words", "qslash", "arabic"]
 # A clerk in a hurry writes the quarter some other way (never without diacritics).
-HURRIED_QUARTER_FORMS = QUARTER_FORMS[:-1] + ["upper_roman", "lower"]
+HURRIED_QUARTER_FORMS = [*QUARTER_FORMS[:-1], "upper_roman", "lower"]
 NUMERIC_YEAR = "number"  # a workbook's year as a number cell (2017), not text
 
 

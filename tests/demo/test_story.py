@@ -3,6 +3,7 @@ consistent figures every quarter, and the 2017 IT targets of the catalog met."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from demo import demo_values
@@ -40,7 +41,7 @@ def test_story_values_are_consistent_and_plausible(catalog) -> None:
         by_unit[unit][period] = v
     for unit, periods in by_unit.items():
         keys = sorted(periods)
-        for a, b in zip(keys, keys[1:]):
+        for a, b in itertools.pairwise(keys):
             for ind in ("NV_GIAO", "NV_CUTHE", "NV_HOANTHANH"):  # stocks never shrink
                 assert periods[a][(ind, None)] <= periods[b][(ind, None)], (unit, a, b, ind)
             if a[:4] == b[:4]:  # funding: one allocation a year, cumulative disbursement

@@ -4,6 +4,7 @@ warnings follow the catalog's due dates and never depend on the time zone."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 from datetime import date, timedelta
 
 from core.periods import Period
@@ -14,7 +15,7 @@ from demo.plan import due_date
 def test_statuses_follow_the_spec(inbox) -> None:
     """Recompute every verdict from the listed facts, in order of receipt."""
     folder, files = inbox
-    assert all(a.received_at <= b.received_at for a, b in zip(files, files[1:]))
+    assert all(a.received_at <= b.received_at for a, b in itertools.pairwise(files))
     seen: dict[str, str] = {}
     current: dict[tuple, DemoFile] = {}
     want: dict[str, str] = {}

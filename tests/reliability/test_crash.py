@@ -82,7 +82,7 @@ import json, os, shutil, signal, sys, time, traceback
 plan = json.load(open(sys.argv[1]))
 import chiso.cli, core.faults, chiso.commands.ingest, chiso.pipeline, chiso.ingest
 import warehouse.db, warehouse.load, warehouse.snapshot, transforms.read, transforms.canonical
-import expectations.frames, expectations.reasons, expectations.validate, great_expectations
+import expectations.frames, expectations.findings, expectations.validate, great_expectations
 
 def start(home, fault, log):
     sys.stdout.flush(); sys.stderr.flush()

@@ -356,7 +356,8 @@ CASES = {
     "formula_value_no_cache.xlsx": refused(lambda: xlsx_bytes(dist(), extra=set_cell("F12", "=1+0")), "6"),
     "dde_formula_note.xlsx": ok(lambda: xlsx_bytes(dist(), extra=set_cell("G10", DDE, text=True))),
     "merged_title_and_header.xlsx": ok(lambda: xlsx_bytes(dist(), extra=merge("A1:G1", "B4:D4"))),
-    "merged_value_cells.xlsx": refused(lambda: xlsx_bytes(dist(), extra=merge("F10:F11")), "6"),
+    # the merged-away cell is blank: not reported, so the mandatory NV_TRIENKHAI is missing (rule 8)
+    "merged_value_cells.xlsx": refused(lambda: xlsx_bytes(dist(), extra=merge("F10:F11")), "8"),
     "hidden_first_sheet.xlsx": ok(lambda: xlsx_bytes(dist(), extra=hidden_decoy_first)),
     "very_hidden_first_sheet.xlsx": ok(
         lambda: rezip(xlsx_bytes(dist(), extra=empty_sheet_first), {WORKBOOK: sheet_states("veryHidden")})
@@ -477,7 +478,8 @@ report = ingest_paths([settings.inbox], settings, date.fromisoformat(sys.argv[2]
 seconds = time.perf_counter() - started
 verdicts = [
     {"submission_id": v.submission_id, "file_name": v.file_name, "status": v.status, "unit_code": v.unit_code,
-     "reasons": v.reasons, "warnings": v.warnings, "stored_path": str(v.stored_path)}
+     "reasons": [f.as_dict() for f in v.reasons], "warnings": [f.as_dict() for f in v.warnings],
+     "stored_path": str(v.stored_path)}
     for v in report.verdicts
 ]
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
