@@ -133,7 +133,7 @@ COMMANDS = {
     ),
     "inbox": (
         "The scheduled job: ingest the inbox, move files to archive/quarantine, publish the snapshot. "
-        "Files changed in the last CHISO_SETTLE_SECONDS (default 30) are still arriving and wait for the next run.",
+        "Files changed in the last CHISO_SETTLE_SECONDS (default 10) are still arriving and wait for the next run.",
         "  chiso inbox\n  CHISO_HOME=/data chiso inbox --as-of 2021-02-01\n",
         inbox_arguments,
     ),
