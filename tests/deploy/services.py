@@ -19,6 +19,7 @@ This module knows nothing of chiso's internals: it only needs the dags/ folder a
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import pwd
@@ -125,22 +126,16 @@ class Service:
     def stop(self, grace: float = 20) -> None:
         """SIGTERM to the process group, SIGKILL to what is left after `grace` s."""
         signal_group(self.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            pass
         kill_tree(self.pid)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 def signal_group(pgid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def descendants(pid: int) -> list[int]:
@@ -174,19 +169,15 @@ def kill_tree(pid: int) -> list[int]:
     tree = descendants(pid)
     groups = {pid}
     for child in tree:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             groups.add(os.getpgid(child))
-        except ProcessLookupError:
-            pass
     for group in groups:
         # Never a group this test process belongs to.
         if group != os.getpgrp():
             signal_group(group, signal.SIGKILL)
     for child in tree:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     return tree
 
 
@@ -284,11 +275,12 @@ def start_postgres(stack: Stack, pg_bin: Path, timeout: float = 90) -> Postgres:
         for path in (home, home / "pw", home / "sockets"):
             os.chown(path, account["user"], account["group"])
     data, log, port = home / "data", home / "postgres.log", free_port()
-    run = (
-        lambda *argv, t=60: subprocess.run(
+
+    def run(*argv, t=60):
+        return subprocess.run(
             [str(pg_bin / argv[0]), *argv[1:]], cwd=home, capture_output=True, text=True, timeout=t, **account
         )
-    )
+
     init = run(
         "initdb",
         "-D",

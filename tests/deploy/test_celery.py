@@ -17,6 +17,7 @@ Without PostgreSQL or Redis on the machine the tests are skipped, or fail under 
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -245,7 +246,7 @@ def check_no_overlap(tis: list[dict]) -> list[tuple]:
         for ti in tis
         if ti["pool"] == "chiso_warehouse" and ti["start_date"] is not None
     )
-    for before, after in zip(intervals, intervals[1:]):
+    for before, after in itertools.pairwise(intervals):
         assert before[1] is not None and before[1] <= after[0], f"warehouse writes overlap: {before} and {after}"
     return intervals
 
