@@ -6,11 +6,10 @@ import sys
 from argparse import Namespace
 
 from chiso.commands import UserError
-from chiso.portal.accounts import AccountError, Accounts
+from chiso.portal.accounts import AccountError, Accounts, catalog_unit
 from chiso.portal.security import MIN_PASSWORD_CHARS
 from core.catalog import Catalog
 from core.settings import Settings, load_settings
-from core.text import unit_code
 
 LOCAL_PORTAL = "http://127.0.0.1:8000"
 
@@ -26,8 +25,8 @@ def run(args: Namespace) -> int:
 
 def _add(args: Namespace, settings: Settings, accounts: Accounts) -> int:
     units = Catalog(settings.catalog_dir).units
-    code = unit_code(args.unit)
-    if code not in units:
+    code = catalog_unit(units, args.unit)
+    if code is None:
         raise UserError(f"unknown unit {args.unit!r}: the catalog has {', '.join(units)}")
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
     if password is not None and len(password) < MIN_PASSWORD_CHARS:
@@ -64,8 +63,9 @@ def _disable(args: Namespace, settings: Settings, accounts: Accounts) -> int:
 
 
 def _list(args: Namespace, settings: Settings, accounts: Accounts) -> int:
-    for account in accounts.all():
-        print(f"{account.unit_code:<8} {account.role:<8} {account.email}")
+    for account, disabled_at in accounts.listing():
+        state = f"disabled {disabled_at}" if disabled_at else "enabled"
+        print(f"{account.unit_code:<8} {account.role:<8} {account.email:<40} {state}")
     return 0
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from chiso.portal.security import hash_password, new_token, token_digest, verify_password
+from core.text import unit_code
 
 SCHEMA = Path(__file__).resolve().parent / "sql" / "accounts_schema.sql"
 ROLES = ("unit", "province")
@@ -52,6 +53,15 @@ def now_text() -> str:
 
 def _later(hours: float) -> str:
     return (datetime.now(UTC) + timedelta(hours=hours)).isoformat(timespec="seconds")
+
+
+def catalog_unit(units: dict, text: str) -> str | None:
+    """The catalog's code for a unit as typed: as written (`02`, the province), or as a file's code
+    is read (`26` is district `026`); None when the catalog has no such unit."""
+    for code in (text.strip().upper(), unit_code(text)):
+        if code in units:
+            return code
+    return None
 
 
 def normal_email(email: str) -> str:
@@ -111,10 +121,11 @@ class Accounts:
             ).fetchone()
         return Account(*row) if row else None
 
-    def all(self) -> list[Account]:
+    def listing(self) -> list[tuple[Account, str | None]]:
+        """Every account, with the time it was disabled (None: enabled)."""
         with self.connect() as db:
-            rows = db.execute(f"select {_ACCOUNT_COLUMNS} from accounts order by unit_code, email").fetchall()
-        return [Account(*row) for row in rows]
+            rows = db.execute(f"select {_ACCOUNT_COLUMNS}, disabled_at from accounts order by unit_code, email")
+            return [(Account(*row[:-1]), row[-1]) for row in rows.fetchall()]
 
     def existing(self, email: str) -> Account:
         account = self.by_email(email, enabled_only=False)

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from chiso.portal import actions, views
-from chiso.portal.accounts import normal_email
+from chiso.portal.accounts import catalog_unit, normal_email
 from chiso.portal.auth import (
     FORM_COOKIE,
     PageSession,
@@ -32,7 +32,6 @@ from chiso.portal.templates_served import template_response
 from chiso.portal.uploads import read_form, senders, sends_of
 from chiso.portal.views import snapshot
 from chiso.report.build import collect, render
-from core.text import unit_code
 from core.vocabulary import Text, say
 
 router = APIRouter(include_in_schema=False)
@@ -156,8 +155,8 @@ def home(request: Request, session: PageSession) -> Response:
 
 @router.get("/units/{code}")
 def unit_page(request: Request, code: str, session: PageSession) -> Response:
-    wanted = unit_code(code)
-    if not session.account.may_see(wanted) or wanted not in portal_of(request).catalog.units:
+    wanted = catalog_unit(portal_of(request).catalog.units, code)
+    if wanted is None or not session.account.may_see(wanted):
         raise PortalError(404, "portal.error_404")
     return _unit_page(request, session, wanted)
 
@@ -246,7 +245,7 @@ async def send(request: Request, session: PageSession) -> Response:
 
 @router.get("/templates/{dataset}/{period}")
 def template(request: Request, dataset: str, period: str, session: PageSession, unit: str | None = None) -> Response:
-    code = session.account.unit_code if unit is None else unit_code(unit)
+    code = session.account.unit_code if unit is None else catalog_unit(portal_of(request).catalog.units, unit)
     if not session.account.may_see(code):
         raise PortalError(404, "portal.error_404")
     return template_response(portal_of(request).catalog, dataset, code, period)
