@@ -7,6 +7,7 @@ unit's send answers 404. A province token (role `province`) reads every unit's.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from chiso.portal import actions, views
@@ -19,25 +20,52 @@ from chiso.portal.uploads import read_form, send_by_id, sends_of
 _FILE_FIELD = {
     "type": "object",
     "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": "the report file (.xlsx or .csv)"}},
+    "additionalProperties": False,
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "the report file: its name ends in .xlsx (the template) or .csv",
+        }
+    },
 }
-UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FILE_FIELD}}}}
+_FILE_TYPES = {"file": {"contentType": f"{XLSX}, text/csv"}}
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": _FILE_FIELD, "encoding": _FILE_TYPES}},
+    }
+}
 _REFUSED = {
+    400: {"model": ErrorOut, "description": "the body is not a multipart form of the documented field"},
     401: {"model": ErrorOut, "description": "no valid API token"},
     403: {"model": ErrorOut, "description": "the file is another unit's report"},
     413: {"model": ErrorOut, "description": "the upload is over CHISO_MAX_FILE_BYTES"},
-    422: {"model": ErrorOut, "description": "no file, or a file type the portal does not take"},
+    422: {"model": ErrorOut, "description": "no file, or a file type the portal does not take (it takes .xlsx, .csv)"},
 }
-_NOT_FOUND = {401: _REFUSED[401], 404: {"model": ErrorOut, "description": "not this unit's, or no such thing"}}
+_NOT_FOUND = {
+    401: _REFUSED[401],
+    404: {"model": ErrorOut, "description": "not this unit's, or no such thing"},
+    422: {"model": ErrorOut, "description": "a parameter that is not valid (a send id that is not a number)"},
+}
 
 router = APIRouter(prefix="/api/v1", tags=["reporting units"])
+
+
+async def _file_form(request: Request, max_bytes: int) -> FormData:
+    """The upload's form, with nothing in it but the documented `file`."""
+    form = await read_form(request, max_bytes)
+    if set(form.keys()) - {"file"}:
+        await form.close()
+        raise PortalError(422, "portal.only_file")
+    return form
 
 
 @router.post("/dry-run", response_model=VerdictOut, openapi_extra=UPLOAD_BODY, responses=_REFUSED)
 async def dry_run(request: Request, account: ApiAccount) -> VerdictOut:
     """Check a file as the ingest would, now, with the same suites; nothing is sent or stored."""
     portal = portal_of(request)
-    form = await read_form(request, portal.settings.max_file_bytes)
+    form = await _file_form(request, portal.settings.max_file_bytes)
     try:
         verdict = await actions.dry_run(portal, account, form)
     finally:
@@ -49,7 +77,7 @@ async def dry_run(request: Request, account: ApiAccount) -> VerdictOut:
 async def send(request: Request, account: ApiAccount) -> SendOut:
     """Send a file: it lands in the inbox at once, and the ingest judges it (202: accepted for processing)."""
     portal = portal_of(request)
-    form = await read_form(request, portal.settings.max_file_bytes)
+    form = await _file_form(request, portal.settings.max_file_bytes)
     try:
         sent = await actions.send(portal, account, form)
     finally:

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
 
 from chiso import portal as package
 from chiso.portal import api, pages
@@ -120,7 +121,16 @@ def _answer(request: Request, status_code: int, error: Exception | None, headers
 
 
 async def _refused(request: Request, error: HTTPException) -> Response:
-    return _answer(request, error.status_code, error, error.headers)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        # Starlette names the methods of the first route on the path; a path may have several routes.
+        headers["allow"] = ", ".join(_methods_at(request))
+    return _answer(request, error.status_code, error, headers)
+
+
+def _methods_at(request: Request) -> list[str]:
+    routes = [route for route in request.app.router.routes if route.matches(request.scope)[0] is not Match.NONE]
+    return sorted({method for route in routes for method in getattr(route, "methods", None) or ()})
 
 
 async def _invalid(request: Request, error: RequestValidationError) -> Response:

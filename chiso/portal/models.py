@@ -132,7 +132,15 @@ class ObligationOut(BaseModel):
         )
 
 
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="where the field is: `path`, `query` or `body`, then its name")
+    msg: str
+
+
 class ErrorOut(BaseModel):
+    """A refusal: its reason in both languages (what was sent is never echoed back)."""
+
     detail: str = Field(description="what went wrong, in English")
     vi: str = Field(description="the same in Vietnamese")
     en: str
+    errors: list[FieldError] = Field(default=[], description="422 only: the fields that are not valid")
