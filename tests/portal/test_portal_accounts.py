@@ -134,3 +134,12 @@ def test_an_api_token_works_until_the_account_is_disabled(home, server):
 def test_pages_show_no_data_yet_before_the_first_publish(server):
     page = logged_in(server, "skhcn@example.vn", "mat khau cua so khcn").get("/")
     assert page.status_code == 200 and "Chưa có dữ liệu" in page.text
+
+
+def test_make_portal_gives_every_unit_and_the_province_a_demo_account(home):
+    from chiso.portal.demo import demo_accounts
+
+    made = demo_accounts(home.settings)
+    assert len(made) == 24 and [m for m in made if m[2] == "province"] == [m for m in made if m[1] == "02"]
+    again = demo_accounts(home.settings)  # a second `make portal`: the same accounts, new passwords
+    assert [m[:3] for m in again] == [m[:3] for m in made] and again[0][3] != made[0][3]

@@ -35,8 +35,6 @@ def test_fuzzing_the_api_finds_no_server_error(server, home, tmp_path):
             "50",
             "--workers",
             "1",
-            "--max-time",
-            "240",
             "--report-dir",
             str(tmp_path),
             *seed,
