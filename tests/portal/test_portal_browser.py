@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from openpyxl import load_workbook
-
 from portal_helpers import CLERK_026, CLERK_027, PASSWORD, run_inbox
 
 CHROMIUM_ARGS = [
