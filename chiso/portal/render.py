@@ -31,7 +31,7 @@ def local_time(text: str, zone: ZoneInfo) -> datetime:
 
 
 def rule_label(finding: Finding) -> Text:
-    """`quy tắc 6 / rule 6` for a reason; the warning's kind for a warning."""
+    """The rule of a reason (`verdict.rule`: rule 6), the kind of a warning (`warning_kind.late`)."""
     if finding.rule.isdigit():
         return say("verdict.rule", rule=finding.rule)
     if finding.severity == "warning":
