@@ -42,6 +42,7 @@ def test_fuzzing_the_api_finds_no_server_error(server, home, tmp_path):
         capture_output=True,
         text=True,
         timeout=400,
+        cwd=tmp_path,  # its cache of crashes stays out of the checkout
         env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"},
     )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
