@@ -6,7 +6,7 @@ VENV := .venv
 export CHISO_HOME ?= $(CURDIR)/var
 export AIRFLOW_HOME ?= $(CHISO_HOME)/airflow
 
-.PHONY: setup run test lint bench airflow clean
+.PHONY: setup run test lint bench airflow portal clean
 
 setup: $(VENV)/.synced
 
@@ -33,13 +33,18 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@! git grep -n "fmt: skip" -- "*.py" || { echo "no fmt: skip: let ruff format the code"; exit 1; }
-	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries benchmarks
+	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/portal/queries chiso/portal/sql benchmarks
 
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py
 
 airflow: setup
 	$(VENV)/bin/python -m chiso.embedded --standalone
+
+# The reporting units' portal on 127.0.0.1:8000, on `make run`'s data (made first if missing),
+# with a demo account per unit and one for the province (their passwords printed).
+portal: setup
+	$(VENV)/bin/python -m chiso.portal.demo
 
 clean:
 	rm -rf var .pytest_cache
