@@ -35,8 +35,14 @@ lint: setup
 	@! git grep -n "fmt: skip" -- "*.py" || { echo "no fmt: skip: let ruff format the code"; exit 1; }
 	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/portal/queries chiso/portal/sql benchmarks
 
+# Throughput, overheads, the portal and the analysts' queries (run.py); then one send's latency,
+# landing -> verdict in the snapshot, under `airflow standalone` and the Celery deployment
+# (with the workers' GX preload, as deployed, and without it: the time before).
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py
+	$(VENV)/bin/python benchmarks/latency.py --executor standalone --out benchmarks/results/latency-standalone.json
+	$(VENV)/bin/python benchmarks/latency.py --executor celery --out benchmarks/results/latency-celery.json
+	$(VENV)/bin/python benchmarks/latency.py --executor celery --cold --out benchmarks/results/latency-celery-cold.json
 
 airflow: setup
 	$(VENV)/bin/python -m chiso.embedded --standalone

@@ -22,11 +22,11 @@ from builders import AS_OF, PROJECT_ROOT, csv_bytes, department_report, district
 from core.settings import Settings, load_settings
 
 CHISO = str(Path(sys.executable).parent / "chiso")
-PASSWORD = "mat-khau-thu-nghiem"
+PASSWORD = "mat-khau-thu-nghiem"  # pragma: allowlist secret
 MAX_FILE_BYTES = 1_000_000
 # Distinctive names and words of unit 026's files: no other unit's response may contain them.
-SECRET_FILE = "dong-van-bi-mat.csv"
-SECRET_VALUE = "muoi-hai"
+PRIVATE_FILE = "dong-van-bi-mat.csv"
+PRIVATE_VALUE = "muoi-hai"
 
 # email -> (unit, role)
 ACCOUNTS = {
@@ -71,8 +71,8 @@ def make_home(root: Path) -> Home:
     settings = load_settings(home=root, max_file_bytes=MAX_FILE_BYTES)
     files = root / "received"
     write(files / "DP-HUYEN_026_2017Q1.csv", csv_bytes(district_report("026", "2017Q1")), "2017-04-05 09:00")
-    broken = district_report("026", "2017Q2").setting("NV_CUTHE", SECRET_VALUE)
-    write(files / SECRET_FILE, csv_bytes(broken), "2017-07-05 09:00")
+    broken = district_report("026", "2017Q2").setting("NV_CUTHE", PRIVATE_VALUE)
+    write(files / PRIVATE_FILE, csv_bytes(broken), "2017-07-05 09:00")
     write(files / "DP-HUYEN_027_2017Q1.csv", csv_bytes(district_report("027", "2017Q1")), "2017-04-06 09:00")
     write(files / "DP-SN_SKHCN_2017Q1.csv", csv_bytes(department_report("SKHCN", "2017Q1")), "2017-04-25 09:00")
     ingest_paths([files], settings, AS_OF, publish_snapshot=True)

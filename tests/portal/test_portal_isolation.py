@@ -1,6 +1,6 @@
 """A unit never sees another unit's files, verdicts or reasons: every route, HTML and JSON, as unit 027.
 
-Unit 026 has a rejected file (SECRET_FILE, SECRET_VALUE in its reason) and a send through the
+Unit 026 has a rejected file (PRIVATE_FILE, PRIVATE_VALUE in its reason) and a send through the
 API (SENT_NAME, its value SENT_VALUE in its reasons once ingested). Unit 027 then asks every
 route with 026's ids and codes; nothing of 026's may come back. The route table must list every
 route the application has, so a new route cannot escape this test.
@@ -12,9 +12,9 @@ import pytest
 from portal_helpers import (
     CLERK_026,
     CLERK_027,
+    PRIVATE_FILE,
+    PRIVATE_VALUE,
     PROVINCE,
-    SECRET_FILE,
-    SECRET_VALUE,
     api,
     logged_in,
     page_csrf,
@@ -26,7 +26,7 @@ from chiso.portal.app import create_app
 
 SENT_NAME = "gui-qua-api-026.csv"
 SENT_VALUE = "gia-tri-rieng"
-SECRETS = (SECRET_FILE, SECRET_VALUE, SENT_NAME, SENT_VALUE)
+SECRETS = (PRIVATE_FILE, PRIVATE_VALUE, SENT_NAME, SENT_VALUE)
 
 
 @pytest.fixture(scope="module")

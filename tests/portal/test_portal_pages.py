@@ -13,7 +13,7 @@ from portal_helpers import (
     CLERK_026,
     MAX_FILE_BYTES,
     PASSWORD,
-    SECRET_FILE,
+    PRIVATE_FILE,
     csrf_of,
     logged_in,
     page_csrf,
@@ -70,7 +70,7 @@ def test_the_home_page_shows_what_is_due_every_verdict_and_its_reasons(clerk):
     assert '<tr class="on_time">' in page and '<tr class="rejected_only">' in page and '<tr class="missing">' in page
     assert 'href="/templates/DP-HUYEN/2017Q3"' in page and 'href="/templates/CNTT-NAM/2017"' in page
     # The rejected file with its reason in both languages, the rows named.
-    assert SECRET_FILE in page and "quy tắc 6" in page and "rule 6" in page and "dòng 4" in page
+    assert PRIVATE_FILE in page and "quy tắc 6" in page and "rule 6" in page and "dòng 4" in page
     assert "không phải là số" in page and "is not a number" in page
 
 
