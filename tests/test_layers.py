@@ -25,6 +25,7 @@ LAYERS = {
 }
 # The bottom layer is the model every stage shares: the standard library only.
 CORE_MAY_IMPORT = {
+    "time",
     "tomllib",
     "csv",
     "dataclasses",
