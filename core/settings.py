@@ -142,6 +142,19 @@ class Settings:
         "{home}/outbox",
         "Where notices are written as .eml files when CHISO_SMTP_URL is empty.",
     )
+    reminder_schedule: str = setting(
+        "CHISO_REMINDER_SCHEDULE",
+        "0 8 * * *",
+        "Cron schedule of the `chiso_reminders` DAG, in the province's time (the plan's time zone):"
+        " reminders before and after due dates, and the weekly digest on its first run of each week.",
+    )
+    notice_lease_minutes: int = setting(
+        "CHISO_NOTICE_LEASE_MINUTES",
+        60,
+        "A notifier claims the notices it is about to send; a claim left by a notifier that died before"
+        " recording what it sent is given up after this long, and those notices go again (at most once more).",
+        minimum=0,
+    )
     airflow_home: Path = setting(
         "AIRFLOW_HOME",
         "{home}/airflow",
