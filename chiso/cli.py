@@ -24,6 +24,7 @@ examples:
   chiso report                      # the HTML monitoring report, from the snapshot
   chiso export completeness --format xlsx
   chiso template DP-HUYEN --unit 026 --period 2017Q3   # the workbook a clerk fills in
+  chiso notify                      # tell the units what is owed: refusals, late files, reminders, digest
   chiso settings                    # every setting, its variable and its value here
 """
 
@@ -72,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="where --publish writes the snapshot (default: CHISO_SNAPSHOT; required with --warehouse)",
     )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--notify", action="store_true", help="then tell the units (refused, late, warnings), as `chiso notify` does"
+    )
 
     validate = command(
         "validate",
@@ -102,6 +106,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inbox.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)
     inbox.add_argument("--quiet", action="store_true", help="no progress bar")
+    inbox.add_argument("--no-notify", action="store_true", help="leave the units' notices to the next notify")
+
+    notify = command(
+        "notify",
+        "Send what is owed, as the DAGs' notice tasks do: each unit's notice of its files not told yet"
+        " (refused, with every reason; late; accepted with warnings), the reminders due on the day"
+        " (before and after due dates), and the province's weekly digest. Each is sent once: the"
+        " warehouse's ledger records it; a mail server that is down leaves it for the next run."
+        " Without CHISO_SMTP_URL the messages are written as .eml files to CHISO_OUTBOX.",
+        "  chiso notify --dry-run                   # print what would be sent; send and record nothing\n"
+        "  chiso notify\n"
+        "  chiso notify --as-of 2017-07-08          # the reminders of that day\n"
+        "  CHISO_SMTP_URL=smtp://127.0.0.1:1025 chiso notify\n",
+    )
+    notify.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day of the reminders and the digest (default: today, province time)",
+    )
+    notify.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
 
     demo = command(
         "demo-data",

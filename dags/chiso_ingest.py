@@ -1,7 +1,10 @@
-"""Ingest the inbox on a schedule: chunks of files -> verdicts and loads -> analysts' snapshot.
+"""Ingest the inbox on a schedule: chunks of files -> verdicts and loads -> analysts' snapshot -> notices.
 
-Thin wiring only: each task calls a tested function of chiso.pipeline (as `chiso inbox` does).
-Every task that writes DuckDB takes the one slot of the warehouse pool (core.settings.WAREHOUSE_POOL).
+Thin wiring only: each task calls a tested function of chiso.pipeline or chiso.notices.run (as
+`chiso inbox` does). Every task that writes DuckDB takes the one slot of the warehouse pool
+(core.settings.WAREHOUSE_POOL); sending the notices takes none, so a slow or absent mail server
+never holds a load up, and it never fails: what it could not send waits for the next run.
+A failed task e-mails the data engineers (chiso.notices.alerts).
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from datetime import date, datetime, timedelta
 
 from airflow.sdk import Asset, Param, dag, task
 
+from chiso.notices.alerts import engineer_alerts
 from core.settings import WAREHOUSE_ASSET, WAREHOUSE_POOL, load_settings
 
 SETTINGS = load_settings()
 WAREHOUSE = Asset(**WAREHOUSE_ASSET)
 WRITER = {"pool": WAREHOUSE_POOL, "queue": SETTINGS.loader_queue}
+ALERTS = engineer_alerts(SETTINGS)
 
 
 def _as_of(params: dict):
@@ -27,7 +32,12 @@ def _as_of(params: dict):
     catchup=False,
     max_active_runs=1,
     tags=["chiso"],
-    default_args={"retries": 2, "retry_delay": timedelta(seconds=20), "execution_timeout": timedelta(minutes=30)},
+    default_args={
+        "retries": 2,
+        "retry_delay": timedelta(seconds=20),
+        "execution_timeout": timedelta(minutes=30),
+        "on_failure_callback": ALERTS,
+    },
     params={
         "as_of": Param(None, type=["null", "string"], format="date", description="day of ingestion (default today)")
     },
@@ -52,7 +62,27 @@ def chiso_ingest():
 
         return publish_snapshot(SETTINGS)
 
-    ingest_chunk.expand(paths=list_chunks()) >> publish()
+    @task(**WRITER)
+    def plan_notices() -> dict:
+        from chiso.notices.run import plan_after_ingest  # in the task: DAG parsing loads no pandas, GX, DuckDB
+
+        return plan_after_ingest(SETTINGS)
+
+    @task(retries=0)  # what could not be sent waits for the next run, claimed by no one
+    def send_notices(plan: dict) -> dict:
+        from chiso.notices.run import send  # in the task: DAG parsing loads no pandas, GX, DuckDB
+
+        return send(plan, SETTINGS)
+
+    @task(**WRITER)
+    def record_notices(outcome: dict) -> dict:
+        from chiso.notices.run import record  # in the task: DAG parsing loads no pandas, GX, DuckDB
+
+        return record(outcome, SETTINGS)
+
+    planned = plan_notices()
+    ingest_chunk.expand(paths=list_chunks()) >> publish() >> planned
+    record_notices(send_notices(planned))
 
 
 chiso_ingest()

@@ -70,15 +70,10 @@ def parse_smtp_url(url: str) -> SmtpTarget:
         timeout = float(options.get("timeout", DEFAULT_TIMEOUT))
     except ValueError:
         raise SettingError(f"CHISO_SMTP_URL: timeout must be a number of seconds, not {options['timeout']!r}") from None
-    return SmtpTarget(
-        parts.hostname,
-        port,
-        parts.scheme == "smtps",
-        unquote(parts.username) if parts.username else None,
-        unquote(parts.password) if parts.password else None,
-        timeout,
-        options.get("cafile"),
-    )
+    user, password = (unquote(text) if text else None for text in (parts.username, parts.password))
+    if not f"{user or ''}{password or ''}".isascii():
+        raise SettingError("CHISO_SMTP_URL: the login and password must be ASCII (what SMTP AUTH sends)")
+    return SmtpTarget(parts.hostname, port, parts.scheme == "smtps", user, password, timeout, options.get("cafile"))
 
 
 @dataclass
