@@ -9,9 +9,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from builders import AS_OF, PROJECT_ROOT
-from mailserver import MailServer
 from core.catalog import Catalog
 from core.settings import load_settings
+from mailserver import MailServer
 
 
 @pytest.fixture(scope="session")

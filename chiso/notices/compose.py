@@ -1,8 +1,8 @@
 """A notice as an e-mail: a plain-text and an HTML part, rendered from the same content.
 
 Templates live in `templates/` (`<kind>.txt.j2`, `<kind>.html.j2`); every word in them comes
-from the vocabulary. The HTML part is autoescaped (file names and cell values are the clerks'
-text, never markup); the text part is not escaped, so `S&T` stays `S&T`. Headers follow
+from the vocabulary. Every template but the plain-text ones (`*.txt.j2`) is autoescaped: file
+names and cell values are the clerks' text, never markup; in the text part `S&T` stays `S&T`. Headers follow
 RFC 5322 with the `email` package's encoding of Vietnamese names and subjects (RFC 2047).
 """
 
@@ -66,7 +66,7 @@ def compose(notice: Notice, head: Letterhead, attachment: Path | None = None) ->
     message.set_content(environment().get_template(f"{notice.message_kind}.txt.j2").render(values))
     message.add_alternative(environment().get_template(f"{notice.message_kind}.html.j2").render(values), subtype="html")
     if attached:
-        message.add_attachment(attached.read_bytes(), maintype="text", subtype="html", filename=attached.name)
+        message.add_attachment(attached.read_text(encoding="utf-8"), subtype="html", filename=attached.name)
     return message
 
 
@@ -85,7 +85,8 @@ def subject(message_kind: str, unit_name: str, content: dict) -> str:
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        # Escaped unless it is a plain-text template: a new template is safe by default.
+        autoescape=lambda name: not (name or "").endswith(".txt.j2"),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -19,7 +19,7 @@ from chiso.notices.plan import LEDGER_KEY, QUERIES, Plan
 def give_up_stale_claims(connection, now: datetime, lease_minutes: int) -> int:
     """Claims older than the lease belong to a notifier that died: their items are owed again."""
     stale = connection.execute(
-        "delete from notices where sent_at is null and claimed_at < ? returning message_id",
+        "delete from notices where sent_at is null and claimed_at <= ? returning message_id",
         [now - timedelta(minutes=lease_minutes)],
     ).fetchall()
     return len({row[0] for row in stale})
