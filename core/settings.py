@@ -130,7 +130,9 @@ class Settings:
         "CHISO_SMTP_URL",
         "",
         "Where notices are sent: `smtp://host:port` (STARTTLS when offered), `smtps://host:port` (TLS), with"
-        " `user:password@` for a login; empty: notices are written as .eml files to CHISO_OUTBOX.",
+        " `user:password@` for a login (over TLS only, or to a loopback address), `?timeout=10` (seconds) and"
+        " `?cafile=` (a CA bundle); the engineers' alerts use it too; empty: notices are written as .eml files"
+        " to CHISO_OUTBOX.",
     )
     smtp_from: str = setting(
         "CHISO_SMTP_FROM",

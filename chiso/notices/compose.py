@@ -100,7 +100,7 @@ def environment() -> Environment:
 
 
 def rule_label(finding: dict) -> Text:
-    """`quy tắc 6 / rule 6` for a reason; the warning's kind (`Nộp muộn / Late`) for a warning."""
+    """The rule's words for a reason (`rule 6`), the warning's kind for a warning (`Late`), both languages."""
     if finding["rule"].isdigit():
         return say("verdict.rule", rule=finding["rule"])
     if f"warning_kind.{finding['check']}" in entries():
