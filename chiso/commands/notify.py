@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 from collections import Counter
 
+from chiso.notices.delivery import parse_smtp_url
 from chiso.notices.run import Pass, notify, preview
 from core.settings import Settings, load_settings
 
@@ -41,7 +42,11 @@ def print_preview(done: Pass, settings: Settings) -> None:
 
 
 def print_pass(done: Pass, settings: Settings) -> None:
-    where = "through " + settings.smtp_url.split("@")[-1] if settings.smtp_url else f"to {settings.outbox}"
+    if settings.smtp_url:
+        target = parse_smtp_url(settings.smtp_url)
+        where = f"through {target.host}:{target.port}"
+    else:
+        where = f"to {settings.outbox}"
     for message in done.outcome["sent"]:
         print(f"sent   {message['message_kind']:<12} {message['unit_code']:<8} {', '.join(message['recipients'])}")
     for message in done.outcome["waiting"]:
