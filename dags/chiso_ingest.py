@@ -62,13 +62,13 @@ def chiso_ingest():
 
         return publish_snapshot(SETTINGS)
 
-    @task(**WRITER)
+    @task(**WRITER, show_return_value_in_logs=False)  # the plan holds addresses and every reason
     def plan_notices() -> dict:
         from chiso.notices.run import plan_after_ingest  # in the task: DAG parsing loads no pandas, GX, DuckDB
 
         return plan_after_ingest(SETTINGS)
 
-    @task(retries=0)  # what could not be sent waits for the next run, claimed by no one
+    @task(retries=0, show_return_value_in_logs=False)  # what could not be sent waits for the next run
     def send_notices(plan: dict) -> dict:
         from chiso.notices.run import send  # in the task: DAG parsing loads no pandas, GX, DuckDB
 

@@ -46,13 +46,13 @@ def _as_of(params: dict):
     doc_md=__doc__,
 )
 def chiso_reminders():
-    @task(**WRITER)
+    @task(**WRITER, show_return_value_in_logs=False)  # the plan holds addresses and every reason
     def plan_reminders(params=None) -> dict:
         from chiso.notices.run import plan_scheduled  # in the task: DAG parsing loads no pandas, GX, DuckDB
 
         return plan_scheduled(SETTINGS, _as_of(params))
 
-    @task(retries=0)  # what could not be sent waits for the next run, claimed by no one
+    @task(retries=0, show_return_value_in_logs=False)  # what could not be sent waits for the next run
     def send_reminders(plan: dict) -> dict:
         from chiso.notices.run import send  # in the task: DAG parsing loads no pandas, GX, DuckDB
 

@@ -32,10 +32,6 @@ class Notice:
     content: dict
     message_id: str = ""
 
-    @property
-    def kinds(self) -> list[str]:
-        return sorted({item["kind"] for item in self.items})
-
 
 @dataclass
 class Plan:
