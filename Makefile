@@ -30,7 +30,7 @@ test: setup lint
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries benchmarks
+	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries benchmarks
 
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py

@@ -13,7 +13,9 @@ One run measures, on a seeded corpus generated here (benchmarks/corpus.py):
    subset, extrapolated per file, and chiso's speed-up over it;
 4. the same batch through the chiso_ingest DAG with dag.test(), against the CLI;
 5. start-up: DagBag fill time of dags/ and `chiso --help`, best of 5 fresh processes;
-6. the analysts' four queries on a generated national warehouse (national.py): p50/p95.
+6. the analysts' four queries on a generated national warehouse (national.py): p50/p95;
+7. `chiso notify` after the ingest: the units' notices, reminders and digest planned, written
+   to the outbox (no SMTP server) and recorded in the ledger, in a fresh process.
 
 Every measurement runs in its own process. Python bytecode is cached under a private
 PYTHONPYCACHEPREFIX (as deployed: the Docker image compiles it), so no process pays for
@@ -98,6 +100,8 @@ FIGURES = [
     "airflow.fixed_startup_s",
     "startup.dagbag_fill_s",
     "startup.chiso_help_s",
+    "notices.wall_s",
+    "notices.messages",
     "national.current_values",
     "national.queries.completeness_quarter.p95_ms",
     "national.queries.rollup_province_year.p95_ms",
@@ -455,6 +459,20 @@ def measure_national(work: Path, sizes: dict, env: dict) -> dict:
 # --- report ----------------------------------------------------------------------------
 
 
+def measure_notices(work: Path, env: dict) -> dict:
+    """`chiso notify` on the warehouse the full ingest left: plan, write to the outbox, record."""
+    home = work / "home-mixed-full"
+    chiso = str(Path(PYTHON).parent / "chiso")
+    measured = child(
+        [chiso, "notify", "--as-of", corpus.AS_OF], {**env, "CHISO_HOME": str(home)}, work / "logs" / "notify.log"
+    )
+    kinds: dict[str, int] = {}
+    for message in (home / "outbox").glob("*.eml"):
+        kind = message.name.split("_")[1]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return {**measured, "messages": sum(kinds.values()), "by_kind": kinds}
+
+
 def machine() -> dict:
     model = next(
         (
@@ -600,6 +618,9 @@ def rows_of(r: dict) -> list[tuple[str, str, str, str]]:
             )
         )
     rows.append(("  roll-up stored by the loader, per run", f"{nat['rollup_refresh_s']:.2f} s", "", ""))
+    notices = r["notices"]
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(notices["by_kind"].items()))
+    rows.append((f"chiso notify after the ingest (outbox): {kinds}", f"{notices['wall_s']:.1f} s", "", ""))
     return rows
 
 
@@ -669,6 +690,7 @@ def main(argv: list[str]) -> int:
             ("startup", lambda: measure_startup(work, sizes, env)),
             ("templates", lambda: measure_templates(work, env)),
             ("national", lambda: measure_national(work, sizes, env)),
+            ("notices", lambda: measure_notices(work, env)),
         ]
         for name, step in steps:
             step_started = time.perf_counter()
