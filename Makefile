@@ -16,8 +16,10 @@ setup: $(VENV)/.synced
 
 # Bytecode compiled once at install: every later process (CLI, tests, Airflow tasks) imports
 # GX and Airflow about twice as fast, even where Python may not write .pyc files.
+# The deploy extra (Celery, PostgreSQL and Redis clients) is the Compose image's runtime:
+# tests/deploy/test_celery.py runs that deployment's components against local servers.
 $(VENV)/.synced: pyproject.toml uv.lock Makefile | $(UV)
-	$(UV) sync --frozen --compile-bytecode
+	$(UV) sync --frozen --extra deploy --compile-bytecode
 	touch $@
 
 run: setup

@@ -168,7 +168,7 @@ pairs as (
         ('NV_CUTHE', 'NV_HOANTHANH', 'inconsistent_nv_hoanthanh'),
         ('KP_BOTRI', 'KP_GIAINGAN', 'inconsistent_kp_giaingan'),
         ('CNTT_TONG', 'CNTT_UNGDUNG', 'inconsistent_cntt_ungdung')
-    )
+    ) as pair_rows (code_a, code_b, check_name)
 ),
 
 mandatory_items as (

@@ -36,80 +36,123 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2017-07-15") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="chiso",
-        description="Ingest, validate and query the provincial plan's indicator reports.",
-        epilog=EXAMPLES + _settings_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+AS_OF_HELP = "the day of ingestion for due dates and not-yet-ended periods (default: today, province time)"
+WAREHOUSE_HELP = "DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)"
 
-    def command(name: str, help_text: str, examples: str) -> argparse.ArgumentParser:
-        return commands.add_parser(
-            name,
-            help=help_text,
-            description=help_text,
-            epilog=f"examples:\n{examples}",
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
 
-    as_of_help = "the day of ingestion for due dates and not-yet-ended periods (default: today, province time)"
-
-    ingest = command(
-        "ingest",
-        "Read, validate and load report files; print one line per file and the totals.",
-        "  chiso ingest var/inbox --warehouse wh.duckdb\n"
-        "  chiso ingest a.csv b.xlsx --warehouse wh.duckdb --as-of 2017-07-15\n",
-    )
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (searched recursively)")
-    ingest.add_argument("--warehouse", type=Path, help="DuckDB file to load (default: CHISO_WAREHOUSE)")
-    ingest.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)
-    ingest.add_argument("--move", action="store_true", help="move each file to the archive or quarantine afterwards")
-    ingest.add_argument("--publish", action="store_true", help="publish the analysts' snapshot afterwards")
-    ingest.add_argument(
+def ingest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (searched recursively)")
+    parser.add_argument("--warehouse", type=Path, help="DuckDB file to load (default: CHISO_WAREHOUSE)")
+    parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
+    parser.add_argument("--move", action="store_true", help="move each file to the archive or quarantine afterwards")
+    parser.add_argument("--publish", action="store_true", help="publish the analysts' snapshot afterwards")
+    parser.add_argument(
         "--snapshot",
         type=Path,
         help="where --publish writes the snapshot (default: CHISO_SNAPSHOT; required with --warehouse)",
     )
-    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
-    ingest.add_argument(
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
         "--notify", action="store_true", help="then tell the units (refused, late, warnings), as `chiso notify` does"
     )
 
-    validate = command(
-        "validate",
-        "Check one file as the pipeline would, print the full bilingual report; exit 1 if it would be rejected.",
-        "  chiso validate DP-SN_SKHCN_2017Q2.csv\n  chiso validate report.xlsx --as-of 2017-07-15\n",
-    )
-    validate.add_argument("file", type=Path, metavar="FILE")
-    validate.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)
-    validate.add_argument(
+
+def validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
+    parser.add_argument(
         "--warehouse", type=Path, help="compare with this warehouse's history (default: the snapshot, if any)"
     )
 
-    query = command(
-        "query",
+
+def query_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sql", metavar="SQL")
+    parser.add_argument("--warehouse", type=Path, help=WAREHOUSE_HELP)
+    parser.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
+
+
+def inbox_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-notify", action="store_true", help="leave the units' notices to the next notify")
+
+
+def notify_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day of the reminders and the digest (default: today, province time)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
+
+
+def demo_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", type=Path, metavar="DIR")
+    parser.add_argument("--seed", type=int, default=2017, help="random seed (default 2017): same seed, same files")
+
+
+def report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", type=Path, help=WAREHOUSE_HELP)
+    parser.add_argument(
+        "--output", type=Path, metavar="FILE", help="HTML file to write (default: CHISO_REPORTS/report.html)"
+    )
+
+
+def export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "view", metavar="VIEW", help="a view or table of the warehouse, e.g. completeness, indicator_values"
+    )
+    parser.add_argument(
+        "--format",
+        required=True,
+        choices=("csv", "xlsx", "parquet"),
+        help="csv (UTF-8 with BOM), xlsx or parquet (values verbatim)",
+    )
+    parser.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: VIEW.FORMAT here)")
+    parser.add_argument("--warehouse", type=Path, help=WAREHOUSE_HELP)
+
+
+def template_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", metavar="DATASET", help="the data set (report form) code, e.g. DP-HUYEN")
+    parser.add_argument("--unit", metavar="CODE", help="the reporting unit's code, e.g. 026 or SKHCN")
+    parser.add_argument("--period", required=True, metavar="PERIOD", help="the period code, e.g. 2017Q3 or 2017")
+    parser.add_argument("--all", action="store_true", help="one workbook for every unit that sends the data set")
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="PATH", help="file to write, or folder (with --all); default: here"
+    )
+
+
+def settings_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--markdown", action="store_true", help="print the documentation table instead of the values")
+
+
+# name -> (what it does, examples, its arguments); each runs `chiso.commands.<name>.run(args)`.
+COMMANDS = {
+    "ingest": (
+        "Read, validate and load report files; print one line per file and the totals.",
+        "  chiso ingest var/inbox --warehouse wh.duckdb\n"
+        "  chiso ingest a.csv b.xlsx --warehouse wh.duckdb --as-of 2017-07-15\n",
+        ingest_arguments,
+    ),
+    "validate": (
+        "Check one file as the pipeline would, print the full bilingual report; exit 1 if it would be rejected.",
+        "  chiso validate DP-SN_SKHCN_2017Q2.csv\n  chiso validate report.xlsx --as-of 2017-07-15\n",
+        validate_arguments,
+    ),
+    "query": (
         "Run SQL read-only against a warehouse and print a table.",
         '  chiso query "select * from indicator_values limit 5"\n'
         '  chiso query "select status, count(*) from submissions group by 1" --warehouse scratch.duckdb\n',
-    )
-    query.add_argument("sql", metavar="SQL")
-    query.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
-    query.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
-
-    inbox = command(
-        "inbox",
+        query_arguments,
+    ),
+    "inbox": (
         "The scheduled job: ingest the inbox, move files to archive/quarantine, publish the snapshot. "
-        "Files changed in the last CHISO_SETTLE_SECONDS (default 30) are still arriving and wait for the next run.",
+        "Files changed in the last CHISO_SETTLE_SECONDS (default 10) are still arriving and wait for the next run.",
         "  chiso inbox\n  CHISO_HOME=/data chiso inbox --as-of 2021-02-01\n",
-    )
-    inbox.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=as_of_help)
-    inbox.add_argument("--quiet", action="store_true", help="no progress bar")
-    inbox.add_argument("--no-notify", action="store_true", help="leave the units' notices to the next notify")
-
-    notify = command(
-        "notify",
+        inbox_arguments,
+    ),
+    "notify": (
         "Send what is owed, as the DAGs' notice tasks do: each unit's notice of its files not told yet"
         " (refused, with every reason; late; accepted with warnings), the reminders due on the day"
         " (before and after due dates), and the province's weekly digest. Each is sent once: the"
@@ -119,75 +162,60 @@ def build_parser() -> argparse.ArgumentParser:
         "  chiso notify\n"
         "  chiso notify --as-of 2017-07-08          # the reminders of that day\n"
         "  CHISO_SMTP_URL=smtp://127.0.0.1:1025 chiso notify\n",
-    )
-    notify.add_argument(
-        "--as-of",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="the day of the reminders and the digest (default: today, province time)",
-    )
-    notify.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
-
-    demo = command(
-        "demo-data",
+        notify_arguments,
+    ),
+    "demo-data": (
         "Write the demo inbox: the whole plan 2016-2020 for all 23 units, with realistic mistakes.",
         "  chiso demo-data var/inbox\n  chiso demo-data /tmp/demo --seed 7\n",
-    )
-    demo.add_argument("directory", type=Path, metavar="DIR")
-    demo.add_argument("--seed", type=int, default=2017, help="random seed (default 2017): same seed, same files")
-
-    report = command(
-        "report",
+        demo_data_arguments,
+    ),
+    "report": (
         "Write the HTML monitoring report: one self-contained file (no external asset), readable offline and on A4.",
         "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n",
-    )
-    report.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
-    report.add_argument(
-        "--output", type=Path, metavar="FILE", help="HTML file to write (default: CHISO_REPORTS/report.html)"
-    )
-
-    export = command(
-        "export",
+        report_arguments,
+    ),
+    "export": (
         "Write one view or table of the warehouse to CSV, Excel or Parquet;"
         " formula-like text is neutralised in CSV and Excel.",
         "  chiso export completeness --format xlsx\n"
         "  chiso export indicator_values --format parquet --output values.parquet\n"
         "  chiso export rejection_reasons --format csv --warehouse wh.duckdb\n",
-    )
-    export.add_argument(
-        "view", metavar="VIEW", help="a view or table of the warehouse, e.g. completeness, indicator_values"
-    )
-    export.add_argument(
-        "--format",
-        required=True,
-        choices=("csv", "xlsx", "parquet"),
-        help="csv (UTF-8 with BOM), xlsx or parquet (values verbatim)",
-    )
-    export.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: VIEW.FORMAT here)")
-    export.add_argument("--warehouse", type=Path, help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT)")
-
-    template = command(
-        "template",
+        export_arguments,
+    ),
+    "template": (
         "Write the reporting template: a protected workbook pre-filled with a unit's data set and period,"
         " with drop-downs and checks for each value; fill it in Excel or LibreOffice and send it back.",
         "  chiso template DP-HUYEN --unit 026 --period 2017Q3            # writes DP-HUYEN_026_2017Q3.xlsx here\n"
         "  chiso template DP-SN --period 2017Q3 --all -o var/templates   # one workbook per department\n"
         "  chiso template CNTT-NAM --unit 026 --period 2017 -o /tmp/\n",
-    )
-    template.add_argument("dataset", metavar="DATASET", help="the data set (report form) code, e.g. DP-HUYEN")
-    template.add_argument("--unit", metavar="CODE", help="the reporting unit's code, e.g. 026 or SKHCN")
-    template.add_argument("--period", required=True, metavar="PERIOD", help="the period code, e.g. 2017Q3 or 2017")
-    template.add_argument("--all", action="store_true", help="one workbook for every unit that sends the data set")
-    template.add_argument(
-        "-o", "--output", type=Path, metavar="PATH", help="file to write, or folder (with --all); default: here"
-    )
-
-    shown = command(
-        "settings",
+        template_arguments,
+    ),
+    "settings": (
         "Show every setting: its environment variable and its value here (from the environment or its default).",
         "  chiso settings\n  chiso settings --markdown > table.md   # the table of docs/configuration.md\n",
+        settings_arguments,
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chiso",
+        description="Ingest, validate and query the provincial plan's indicator reports.",
+        epilog=EXAMPLES + _settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    shown.add_argument("--markdown", action="store_true", help="print the documentation table instead of the values")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, examples, add_arguments) in COMMANDS.items():
+        add_arguments(
+            commands.add_parser(
+                name,
+                help=help_text,
+                description=help_text,
+                epilog=f"examples:\n{examples}",
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+        )
     return parser
 
 

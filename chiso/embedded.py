@@ -1,16 +1,18 @@
-"""`make run`: the whole product on embedded defaults, through real Airflow.
+"""`make run` and `make airflow`: the whole product on embedded defaults, through real Airflow.
 
-A project-local AIRFLOW_HOME with SQLite; the demo inbox; `airflow dags test` of the
-ingest DAG (with its post-ingest notices), of the monitoring DAG, then of the reminders DAG;
-a summary read back from the metadata DB, the analysts' snapshot and the outbox (without
-CHISO_SMTP_URL the notices are .eml files there). `--standalone` starts the Airflow UI on
-127.0.0.1 instead.
+A project-local AIRFLOW_HOME with SQLite. `make run`: the demo inbox, `airflow dags test` of the
+ingest DAG (with its post-ingest notices), of the monitoring DAG, then of the reminders DAG, and a
+summary read back from the metadata DB, the analysts' snapshot and the outbox (without
+CHISO_SMTP_URL the notices are .eml files there). `make airflow` (`--standalone`): Airflow's UI
+and scheduler on 127.0.0.1, chiso's DAGs unpaused, so that a file copied into the inbox is
+ingested within seconds.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
 import sqlite3
 import subprocess
@@ -28,17 +30,40 @@ from warehouse.db import connect_read_only
 POOL = (WAREHOUSE_POOL, "1", "DuckDB single writer: every task that writes the warehouse")
 
 
+DAGS = INSTALL_ROOT / "dags"
+
+
+def api_urls(port: int | str) -> dict[str, str]:
+    """Every Airflow setting that names the api-server's address, derived from its one port.
+
+    Airflow does not derive them itself: task runners call the Execution API at
+    `[core] execution_api_server_url`, whose default is `[api] base_url` + "/execution/", and
+    `[api] base_url` defaults to http://localhost:8080. With `[api] port` alone set to another
+    port the api-server listens there but every task fails with `httpx.ConnectError` (it calls 8080).
+    """
+    base_url = f"http://127.0.0.1:{int(port)}"
+    return {
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(int(port)),
+        "AIRFLOW__API__BASE_URL": base_url,
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{base_url}/execution/",
+    }
+
+
+def api_port() -> int:
+    """The api-server's port: AIRFLOW__API__PORT, else Airflow's default 8080."""
+    return int(os.environ.get("AIRFLOW__API__PORT") or 8080)
+
+
 def airflow_env(settings) -> dict[str, str]:
-    home = settings.airflow_home
     venv_bin = str(Path(sys.executable).parent)
     return {
         **os.environ,
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(INSTALL_ROOT / "dags"),
+        "AIRFLOW_HOME": str(settings.airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__PARALLELISM": "4",
-        "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__PORT": os.environ.get("AIRFLOW__API__PORT", "8080"),
+        **api_urls(api_port()),
         "CHISO_HOME": str(settings.home),
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
     }
@@ -126,10 +151,7 @@ def main() -> int:
     settings = load_settings()
     env = airflow_env(settings)
     if "--standalone" in sys.argv:
-        with open(os.devnull, "w") as quiet:
-            prepare(settings, env, quiet)
-        print("Airflow UI on http://127.0.0.1:8080 (the admin password is printed below by Airflow); Ctrl-C stops it.")
-        os.execvpe("airflow", ["airflow", "standalone"], env)
+        standalone(settings, env)
     started = time.perf_counter()
     log_path = Path(env["AIRFLOW_HOME"]) / "make-run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,6 +167,40 @@ def main() -> int:
     summary(settings)
     print(f"\nmake run took {time.perf_counter() - started:.0f} s")
     return 0 if state == "success" else 1
+
+
+def unpause_chiso_dags(env: dict, log) -> list[str]:
+    """Parse dags/ into the metadata DB and unpause every DAG defined there (a fresh Airflow pauses them)."""
+    _airflow(env, log, "dags", "reserialize")
+    printed = _airflow(env, log, "dags", "list", "--output", "json").splitlines()
+    listed = json.loads(next(line for line in printed if line.startswith("[")))  # log lines may come first
+    ours = sorted(dag["dag_id"] for dag in listed if str(dag.get("fileloc", "")).startswith(str(DAGS)))
+    for dag_id in ours:
+        _airflow(env, log, "dags", "unpause", dag_id)
+    return ours
+
+
+def standalone(settings, env: dict) -> None:
+    """`make airflow`: Airflow on this machine with chiso's DAGs unpaused, and what to do next."""
+    log_path = Path(env["AIRFLOW_HOME"]) / "make-airflow.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        prepare(settings, env, log)
+        unpaused = unpause_chiso_dags(env, log)
+    print(
+        f"""
+Airflow UI: {env["AIRFLOW__API__BASE_URL"]}  (user admin; Airflow prints the password below). Ctrl-C stops it.
+Unpaused: {", ".join(unpaused)}. Airflow's log: {log_path}
+
+Drop a file and watch it being ingested:
+  cp report.xlsx {settings.inbox}/      # judged once unchanged for {settings.settle_seconds} s (CHISO_SETTLE_SECONDS)
+  then in the UI: DAGs > chiso_ingest (a run starts within seconds), or:
+  .venv/bin/chiso query "select file_name, status from submissions order by submission_id desc limit 5"
+Its verdict: the archive ({settings.archive}) or the quarantine with its reasons ({settings.quarantine}).
+""",
+        flush=True,
+    )
+    os.execvpe("airflow", ["airflow", "standalone"], env)
 
 
 def last_dag_run(metadata_db: Path, dag_id: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from chiso import arrivals
 from chiso.ingest import IngestRun, chunked, discover, ingest_files, new_run_id
 from chiso.verdict import Verdict, verdict_text
 from core.catalog import Catalog
@@ -122,6 +123,7 @@ def recover_moves(connection) -> int:
             stored.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, stored)
             fault_point("move.file")
+        arrivals.forget(source.parent, [source.name])
         done.append(submission_id)
     if done:
         connection.execute(
@@ -144,14 +146,21 @@ def inbox_destinations(settings: Settings) -> Destinations:
 
 
 def inbox_files(settings: Settings) -> list[Path]:
-    """The inbox's settled files in processing order.
+    """The inbox's files that have arrived whole (chiso.arrivals), in processing order.
 
     A file modified in the last CHISO_SETTLE_SECONDS may still be arriving (a copy over the
-    network): it waits for the next run rather than being judged half-written.
+    network): it waits for the next run rather than being judged half-written, unless the
+    portal announced it.
     """
     settings.inbox.mkdir(parents=True, exist_ok=True)
-    settled_before = time.time() - settings.settle_seconds
-    return [_with_readable_name(p) for p in discover([settings.inbox]) if p.stat().st_mtime <= settled_before]
+    settled_before, marked = time.time() - settings.settle_seconds, arrivals.announced(settings.inbox)
+    files = discover([settings.inbox])
+    arrivals.forget(settings.inbox, sorted(marked - {p.name for p in files}))  # announced, then taken away
+    return [
+        _with_readable_name(path)
+        for path in files
+        if arrivals.has_arrived(str(path.relative_to(settings.inbox)), path.stat().st_mtime, settled_before, marked)
+    ]
 
 
 def _with_readable_name(path: Path) -> Path:
@@ -175,18 +184,39 @@ def inbox_chunks(settings: Settings) -> list[list[str]]:
 def ingest_inbox_chunk(paths: list[str], settings: Settings, as_of: date | None = None) -> dict:
     """Ingest one chunk of inbox files and move them; safe to retry after a crash at any point.
 
-    Files already gone from the inbox were handled by an earlier try (their moves are
-    finished by `recover_moves` first) and are skipped, so nothing is loaded twice.
+    Files already gone from the inbox were handled by an earlier try (their moves are finished
+    by `recover_moves` first) and are skipped, so nothing is loaded twice. A chunk retried
+    after a failure runs after the chunks that follow it, so each chunk first takes the files
+    of earlier chunks still waiting: files are judged in order of receipt whatever order the
+    chunks run in (which copy of a file sent twice is the duplicate, which report supersedes which).
     """
+    own = [Path(p) for p in paths]
+    files = earlier_leftovers(own, settings) + own
     # The publish task that follows the chunks stores the roll-up once for all of them.
-    run = ingest_paths([Path(p) for p in paths], settings, as_of, inbox_destinations(settings), store_rollup=False)
+    run = ingest_paths(files, settings, as_of, inbox_destinations(settings), store_rollup=False)
     return {
         "files": len(run.verdicts),
-        "skipped": len(paths) - len(run.verdicts),
+        "from_earlier_chunks": len(files) - len(own),
         "counts": run.counts(),
         "rows": run.rows,
         "seconds": run.seconds,
     }
+
+
+def earlier_leftovers(chunk: list[Path], settings: Settings) -> list[Path]:
+    """Inbox files of other chunks that sort before this chunk's last file (receipt time, then path)."""
+
+    def receipt(path: Path) -> tuple[int, str] | None:
+        try:
+            return path.lstat().st_mtime_ns, str(path)
+        except FileNotFoundError:  # loaded and moved already
+            return None
+
+    waiting = [key for key in map(receipt, chunk) if key]
+    if not waiting:
+        return []
+    last, own = max(waiting), set(chunk)
+    return [path for path in inbox_files(settings) if path not in own and (receipt(path) or last) < last]
 
 
 def publish_snapshot(settings: Settings) -> str:

@@ -103,9 +103,9 @@ class Settings:
     )
     settle_seconds: int = setting(
         "CHISO_SETTLE_SECONDS",
-        30,
-        "Inbox files modified more recently than this are left for the next run:"
-        " a file still being copied in is never judged half-written.",
+        10,
+        "A file copied into the inbox is judged once unchanged for this long: one still being copied in is never"
+        " judged half-written. A file the portal sends is complete when it appears and is judged at once.",
         minimum=0,
     )
     schedule: str = setting("CHISO_SCHEDULE", "*/15 * * * *", "Cron schedule of the `chiso_ingest` DAG.")

@@ -1,23 +1,36 @@
-"""Ingest the inbox on a schedule: chunks of files -> verdicts and loads -> analysts' snapshot -> notices.
+"""Ingest the inbox when files arrive, and on a schedule: chunks of files -> verdicts and loads -> snapshot -> notices.
 
 Thin wiring only: each task calls a tested function of chiso.pipeline or chiso.notices.run (as
 `chiso inbox` does). Every task that writes DuckDB takes the one slot of the warehouse pool
 (core.settings.WAREHOUSE_POOL); sending the notices takes none, so a slow or absent mail server
 never holds a load up, and it never fails: what it could not send waits for the next run.
 A failed task e-mails the data engineers (chiso.notices.alerts).
+
+Scheduled on "asset or time": the `chiso_inbox` Asset is updated by its watcher (the triggerer
+runs `chiso.triggers.InboxTrigger`) once new files have arrived whole (chiso.arrivals), and the
+cron schedule stays as a safety net (a triggerer down, a file the watcher missed). With
+max_active_runs=1, events that arrive during a run start one follow-up run.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, CronTriggerTimetable, Param, dag, task
 
 from chiso.notices.alerts import engineer_alerts
+from chiso.triggers import InboxTrigger
 from core.settings import WAREHOUSE_ASSET, WAREHOUSE_POOL, load_settings
 
 SETTINGS = load_settings()
 WAREHOUSE = Asset(**WAREHOUSE_ASSET)
+INBOX = Asset(
+    name="chiso_inbox",
+    uri=f"file://{SETTINGS.inbox}",
+    watchers=[
+        AssetWatcher(name="chiso_inbox_watcher", trigger=InboxTrigger(str(SETTINGS.inbox), SETTINGS.settle_seconds))
+    ],
+)
 WRITER = {"pool": WAREHOUSE_POOL, "queue": SETTINGS.loader_queue}
 ALERTS = engineer_alerts(SETTINGS)
 
@@ -27,7 +40,7 @@ def _as_of(params: dict):
 
 
 @dag(
-    schedule=SETTINGS.schedule,
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable(SETTINGS.schedule, timezone="UTC"), assets=INBOX),
     start_date=datetime(2024, 1, 1),
     catchup=False,
     max_active_runs=1,

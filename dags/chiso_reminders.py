@@ -13,8 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pendulum
-from airflow.sdk import Param, dag, task
-from airflow.timetables.trigger import CronTriggerTimetable
+from airflow.sdk import CronTriggerTimetable, Param, dag, task
 
 from chiso.notices.alerts import engineer_alerts
 from core.catalog import Catalog

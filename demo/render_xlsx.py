@@ -1,8 +1,8 @@
 """A report as a workbook, in two steps: `choose_sheet_content` makes every choice a clerk
 makes (sheet name, label colons, the date's form, which columns and in which order, amounts as
-text, a signature, an instruction sheet), and `lay_out_workbook` places that content on a
-worksheet. The layout is the one function to replace when workbooks are made from a
-generated, protected template instead; the content stays the same.
+text, a signature, an instruction sheet), and a layout places that content: most clerks fill
+the protected template chiso generates (`fill_template`), some still keep a workbook of their
+own (`lay_out_workbook`), and a file a scenario breaks on purpose is always their own.
 
 Labels and column headers come from the vocabulary (`field.*`); names, measure units and
 breakdown names from the catalog. Same planned file -> same bytes (see demo.reproducible_zip).
@@ -15,6 +15,9 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
 from core.catalog import Catalog
 from core.vocabulary import say
 from demo.habits import NUMERIC_YEAR, period_text
@@ -23,19 +26,21 @@ from demo.plan import breakdown_name, form_has_breakdowns, period_end
 from demo.render_text import province_heading, unit_code_as_typed, vietnamese_number
 from demo.reproducible_zip import repack
 from demo.story import CLERKS
+from transforms.template.workbook import FIRST_HEADER_ROW, HEADER_FIELDS, VALUE_COLUMN, build_template
 
-HEADER_FIELDS = ["dataset", "unit_name", "unit_code", "period", "report_date", "prepared_by"]
 TABLE_COLUMNS = ["row_number", "indicator_code", "indicator_name", "disaggregation", "measure_unit", "value", "note"]
 NAME_BEFORE_CODE = ["row_number", "indicator_name", "indicator_code"]
 SHEET_TITLES = ["Báo cáo", "Sheet1", "Bieu 01", "BC"]
 SIGNATURES = ("Người lập biểu", "Thủ trưởng đơn vị")  # prepared by, head of the unit
 INSTRUCTIONS = ("Hướng dẫn", "Ghi số liệu vào cột Giá trị; không sửa cột Mã chỉ tiêu.")
+OWN_WORKBOOK = 0.2  # the share of clerks who keep their own workbook rather than the template
 
 
 @dataclass
 class SheetContent:
     """Everything a report workbook shows, every choice made; fields are named as in the vocabulary."""
 
+    from_template: bool
     sheet_title: str
     headings: list[str]  # province, unit, then (bold) the form's name, above the header block
     header: list[tuple[str, object]]  # (field, value) of the header block, in order
@@ -119,6 +124,7 @@ def choose_sheet_content(planned: PlannedFile, catalog: Catalog) -> SheetContent
     amounts_as_text = rng.random() < 0.25
     form_name = catalog.datasets[report.dataset]["dataset_name"]
     return SheetContent(
+        from_template=template_fits(planned) and rng.random() >= OWN_WORKBOOK,
         sheet_title=sheet_title,
         headings=[province_heading(catalog), catalog.units[report.unit]["unit_name"].upper(), form_name.upper()],
         header=header,
@@ -134,13 +140,40 @@ def choose_sheet_content(planned: PlannedFile, catalog: Catalog) -> SheetContent
     )
 
 
-def lay_out_workbook(content: SheetContent):
-    """The workbook of a report: headings, the header block, the table, the signature."""
-    import openpyxl
-    from openpyxl.styles import Font
+def template_fits(planned: PlannedFile) -> bool:
+    """A report the template can hold as it is: nothing a scenario broke on purpose."""
+    report = planned.report
+    wrote_over = (report.dataset_text, report.unit_text, report.period_text, report.left_out)
+    rows_as_planned = all(row.written_code is None and row.period is None for row in report.rows)
+    return not planned.rejected and wrote_over == (None, None, None, None) and rows_as_planned
 
+
+def fill_template(content: SheetContent, planned: PlannedFile, catalog: Catalog) -> Workbook:
+    """The template chiso makes for the slot, filled in as a clerk does: values, notes, date, author."""
+    report = planned.report
+    data = build_template(catalog, report.dataset, report.unit, report.period, created=content.created)
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    header = dict(content.header)
+    for field in ("report_date", "prepared_by"):
+        sheet.cell(FIRST_HEADER_ROW + HEADER_FIELDS.index(field), 2, header[field])
+    lines = {}
+    for row in sheet.iter_rows(min_row=FIRST_HEADER_ROW + len(HEADER_FIELDS) + 2):
+        if row[1].value:
+            lines[(row[1].value, row[3].value or "")] = row[0].row
+    for cells in content.rows:
+        line = lines[(cells["indicator_code"], cells["disaggregation"] or "")]
+        sheet.cell(line, VALUE_COLUMN, cells["value"])
+        if cells["note"]:
+            sheet.cell(line, VALUE_COLUMN + 1, cells["note"]).data_type = "s"  # a note starting with '=' is text
+    workbook.properties.creator = workbook.properties.lastModifiedBy = content.clerk
+    return workbook
+
+
+def lay_out_workbook(content: SheetContent) -> Workbook:
+    """A clerk's own workbook: headings, the header block, the table, the signature."""
     bold = Font(bold=True)
-    workbook = openpyxl.Workbook()
+    workbook = Workbook()
     sheet = workbook.active
     sheet.title = content.sheet_title
     province, unit, form = content.headings
@@ -180,5 +213,6 @@ def lay_out_workbook(content: SheetContent):
 def render_xlsx(planned: PlannedFile, catalog: Catalog) -> bytes:
     content = choose_sheet_content(planned, catalog)
     buffer = io.BytesIO()
-    lay_out_workbook(content).save(buffer)
+    workbook = fill_template(content, planned, catalog) if content.from_template else lay_out_workbook(content)
+    workbook.save(buffer)
     return repack(buffer.getvalue(), content.saved, local(catalog, content.saved))

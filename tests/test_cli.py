@@ -107,3 +107,18 @@ def test_demo_data_says_the_demo_ships_with_the_checkout(tmp_path, monkeypatch, 
     assert main(["demo-data", str(tmp_path / "inbox")]) == 2
     assert "source checkout" in capsys.readouterr().err
     assert not (tmp_path / "inbox").exists()
+
+
+def test_template_writes_one_units_workbook_or_every_units(tmp_path):
+    from transforms.template.stamp import read_stamp
+
+    one = run("template", "DP-HUYEN", "--unit", "26", "--period", "2017Q3", "-o", tmp_path, home=tmp_path)
+    written = tmp_path / "DP-HUYEN_026_2017Q3.xlsx"
+    assert str(written) in one.stdout and read_stamp(written.read_bytes())["version"] == "1"
+    every = run("template", "DP-SN", "--period", "2017Q3", "--all", "-o", tmp_path / "all", home=tmp_path)
+    assert "12 template(s) for DP-SN 2017Q3" in every.stdout
+    assert sorted(p.name for p in (tmp_path / "all").iterdir())[0] == "DP-SN_SCT_2017Q3.xlsx"
+    wrong = run("template", "DP-SN", "--unit", "026", "--period", "2017Q3", home=tmp_path, check_exit=2)
+    assert "026 is a district; DP-SN is sent by department units" in wrong.stderr
+    no_unit = run("template", "DP-SN", "--period", "2017Q3", home=tmp_path, check_exit=2)
+    assert "--unit" in no_unit.stderr and "--all" in no_unit.stderr

@@ -8,12 +8,15 @@ from pathlib import Path
 from chiso.commands import UserError
 from core.catalog import Catalog
 from core.settings import load_settings
+from core.text import code, unit_code
 from transforms.template.form import TemplateError, template_file_name
 from transforms.template.workbook import build_template, templates_for_period
 
 
 def run(args: Namespace) -> int:
     catalog = Catalog(load_settings().catalog_dir)
+    # As the pipeline reads codes: trimmed, any case, a district's leading zeros optional.
+    args.dataset, args.unit, args.period = code(args.dataset), unit_code(args.unit), code(args.period)
     try:
         if args.all:
             written = _write_all(catalog, args.dataset, args.period, args.output or Path("."))

@@ -135,6 +135,8 @@ def row_rules(catalog: Catalog, ds: str, rows: list[dict], vn: bool) -> tuple[se
     broken: set[str] = set()
     values: dict = {}
     for r in rows:
+        if r.get("value") is None or str(r.get("value")).strip() == "":
+            continue  # a blank value is "not reported" (docs/design.md)
         ind = str(r.get("indicator_code") or "").strip()
         dis = str(r.get("disaggregation") or "").strip() or None
         if ind not in catalog.indicators or ind not in on_form:
