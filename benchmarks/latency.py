@@ -1,15 +1,18 @@
 """Latency of one report file: landing in the inbox -> its verdict in the analysts' snapshot.
 
-    .venv/bin/python benchmarks/latency.py --executor standalone [--sends 20] [--out FILE]
-    .venv/bin/python benchmarks/latency.py --executor celery     [--sends 20] [--warm] [--out FILE]
+    .venv/bin/python benchmarks/latency.py --executor standalone [--sends 20] [--drop] [--out FILE]
+    .venv/bin/python benchmarks/latency.py --executor celery     [--sends 20] [--drop] [--cold] [--out FILE]
 
 Starts Airflow itself in a temporary folder: `airflow standalone` (LocalExecutor, SQLite,
-the environment of `chiso.embedded.airflow_env` on a free port), or the Celery deployment of
-tests/deploy/services.py (PostgreSQL, Redis, scheduler, dag-processor, api-server, triggerer,
-a general and a loader worker, all on 127.0.0.1). The chiso_ingest DAG is unpaused and left to
-its inbox watcher: nothing is triggered by hand. Then, one after the other, `--sends` demo
-report files are written into the inbox (mtime now, as an upload), and for each one the
-script records from the metadata DB and the snapshot where the time went:
+the environment of `chiso.embedded.airflow_env` on a free port, prepared as `make airflow`
+does), or the Celery deployment as docker-compose.yml runs it (tests/deploy/cluster.py:
+PostgreSQL, Redis, scheduler, dag-processor, api-server, triggerer, a general and a loader
+worker, all on 127.0.0.1). The chiso_ingest DAG is left to its inbox watcher: nothing is
+triggered by hand. Then, one after the other, `--sends` demo report files are sent as the
+portal sends them (written under a hidden name, renamed in, announced: chiso.arrivals), or,
+with `--drop`, copied in as a file share would (judged once unchanged for
+CHISO_SETTLE_SECONDS); for each one the script records from the metadata DB and the
+snapshot where the time went:
 
     settle+watch  landing -> the inbox Asset's event (CHISO_SETTLE_SECONDS, the watcher's polls)
     event->run    the event -> the asset-triggered DAG run queued, then started (scheduler loop)
@@ -19,8 +22,8 @@ script records from the metadata DB and the snapshot where the time went:
     publish->seen publish done -> the verdict readable in the snapshot
 
 and prints p50/p95 of landing -> verdict with the mean of each part; `--out` writes the
-samples as JSON. `--warm` (Celery only) imports Great Expectations in the Celery worker's
-parent process, so that forked task processes start with it loaded.
+samples as JSON. `--cold` (Celery only) runs the workers without chiso/celery_config.py's
+preload, so that each task process imports Great Expectations itself (the time before).
 
 The standalone mode's task-log servers listen on all interfaces (standalone cannot skip
 them): run it on a workstation behind a firewall, as `make airflow`.
@@ -45,27 +48,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests" / "deploy"))
 
-import services  # noqa: E402  (tests/deploy/services.py: process handling, PostgreSQL, Redis, Airflow)
+import cluster  # noqa: E402  (tests/deploy/cluster.py: Airflow's components as docker-compose.yml runs them)
+import services  # noqa: E402  (tests/deploy/services.py: process handling, PostgreSQL, Redis)
+
+from chiso import arrivals  # noqa: E402
 
 DAG = "chiso_ingest"
 VENV_BIN = Path(sys.executable).parent
-TUNING = {
-    # A file counts once unmodified for this long (default 30 s): the biggest single wait.
-    "CHISO_SETTLE_SECONDS": "3",
-}
-WARM_MODULE = '''"""Celery config for the benchmark: Airflow's default, plus Great Expectations imported in the
-worker's parent process so that the task processes it forks start with it loaded."""
-import sys
-
-from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
-
-if "worker" in sys.argv:
-    import great_expectations  # noqa: F401
-    import duckdb  # noqa: F401
-    import pandas  # noqa: F401
-
-CELERY_CONFIG = DEFAULT_CELERY_CONFIG
-'''
 
 
 def utc(value) -> datetime | None:
@@ -90,24 +79,23 @@ class Metadata:
 
 
 def start_standalone(stack: services.Stack, chiso_env: dict) -> tuple[Metadata, int]:
-    from chiso.embedded import airflow_env, api_urls
+    from chiso.embedded import airflow_env, api_urls, prepare, unpause_chiso_dags
+    from core.settings import load_settings
 
     port = services.free_port()
     os.environ.update(chiso_env, AIRFLOW_HOME=str(stack.root / "airflow"), AIRFLOW__API__PORT=str(port))
-    from core.settings import load_settings
-
+    settings = load_settings()
     env = {
-        **airflow_env(load_settings()),
+        **airflow_env(settings),
         **api_urls(port),
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "true",
         "AIRFLOW__API__WORKERS": "1",
         # standalone starts them on all interfaces: at least not on the shared default ports
         "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(services.free_port()),
         "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(services.free_port()),
     }
-    Path(env["AIRFLOW_HOME"]).mkdir(parents=True)
-    for args in (["db", "migrate"], ["pools", "set", *services.POOL]):
-        subprocess.run([str(VENV_BIN / "airflow"), *args], env=env, check=True, capture_output=True, timeout=600)
+    with (stack.root / "prepare.log").open("w") as log:  # what `make airflow` does before it starts Airflow
+        prepare(settings, env, log)
+        unpause_chiso_dags(env, log)
     stack.start("standalone", [str(VENV_BIN / "airflow"), "standalone"], env, cwd=stack.root)
     metadata = Metadata(sqlite_path=Path(env["AIRFLOW_HOME"]) / "airflow.db")
     log = stack.root / "logs" / "standalone.log"
@@ -115,28 +103,21 @@ def start_standalone(stack: services.Stack, chiso_env: dict) -> tuple[Metadata, 
     services.wait_for(
         "DAG parsed", lambda: metadata.query(f"select 1 from dag where dag_id = '{DAG}'"), 180, 1, log=log
     )
-    subprocess.run(
-        [str(VENV_BIN / "airflow"), "dags", "unpause", DAG], env=env, check=True, capture_output=True, timeout=120
-    )
     return metadata, port
 
 
-def start_celery(stack: services.Stack, chiso_env: dict, warm: bool) -> tuple[Metadata, int]:
+def start_celery(stack: services.Stack, chiso_env: dict, cold: bool) -> tuple[Metadata, int]:
     pg_bin, redis_server = services.find_postgres_bin(), shutil.which("redis-server")
     if not pg_bin or not redis_server:
         sys.exit("the Celery mode needs PostgreSQL (initdb, pg_ctl) and redis-server")
     postgres = services.start_postgres(stack, pg_bin)
     redis = services.start_redis(stack, redis_server)
     extra = {}
-    if warm:
-        (stack.root / "pythonpath").mkdir(parents=True, exist_ok=True)
-        (stack.root / "pythonpath" / "chiso_bench_celery.py").write_text(WARM_MODULE)
-        extra["AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS"] = "chiso_bench_celery.CELERY_CONFIG"
-    airflow = services.start_airflow(stack, postgres, redis, chiso_env, extra)
-    workers = [
-        airflow.start_worker("airflow-worker", "default", 2),
-        airflow.start_worker("airflow-loader", services.LOADER_QUEUE, 1),
-    ]
+    if cold:  # Airflow's own Celery config: no library loaded before a task process starts
+        default = "airflow.providers.celery.executors.default_celery.DEFAULT_CELERY_CONFIG"
+        extra["AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS"] = default
+    airflow = cluster.start_airflow(stack, postgres, redis, Path(chiso_env["CHISO_HOME"]), {**chiso_env, **extra})
+    workers = [airflow.start(cluster.WORKER), airflow.start(cluster.LOADER)]
     airflow.wait_healthy()
     for worker in workers:
         airflow.wait_worker_ready(worker)
@@ -169,13 +150,15 @@ def wait_quiet(metadata: Metadata, timeout: float = 600) -> int:
     raise TimeoutError("the DAG never became quiet")
 
 
-def one_send(metadata: Metadata, source: Path, inbox: Path, snapshot: Path, timeout: float = 300) -> dict:
+def one_send(metadata: Metadata, source: Path, inbox: Path, snapshot: Path, drop: bool, timeout: float = 300) -> dict:
     last_run = wait_quiet(metadata)
     last_event = metadata.query("select coalesce(max(id), 0) from asset_event")[0][0]
     landed = datetime.now(UTC)
-    partial = inbox / f".{source.name}.part"  # hidden while being written, as an upload tool does
+    partial = inbox / f".{source.name}.part"  # hidden while being written, as the portal does
     partial.write_bytes(source.read_bytes())
     os.replace(partial, inbox / source.name)
+    if not drop:
+        arrivals.announce(inbox, source.name)  # complete: judged at once, without the settle time
     deadline = time.monotonic() + timeout
     while not seen_in_snapshot(snapshot, source.name):
         if time.monotonic() > deadline:
@@ -271,8 +254,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--executor", choices=("standalone", "celery"), required=True)
     parser.add_argument("--sends", type=int, default=20)
-    parser.add_argument("--warm", action="store_true", help="Celery: import GX in the worker's parent process")
-    parser.add_argument("--settle", default=TUNING["CHISO_SETTLE_SECONDS"], help="CHISO_SETTLE_SECONDS")
+    parser.add_argument("--cold", action="store_true", help="Celery: workers without the GX preload")
+    parser.add_argument("--drop", action="store_true", help="files copied in, not sent: they wait to settle")
     parser.add_argument(
         "--set",
         action="append",
@@ -290,7 +273,6 @@ def main() -> int:
     home = root / "chiso"
     chiso_env = {
         "CHISO_HOME": str(home),
-        "CHISO_SETTLE_SECONDS": str(args.settle),
         "CHISO_SCHEDULE": "0 3 1 1 *",
         **dict(item.split("=", 1) for item in args.set),
     }
@@ -302,19 +284,19 @@ def main() -> int:
         if args.executor == "standalone":
             metadata, port = start_standalone(stack, chiso_env)
         else:
-            metadata, port = start_celery(stack, chiso_env, args.warm)
+            metadata, port = start_celery(stack, chiso_env, args.cold)
         print(f"{args.executor} up in {time.monotonic() - started:.0f} s (api-server on 127.0.0.1:{port}); {root}")
         (home / "inbox").mkdir(parents=True, exist_ok=True)
         # The catch-up run of the cron schedule, made when the DAG is unpaused, first.
         wait_quiet(metadata)
         samples = []
         for number, source in enumerate(sources, 1):
-            sample = one_send(metadata, source, home / "inbox", home / "warehouse" / "snapshot" / "chiso.duckdb")
+            snapshot = home / "warehouse" / "snapshot" / "chiso.duckdb"
+            sample = one_send(metadata, source, home / "inbox", snapshot, args.drop)
             samples.append(sample)
             print(f"  {number:2d}. {sample['total']:5.1f} s  {sample['file']}", flush=True)
-        label = f"{args.executor}{' (warm GX)' if args.warm else ''}, CHISO_SETTLE_SECONDS={args.settle}" + "".join(
-            f", {item}" for item in args.set
-        )
+        label = f"{args.executor}{' (no GX preload)' if args.cold else ''}, {'dropped' if args.drop else 'sent'}"
+        label += "".join(f", {item}" for item in args.set)
         summary = report(samples, label)
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,26 +1,16 @@
-"""Real services for the deployment tests: PostgreSQL, Redis and Airflow's components as local processes.
+"""Real services for the deployment tests: PostgreSQL and Redis as local processes (cluster.py: Airflow).
 
 No containers: each service is a child process of the test, in its own session (so its own
 process group), bound to 127.0.0.1 on a free port, with its data in a temporary folder.
 Every wait has a timeout, and `Stack.close()` stops everything it started (SIGTERM to each
 process group, SIGKILL after a grace period), in reverse order, even when a test fails.
 
-The Airflow settings are those of docker-compose.yml's `x-airflow-common` block
-(CeleryExecutor, PostgreSQL metadata DB and result backend, Redis broker with a password,
-Fernet key, JWT secret, API secret key, Execution API URL, the repo's dags/, the
-`chiso_warehouse` pool of 1 slot, CHISO_LOADER_QUEUE=chiso_loader), plus what running
-every component on one host needs (distinct Celery node names, no log servers on all
-interfaces) and the few timings that make a dead worker's task come back quickly.
-
-This module knows nothing of chiso's internals: it only needs the dags/ folder and the
-`CHISO_*` environment variables.
+Airflow's components run as docker-compose.yml says (tests/deploy/cluster.py).
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import os
 import pwd
 import secrets
@@ -31,15 +21,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-LOADER_QUEUE = "chiso_loader"
-POOL = ("chiso_warehouse", "1", "DuckDB single writer")
 
 
 # ---------------------------------------------------------------- small helpers
@@ -383,186 +370,6 @@ def start_redis(stack: Stack, redis_server: str, timeout: float = 30) -> Redis:
     redis = Redis(port, password)
     wait_for("Redis answers PING", lambda: service.alive() and redis.ping(), timeout, log=service.log)
     return redis
-
-
-# ---------------------------------------------------------------- Airflow
-
-HOSTNAME_MODULE = '''"""Airflow [core] hostname_callable for the tests: each worker's name from its environment."""
-import os
-import socket
-
-
-def hostname():
-    return os.environ.get("CHISO_TEST_HOSTNAME") or socket.getfqdn()
-'''
-
-
-def airflow_settings(api_port: int, *, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The Airflow settings that matter to get a dead worker's task retried within a minute.
-
-    * [scheduler] task_instance_heartbeat_timeout (default 300 s): a running task whose
-      supervisor stopped heartbeating for this long is failed by the scheduler and, with
-      retries left, put up for retry. The supervisor heartbeats every
-      [workers] min_heartbeat_interval (5 s), so 30 s is safe.
-    * [scheduler] task_instance_heartbeat_timeout_detection_interval (default 10 s): how
-      often the scheduler looks for such tasks.
-    * the DAG's retry_delay (20 s in dags/chiso_ingest.py) then applies.
-    * [celery] task_acks_late stays True (the provider's default): a task's message is
-      acknowledged only when it ends, so a worker that dies mid-task does not ack it. With
-      Redis the unacked message comes back only after the broker's visibility_timeout
-      (provider default 86400 s); Airflow's heartbeat timeout retries the task long before,
-      as a new try with a new task-instance id, so a late redelivery of the old message is
-      refused by the Execution API instead of running the chunk twice.
-    """
-    base_url = f"http://127.0.0.1:{api_port}"
-    return {
-        "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__PORT": str(api_port),
-        "AIRFLOW__API__BASE_URL": base_url,
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{base_url}/execution/",
-        "AIRFLOW__API__WORKERS": "1",
-        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
-        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
-        **(extra or {}),
-    }
-
-
-@dataclass
-class Airflow:
-    """Airflow's components as separate processes of one `Stack`, configured as docker-compose.yml."""
-
-    stack: Stack
-    env: dict[str, str]
-    api_port: int
-    postgres: Postgres
-    redis: Redis
-
-    @property
-    def home(self) -> Path:
-        return Path(self.env["AIRFLOW_HOME"])
-
-    def cli(self, *args: str, timeout: float = 180, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [str(VENV_BIN / "airflow"), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=self.stack.root,
-        )
-        if check and result.returncode:
-            raise RuntimeError(
-                f"airflow {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-4000:]}"
-            )
-        return result
-
-    def start(self, name: str, *args: str, env: dict[str, str] | None = None) -> Service:
-        return self.stack.start(
-            name, [str(VENV_BIN / "airflow"), *args], {**self.env, **(env or {})}, cwd=self.stack.root
-        )
-
-    def start_worker(self, name: str, queue: str, concurrency: int) -> Service:
-        """A Celery worker; its node name and the hostname it records on task instances are `name`."""
-        return self.start(
-            f"worker-{name}",
-            "celery",
-            "worker",
-            "--queues",
-            queue,
-            "--concurrency",
-            str(concurrency),
-            "--celery-hostname",
-            f"{name}@%h",
-            "--skip-serve-logs",
-            "--without-gossip",
-            "--without-mingle",
-            env={"CHISO_TEST_HOSTNAME": name},
-        )
-
-    def wait_worker_ready(self, service: Service, timeout: float = 120, since: int = 0) -> None:
-        wait_for(
-            f"Celery worker {service.name} ready",
-            lambda: service.alive() and " ready." in service.log.read_text(errors="replace")[since:],
-            timeout,
-            log=service.log,
-        )
-
-    def health(self) -> dict:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.api_port}/api/v2/monitor/health", timeout=5) as response:
-            return json.load(response)
-
-    def wait_healthy(self, timeout: float = 180) -> dict:
-        def all_healthy():
-            health = self.health()
-            parts = ("metadatabase", "scheduler", "triggerer", "dag_processor")
-            return health if all((health.get(p) or {}).get("status") == "healthy" for p in parts) else None
-
-        api = next(s for s in self.stack.services if s.name == "api-server")
-        return wait_for("Airflow components healthy (/api/v2/monitor/health)", all_healthy, timeout, 1, log=api.log)
-
-    def wait_dag(self, dag_id: str, timeout: float = 180) -> None:
-        processor = next(s for s in self.stack.services if s.name == "dag-processor")
-        wait_for(
-            f"DAG {dag_id} parsed",
-            lambda: self.postgres.query("select 1 from dag where dag_id = %s and not is_stale", (dag_id,)),
-            timeout,
-            1,
-            log=processor.log,
-        )
-
-
-def start_airflow(
-    stack: Stack,
-    postgres: Postgres,
-    redis: Redis,
-    chiso_env: dict[str, str],
-    extra_settings: dict[str, str] | None = None,
-) -> Airflow:
-    """`airflow db migrate`, the pool, then api-server, scheduler, dag-processor and triggerer.
-
-    The Celery workers are started by the test (`Airflow.start_worker`), so that it can kill
-    and restart them.
-    """
-    home = stack.root / "airflow"
-    (stack.root / "pythonpath").mkdir(parents=True, exist_ok=True)
-    (stack.root / "pythonpath" / "chiso_test_hostname.py").write_text(HOSTNAME_MODULE)
-    api_port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW__", "CHISO_"))},
-        "AIRFLOW_HOME": str(home),
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PYTHONPATH": str(stack.root / "pythonpath"),
-        # docker-compose.yml's x-airflow-common
-        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": postgres.url(),
-        "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + postgres.url(),
-        "AIRFLOW__CELERY__BROKER_URL": redis.url(),
-        "AIRFLOW__CORE__FERNET_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
-        "AIRFLOW__API__SECRET_KEY": secrets.token_hex(32),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "true",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "true",
-        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST": "127.0.0.1",
-        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(free_port()),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json"),
-        # the worker's name on task instances (task_instance.hostname)
-        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "chiso_test_hostname.hostname",
-        "CHISO_LOADER_QUEUE": LOADER_QUEUE,
-        **airflow_settings(api_port, extra=extra_settings),
-        **chiso_env,
-    }
-    airflow = Airflow(stack, env, api_port, postgres, redis)
-    home.mkdir(parents=True, exist_ok=True)
-    airflow.cli("db", "migrate", timeout=600)
-    airflow.cli("pools", "set", *POOL)
-    airflow.start("api-server", "api-server", "--host", "127.0.0.1", "--port", str(api_port))
-    airflow.start("scheduler", "scheduler", "--skip-serve-logs")
-    airflow.start("dag-processor", "dag-processor")
-    airflow.start("triggerer", "triggerer", "--skip-serve-logs")
-    return airflow
 
 
 def listening_sockets(pids: set[int]) -> list[str]:
