@@ -6,7 +6,7 @@ VENV := .venv
 export CHISO_HOME ?= $(CURDIR)/var
 export AIRFLOW_HOME ?= $(CHISO_HOME)/airflow
 
-.PHONY: setup run test lint bench airflow clean
+.PHONY: setup run test lint bench airflow portal clean
 
 setup: $(VENV)/.synced
 
@@ -33,13 +33,24 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@! git grep -n "fmt: skip" -- "*.py" || { echo "no fmt: skip: let ruff format the code"; exit 1; }
-	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries benchmarks
+	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries chiso/portal/queries chiso/portal/sql benchmarks
 
+# Throughput, overheads, the portal and the analysts' queries (run.py); then one send's latency,
+# landing -> verdict in the snapshot, under `airflow standalone` and the Celery deployment
+# (with the workers' GX preload, as deployed, and without it: the time before).
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py
+	$(VENV)/bin/python benchmarks/latency.py --executor standalone --out benchmarks/results/latency-standalone.json
+	$(VENV)/bin/python benchmarks/latency.py --executor celery --out benchmarks/results/latency-celery.json
+	$(VENV)/bin/python benchmarks/latency.py --executor celery --cold --out benchmarks/results/latency-celery-cold.json
 
 airflow: setup
 	$(VENV)/bin/python -m chiso.embedded --standalone
+
+# The reporting units' portal on 127.0.0.1:8000, on `make run`'s data (made first if missing),
+# with a demo account per unit and one for the province (their passwords printed).
+portal: setup
+	$(VENV)/bin/python -m chiso.portal.demo
 
 clean:
 	rm -rf var .pytest_cache

@@ -14,7 +14,9 @@ One run measures, on a seeded corpus generated here (benchmarks/corpus.py):
 4. the same batch through the chiso_ingest DAG with dag.test(), against the CLI;
 5. start-up: DagBag fill time of dags/ and `chiso --help`, best of 5 fresh processes;
 6. the analysts' four queries on a generated national warehouse (national.py): p50/p95;
-7. `chiso notify` after the ingest: the units' notices, reminders and digest planned, written
+7. the portal (portal_load.py): dry runs of a template workbook one at a time on a warm server,
+   then the deadline minute (200 uploads at once, half dry runs, half sends): p50/p95, counts.
+8. `chiso notify` after the ingest: the units' notices, reminders and digest planned, written
    to the outbox (no SMTP server) and recorded in the ledger, in a fresh process.
 
 Every measurement runs in its own process. Python bytecode is cached under a private
@@ -52,6 +54,7 @@ FULL = {
     "query_runs": 20,
     "startup_runs": 5,
     "repeats": 2,
+    "portal_uploads": 200,
 }
 SMOKE = {
     "files": 20,
@@ -62,6 +65,7 @@ SMOKE = {
     "query_runs": 20,
     "startup_runs": 1,
     "repeats": 1,
+    "portal_uploads": 20,
 }
 TARGETS = {
     "baseline_ratio": 2.0,  # chiso / DuckDB-only, marginal per CSV file: at most
@@ -71,6 +75,7 @@ TARGETS = {
     "chiso_help_s": 0.5,  # below
     "query_p95_ms": 200.0,  # below
     "templates_quarter_s": 2.0,  # one quarter's 23 templates: below
+    "portal_warm_dry_run_s": 1.0,  # a template file's dry run on a warm server, p95: below
     "template_max_kb": 30.0,  # each template file: below
 }
 # Every figure the JSON must hold (tests/test_bench_smoke.py checks them all).
@@ -107,6 +112,12 @@ FIGURES = [
     "national.queries.rollup_province_year.p95_ms",
     "national.queries.target_progress.p95_ms",
     "national.queries.unit_history.p95_ms",
+    "portal.warm.p50_ms",
+    "portal.warm.p95_ms",
+    "portal.load.dry_run_p50_ms",
+    "portal.load.dry_run_p95_ms",
+    "portal.load.landed_exactly_once",
+    "portal.load.server_errors_5xx",
 ]
 
 
@@ -426,6 +437,20 @@ def measure_templates(work: Path, env: dict) -> dict:
     return {**probe, "met": met}
 
 
+def measure_portal(work: Path, sizes: dict, env: dict) -> dict:
+    """The portal on the shipped catalog: warm dry runs one at a time, then the deadline minute."""
+    log = work / "logs" / "portal.log"
+    uploads = str(sizes["portal_uploads"])
+    child([PYTHON, str(HERE / "portal_load.py"), "--uploads", uploads], {**env, "CHISO_CATALOG_DIR": ""}, log)
+    probe = json.loads(log.read_text(encoding="utf-8").strip().splitlines()[-1])
+    load = probe["load"]
+    lost = load["sends"] - load["landed_exactly_once"]
+    met = (
+        probe["warm"]["p95_ms"] < 1000 * TARGETS["portal_warm_dry_run_s"] and not lost and not load["server_errors_5xx"]
+    )
+    return {**probe, "met": met}
+
+
 def measure_national(work: Path, sizes: dict, env: dict) -> dict:
     out = work / "national.json"
     measured = child(
@@ -618,6 +643,27 @@ def rows_of(r: dict) -> list[tuple[str, str, str, str]]:
             )
         )
     rows.append(("  roll-up stored by the loader, per run", f"{nat['rollup_refresh_s']:.2f} s", "", ""))
+    warm, load = r["portal"]["warm"], r["portal"]["load"]
+    rows += [
+        (
+            f"portal dry run of a template workbook, warm ({warm['runs']} runs) p50 | p95",
+            f"{warm['p50_ms']:.0f} | {warm['p95_ms']:.0f} ms",
+            "p95 < 1 s",
+            yes[warm["p95_ms"] < 1000 * TARGETS["portal_warm_dry_run_s"]],
+        ),
+        (
+            f"  under {load['uploads']} uploads at once: dry run p50 | p95",
+            f"{load['dry_run_p50_ms']:.0f} | {load['dry_run_p95_ms']:.0f} ms",
+            "",
+            "",
+        ),
+        (
+            "  sends landed exactly once | 5xx answers",
+            f"{load['landed_exactly_once']} of {load['sends']} | {load['server_errors_5xx']}",
+            "all | 0",
+            yes[load["landed_exactly_once"] == load["sends"] and not load["server_errors_5xx"]],
+        ),
+    ]
     notices = r["notices"]
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(notices["by_kind"].items()))
     rows.append((f"chiso notify after the ingest (outbox): {kinds}", f"{notices['wall_s']:.1f} s", "", ""))
@@ -690,6 +736,7 @@ def main(argv: list[str]) -> int:
             ("startup", lambda: measure_startup(work, sizes, env)),
             ("templates", lambda: measure_templates(work, env)),
             ("national", lambda: measure_national(work, sizes, env)),
+            ("portal", lambda: measure_portal(work, sizes, env)),
             ("notices", lambda: measure_notices(work, env)),
         ]
         for name, step in steps:

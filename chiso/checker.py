@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -21,11 +23,7 @@ def check_file(path: Path, settings: Settings, as_of: date | None, warehouse: Pa
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     catalog = Catalog(settings.catalog_dir)
-    source = warehouse or settings.snapshot
-    connection = connect_read_only(source) if source.exists() else duckdb.connect(":memory:")
-    try:
-        if not source.exists():
-            migrate(connection)
+    with history(warehouse or settings.snapshot) as connection:
         submission = read_submission(path, settings.max_file_bytes, catalog.timezone)
         if submission.read_error is not None and not _known(connection, submission.sha256):
             return unread_verdict(submission)
@@ -33,6 +31,16 @@ def check_file(path: Path, settings: Settings, as_of: date | None, warehouse: Pa
 
         run = IngestRun(run_id="validate")
         return judge(connection, [path], catalog, as_of or catalog.today(), settings.max_file_bytes, 1, run).verdicts[0]
+
+
+@contextmanager
+def history(source: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """What a file is compared with, read-only: a warehouse's files and values, or none (an empty one)."""
+    connection = connect_read_only(source) if source.exists() else duckdb.connect(":memory:")
+    try:
+        if not source.exists():
+            migrate(connection)
+        yield connection
     finally:
         connection.close()
 

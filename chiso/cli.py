@@ -26,6 +26,8 @@ examples:
   chiso template DP-HUYEN --unit 026 --period 2017Q3   # the workbook a clerk fills in
   chiso notify                      # tell the units what is owed: refusals, late files, reminders, digest
   chiso settings                    # every setting, its variable and its value here
+  chiso serve --port 8000           # the reporting units' portal on 127.0.0.1:8000
+  chiso accounts add --unit 026 --email vanthu@dongvan.example.vn   # prints a one-time link to set the password
 """
 
 
@@ -123,6 +125,33 @@ def template_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+
+
+def accounts_arguments(parser: argparse.ArgumentParser) -> None:
+    steps = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = steps.add_parser("add", help="add an account; without --password-stdin, print a one-time link")
+    add.add_argument("--unit", required=True, metavar="CODE", help="the account's reporting unit (e.g. 026, SKHCN)")
+    add.add_argument("--email", required=True, metavar="ADDRESS", help="the login, and where notices go")
+    add.add_argument(
+        "--role",
+        choices=("unit", "province"),
+        default="unit",
+        help="unit: sees and sends its own unit's reports (default); province: sees every unit's",
+    )
+    add.add_argument("--name", help="the person's name, for notices")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+    )
+    token = steps.add_parser("token", help="print a new API token for a unit's own system")
+    token.add_argument("--email", required=True, metavar="ADDRESS")
+    disable = steps.add_parser("disable", help="disable an account: its sessions and tokens stop working")
+    disable.add_argument("--email", required=True, metavar="ADDRESS")
+    steps.add_parser("list", help="list the accounts")
+
+
 def settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", action="store_true", help="print the documentation table instead of the values")
 
@@ -189,6 +218,25 @@ COMMANDS = {
         "  chiso template DP-SN --period 2017Q3 --all -o var/templates   # one workbook per department\n"
         "  chiso template CNTT-NAM --unit 026 --period 2017 -o /tmp/\n",
         template_arguments,
+    ),
+    "serve": (
+        "Run the reporting units' portal: pages (log in, what is due, check a file, send it, every verdict)"
+        " and the JSON API (/api/v1, schema at /api/v1/openapi.json). It reads the analysts' snapshot and"
+        " writes sent files to the inbox; put a TLS reverse proxy in front of it (docs/portal.md).",
+        "  chiso serve                                  # http://127.0.0.1:8000\n"
+        "  chiso serve --host 0.0.0.0 --port 8080       # every interface: behind a firewall or a proxy only\n",
+        serve_arguments,
+    ),
+    "accounts": (
+        "Manage the portal's accounts (CHISO_ACCOUNTS): add one for a unit's clerk or the province,"
+        " give a unit's system an API token, disable an account.",
+        "  chiso accounts add --unit 026 --email vanthu@dongvan.example.vn      # prints a one-time link\n"
+        "  echo 'a long passphrase' | chiso accounts add --unit 02 --role province"
+        " --email sokhcn@example.vn --password-stdin\n"
+        "  chiso accounts token --email vanthu@dongvan.example.vn               # prints a new API token\n"
+        "  chiso accounts disable --email vanthu@dongvan.example.vn\n"
+        "  chiso accounts list\n",
+        accounts_arguments,
     ),
     "settings": (
         "Show every setting: its environment variable and its value here (from the environment or its default).",

@@ -1,13 +1,15 @@
 """Named fault points, so crash-safety tests can kill or fail the loader at an exact step.
 
-`CHISO_FAULT=<point>[:<n>]:<kill|raise>` acts on the n-th time (default first) the
-process passes that point. Unset, a fault point costs one dictionary look-up.
+`CHISO_FAULT=<point>[:<n>]:<kill|raise|sleep<seconds>>` acts on the n-th time (default first)
+the process passes that point; `sleep` holds the process there, so a test can kill it from
+outside at a known step however fast the step is. Unset, a fault point costs one dictionary look-up.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 
 from core.settings import Settings
 
@@ -33,4 +35,7 @@ def fault_point(name: str) -> None:
         return
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
+    if action.startswith("sleep"):
+        time.sleep(float(action.removeprefix("sleep")))
+        return
     raise InjectedFault(f"fault injected at {name}")

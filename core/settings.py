@@ -165,8 +165,8 @@ class Settings:
     fault: str = setting(
         "CHISO_FAULT",
         "",
-        "For crash-safety tests only: `<point>[:<n>]:kill` (or `:raise`) kills (or fails) the process"
-        " at the n-th pass of a named fault point (`core/faults.py`).",
+        "For crash-safety tests only: `<point>[:<n>]:kill` (or `:raise`, or `:sleep<seconds>`) kills"
+        " (or fails, or holds) the process at the n-th pass of a named fault point (`core/faults.py`).",
     )
 
 

@@ -35,6 +35,7 @@ CORE_MAY_IMPORT = {
     "os",
     "re",
     "signal",
+    "time",
     "typing",
     "unicodedata",
     "collections",

@@ -19,5 +19,5 @@ def run(args: Namespace) -> int:
 
 
 def _hide_password(value: str) -> str:
-    """`smtp://user:secret@host` is shown as `smtp://user:***@host`."""
+    """`smtp://user:<password>@host` is shown as `smtp://user:***@host`."""
     return re.sub(r"(//[^/:@]*:)[^/]*@", r"\1***@", value)

@@ -47,7 +47,7 @@ def compose(notice: Notice, head: Letterhead, attachment: Path | None = None) ->
     values = {
         "unit_code": notice.unit_code,
         "unit_name": notice.unit_name,
-        "portal_url": head.portal_url,
+        "portal_url": head.portal_url.rstrip("/"),
         "attachment": attached.name if attached else "",
         **content,
     }

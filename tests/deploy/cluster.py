@@ -132,8 +132,8 @@ class Airflow:
             check=True,
         )
 
-    def start(self, service: str) -> Service:
-        """A compose service's command, with the flags one host needs."""
+    def start(self, service: str, extra_env: dict[str, str] | None = None) -> Service:
+        """A compose service's command, with the flags one host needs (and `extra_env`, for a test's fault)."""
         argv = command(service, self.values)
         if service == "airflow-apiserver":
             argv += ["--host", "127.0.0.1", "--port", str(self.api_port)]
@@ -145,7 +145,7 @@ class Airflow:
             for key, value in (compose()["services"][service].get("environment") or {}).items()
             if key not in common
         }
-        env = {**self.env, **own, **self.paths}
+        env = {**self.env, **own, **self.paths, **(extra_env or {})}
         if service in (WORKER, LOADER):
             argv += ["--celery-hostname", f"{service}@%h", "--without-gossip", "--without-mingle"]
             env = {**env, "CHISO_TEST_HOSTNAME": service}

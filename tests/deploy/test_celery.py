@@ -39,9 +39,12 @@ from services import (
     wait_for,
 )
 
+from core.faults import ENV as FAULT_ENV
+
 DAG = "chiso_ingest"
 CHUNK_SIZE = 50
 ROUND_1, ROUND_2 = 300, 150
+HOLD = 15  # seconds round 2's loader holds each chunk: the kill lands inside one
 KEEP = bool(os.environ.get("CHISO_KEEP_CLUSTER"))  # keep the cluster's folder (logs, data) for a look
 
 
@@ -283,12 +286,17 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
     assert_same(home / "warehouse" / "snapshot" / "chiso.duckdb", reference)
 
     # Round 2: kill the loader (SIGKILL, its whole tree) in the middle of a chunk, restart it.
+    # With GX preloaded a chunk of 50 takes about 1.5 s, too short to aim a kill at; the loader
+    # is restarted with a fault point that holds each chunk after its 25th file for a while.
     airflow.cli("dags", "pause", DAG)
     last_run = wait_quiet(cluster)  # the asset-triggered run round 1's files queued has run too
+    cluster["workers"][LOADER].stop()
+    log_size = cluster["workers"][LOADER].log.stat().st_size
+    loader = cluster["workers"][LOADER] = airflow.start(LOADER, {FAULT_ENV: f"read.file:{CHUNK_SIZE // 2}:sleep{HOLD}"})
+    airflow.wait_worker_ready(loader, since=log_size)
     drop(round_2, home / "inbox", staging)
     started = time.monotonic()
     trigger(airflow, "round-2")
-    loader = cluster["workers"][LOADER]
 
     def running_chunk():
         rows = postgres.query(
@@ -299,7 +307,7 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
         return rows[0] if rows else None
 
     wait_for("round 2's second chunk running", running_chunk, 600, 0.5, log=loader.log)
-    time.sleep(0.3)  # inside the chunk: with GX preloaded by the worker, 50 files take about 1.5 s
+    time.sleep(2)  # well inside the chunk's hold: it has read its first files and waits at the 25th
     killed_at = time.time()
     killed = kill_tree(loader.pid)
     loader.process.wait(timeout=30)
@@ -314,7 +322,7 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
         f" {waiting} of its {CHUNK_SIZE} files still in the inbox"
     )
     log_size = loader.log.stat().st_size
-    restarted = airflow.start(LOADER)
+    restarted = airflow.start(LOADER)  # without the fault
     cluster["workers"][LOADER] = restarted
     airflow.wait_worker_ready(restarted, since=log_size)
     round_2_runs = wait_idle(cluster, last_run, 900)

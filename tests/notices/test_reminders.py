@@ -93,6 +93,7 @@ def test_the_digest_goes_to_the_province_once_a_week_with_the_report(told, mail_
     text, page = parts(digest)
     assert "DP-SN 2020Q4" in text and "Đơn vị còn nợ báo cáo (23) / Units with reports outstanding (23)" in text
     assert "syt bad.csv" in text and "Tệp bị từ chối trong 7 ngày qua (1)" in page
+    assert "https://baocao.hagiang.example/report" in text and 'href="https://baocao.hagiang.example/report"' in page
     [attachment] = digest.iter_attachments()
     assert attachment.get_filename() == "report.html" and attachment.get_content().rstrip() == "<html>báo cáo</html>"
 

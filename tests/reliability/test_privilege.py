@@ -83,17 +83,24 @@ SECRET_PATTERNS = {
     # 32 random bytes in URL-safe base64, as `Fernet.generate_key()` writes them
     "Fernet key": re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}=(?![A-Za-z0-9_=-])"),
     "quoted secret": re.compile(
-        r"(?i)\b\w*(?:password|passwd|secret|token|api_key|fernet_key)\w*['\"]?\s*[:=]\s*['\"](?P<value>[^'\"\s]{4,})['\"]"
+        r"(?i)\b(?P<name>\w*(?:password|passwd|secret|token|api_key|fernet_key)\w*)['\"]?\s*[:=]\s*['\"](?P<value>[^'\"\s]{8,})['\"]"
     ),
     "assigned secret": re.compile(
-        r"(?im)^\s*(?:export\s+)?(?P<name>\w*(?:PASSWORD|SECRET|TOKEN|FERNET_KEY)\w*)\s*[=:]\s*(?P<value>[^\s#'\"]{4,})\s*$"
+        r"(?im)^\s*(?:export\s+)?(?P<name>\w*(?:PASSWORD|SECRET|TOKEN|FERNET_KEY)\w*)\s*[=:]\s*(?P<value>[^\s#'\"()\[\],]{4,})\s*$"
     ),
     "credentials in a URL": re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:(?P<value>[^@\s/'\"]+)@"),
 }
 
 
+# A deliberate test credential says so on its line, as detect-secrets spells it.
+ALLOWLISTED = "pragma: allowlist secret"
+
+
 def _placeholder(match: re.Match) -> bool:
-    """Values that name a secret without being one: REPLACE_ME…, ${VAR…}, <…>, a *_FILE path."""
+    """Values that name a secret without being one: REPLACE_ME…, ${VAR…}, <…>, a *_FILE path, an allowlisted line."""
+    line_end = match.string.find("\n", match.end())
+    if ALLOWLISTED in match.string[match.start() : line_end if line_end >= 0 else None]:
+        return True
     groups = match.groupdict()
     value = groups.get("value")
     if value is None:
@@ -143,6 +150,10 @@ def test_the_secret_scanner_sees_planted_secrets():
         "password: ${POSTGRES_PASSWORD:?set it}",
         "PASSWORDS_FILE: /opt/airflow/auth/passwords.json",
         "redis://:${REDIS_PASSWORD:?x}@redis:6379/0",
+        "token = new_token()",  # code, not a value
+        "password=self.password,",
+        'data = {"password": "short"}',  # too short to be a real secret
+        'PASSWORD = "' + 'test-only-words"  # ' + ALLOWLISTED,
     ]:
         assert find_secrets(harmless) == [], harmless
 

@@ -1,0 +1,98 @@
+"""What a page and the API both do with an uploaded file: check it (dry run), or send it.
+
+Every rule is the pipeline's: a dry run is `chiso.ingest.judge` on the snapshot's history (a
+file type the readers refuse gets `chiso validate`'s rule 1 reason without GX). The portal
+adds one check of its own, at its own door: a unit sends only its own reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from chiso.checker import unread_verdict
+from chiso.portal.accounts import Account, Accounts
+from chiso.portal.dryrun import DryRuns, shown_as
+from chiso.portal.errors import PortalError
+from chiso.portal.security import LoginLimiter
+from chiso.portal.uploads import Send, accepted_suffix, client_name, land, stage, staging_folder, uploaded_file
+from chiso.verdict import Verdict
+from core.catalog import Catalog
+from core.settings import Settings
+from core.text import unit_code
+from core.vocabulary import say
+from expectations.findings import Finding
+from transforms.read import read_submission
+from transforms.submission import RawSubmission, Unreadable
+
+
+@dataclasses.dataclass
+class Portal:
+    """Everything a request needs, made once when the server starts."""
+
+    settings: Settings
+    catalog: Catalog
+    accounts: Accounts
+    dry_runs: DryRuns
+    logins: LoginLimiter
+    scratch: Path | None = None  # a private folder where dry-run files wait for their verdict (made at start)
+
+
+def foreign_unit(declared: object, account: Account) -> str | None:
+    """The unit code a file declares when it is not the account's own (None: its own, or none given)."""
+    code = unit_code(declared)
+    return code if code is not None and code != account.unit_code else None
+
+
+def other_unit_reason(declared: str, account: Account) -> Finding:
+    text = say("portal.other_unit", declared=declared, unit_code=account.unit_code)
+    return Finding("sender", "other_unit", "critical", text.vi, text.en, [], [declared])
+
+
+def _refused_type(name: str) -> Verdict:
+    """A file the readers would refuse for its type: rule 1, in the pipeline's words, and nothing written."""
+    suffix = Path(name).suffix.lower() or "-"
+    submission = RawSubmission(Path(name), name, "", 0, datetime.now(), suffix.lstrip(".") or "none")
+    submission.read_error = Unreadable("file_type", suffix=suffix)
+    return unread_verdict(submission)
+
+
+async def dry_run(portal: Portal, account: Account, form: FormData) -> Verdict:
+    """The verdict the ingest would give the uploaded file now; nothing is kept."""
+    upload = uploaded_file(form)
+    name = client_name(upload)
+    suffix = accepted_suffix(name)
+    if suffix is None:
+        return _refused_type(name)
+    staged = await stage(upload, portal.scratch, suffix, portal.settings.max_file_bytes)
+    verdict = shown_as(await portal.dry_runs.verdict(staged.path, staged.sha256), name)
+    declared = None if account.is_province else foreign_unit(verdict.unit_code, account)
+    if declared:
+        reasons = [other_unit_reason(declared, account), *verdict.reasons]
+        verdict = dataclasses.replace(verdict, status="rejected", reasons=reasons, warnings=[])
+    return verdict
+
+
+async def send(portal: Portal, account: Account, form: FormData) -> Send:
+    """Land the uploaded file in the inbox for the ingest, refused at once when it is another unit's."""
+    upload = uploaded_file(form)
+    name = client_name(upload)
+    suffix = accepted_suffix(name)
+    if suffix is None:
+        raise PortalError(422, "unreadable.file_type", suffix=Path(name).suffix.lower() or "-")
+    settings = portal.settings
+    staged = await stage(upload, staging_folder(settings), suffix, settings.max_file_bytes)
+    try:
+        submission = await run_in_threadpool(
+            read_submission, staged.path, settings.max_file_bytes, portal.catalog.timezone
+        )
+        declared = foreign_unit(submission.declared.get("unit_code"), account)
+        if declared:
+            raise PortalError(403, "portal.other_unit", declared=declared, unit_code=account.unit_code)
+        return await run_in_threadpool(land, settings, portal.accounts, account, staged)
+    finally:
+        staged.path.unlink(missing_ok=True)

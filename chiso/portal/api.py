@@ -1,0 +1,126 @@
+"""The JSON API for a unit's own systems: bearer tokens, the same checks and verdicts as the pages.
+
+A unit's token reaches only that unit's sends, verdicts, obligations and templates; another
+unit's send answers 404. A province token (role `province`) reads every unit's.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from chiso.portal import actions, views
+from chiso.portal.auth import ApiAccount, portal_of
+from chiso.portal.errors import PortalError
+from chiso.portal.models import ErrorOut, ObligationOut, SendOut, VerdictOut
+from chiso.portal.templates_served import XLSX, template_response
+from chiso.portal.uploads import read_form, send_by_id, sends_of
+
+_FILE_FIELD = {
+    "type": "object",
+    "required": ["file"],
+    "additionalProperties": False,
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "the report file: its name ends in .xlsx (the template) or .csv",
+        }
+    },
+}
+_FILE_TYPES = {"file": {"contentType": f"{XLSX}, text/csv"}}
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": _FILE_FIELD, "encoding": _FILE_TYPES}},
+    }
+}
+_REFUSED = {
+    400: {"model": ErrorOut, "description": "the body is not a multipart form of the documented field"},
+    401: {"model": ErrorOut, "description": "no valid API token"},
+    403: {"model": ErrorOut, "description": "the file is another unit's report"},
+    413: {"model": ErrorOut, "description": "the upload is over CHISO_MAX_FILE_BYTES"},
+    422: {"model": ErrorOut, "description": "no file, or a file type the portal does not take (it takes .xlsx, .csv)"},
+}
+_NOT_FOUND = {
+    401: _REFUSED[401],
+    404: {"model": ErrorOut, "description": "not this unit's, or no such thing"},
+    422: {"model": ErrorOut, "description": "a parameter that is not valid (a send id that is not a number)"},
+}
+
+router = APIRouter(prefix="/api/v1", tags=["reporting units"])
+
+
+async def _file_form(request: Request, max_bytes: int) -> FormData:
+    """The upload's form, with nothing in it but the documented `file`."""
+    form = await read_form(request, max_bytes)
+    if set(form.keys()) - {"file"}:
+        await form.close()
+        raise PortalError(422, "portal.only_file")
+    return form
+
+
+@router.post("/dry-run", response_model=VerdictOut, openapi_extra=UPLOAD_BODY, responses=_REFUSED)
+async def dry_run(request: Request, account: ApiAccount) -> VerdictOut:
+    """Check a file as the ingest would, now, with the same suites; nothing is sent or stored."""
+    portal = portal_of(request)
+    form = await _file_form(request, portal.settings.max_file_bytes)
+    try:
+        verdict = await actions.dry_run(portal, account, form)
+    finally:
+        await form.close()
+    return VerdictOut.of(verdict)
+
+
+@router.post("/submissions", status_code=202, response_model=SendOut, openapi_extra=UPLOAD_BODY, responses=_REFUSED)
+async def send(request: Request, account: ApiAccount) -> SendOut:
+    """Send a file: it lands in the inbox at once, and the ingest judges it (202: accepted for processing)."""
+    portal = portal_of(request)
+    form = await _file_form(request, portal.settings.max_file_bytes)
+    try:
+        sent = await actions.send(portal, account, form)
+    finally:
+        await form.close()
+    return SendOut.of(sent, None, portal.catalog.timezone)
+
+
+@router.get("/submissions", response_model=list[SendOut], responses=_NOT_FOUND)
+def sends(request: Request, account: ApiAccount) -> list[SendOut]:
+    """The unit's sends, newest first, each with its verdict once ingested."""
+    portal = portal_of(request)
+    sent = sends_of(portal.accounts, None if account.is_province else account.unit_code)
+    with views.snapshot(portal.settings.snapshot) as db:
+        files = views.sent_files(db, sent)
+    return [SendOut.of(send, file, portal.catalog.timezone) for send, file in zip(sent, files)]
+
+
+@router.get("/submissions/{send_id}", response_model=SendOut, responses=_NOT_FOUND)
+def one_send(request: Request, send_id: int, account: ApiAccount) -> SendOut:
+    """One send and its verdict (its reasons and warnings once ingested)."""
+    portal = portal_of(request)
+    sent = send_by_id(portal.accounts, send_id)
+    if sent is None or not account.may_see(sent.unit_code):
+        raise PortalError(404, "portal.error_404")
+    with views.snapshot(portal.settings.snapshot) as db:
+        (file,) = views.sent_files(db, [sent])
+    return SendOut.of(sent, file, portal.catalog.timezone)
+
+
+@router.get("/obligations", response_model=list[ObligationOut], responses=_NOT_FOUND)
+def obligations(request: Request, account: ApiAccount) -> list[ObligationOut]:
+    """What the unit must report: each data set × period ended, its due date and its status."""
+    portal = portal_of(request)
+    with views.snapshot(portal.settings.snapshot) as db:
+        owed = views.obligations(db, None if account.is_province else account.unit_code, portal.catalog.today())
+    return [ObligationOut.of(obligation, portal.catalog.datasets) for obligation in owed]
+
+
+@router.get(
+    "/templates/{dataset}/{period}",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}, **_NOT_FOUND},
+)
+def template(request: Request, dataset: str, period: str, account: ApiAccount) -> Response:
+    """The unit's workbook for a data set and period (`DP-HUYEN`, `2017Q3`): fill it in, send it back."""
+    return template_response(portal_of(request).catalog, dataset, account.unit_code, period)

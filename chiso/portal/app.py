@@ -1,0 +1,152 @@
+"""The portal's application: `create_app(settings)` for uvicorn (`chiso serve`) and the tests.
+
+Every response carries the security headers; an error answers with its status and a sentence
+from the vocabulary, never a stack trace, SQL or a server path (those go to the server's log).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
+
+from chiso import portal as package
+from chiso.portal import api, pages
+from chiso.portal.accounts import Accounts
+from chiso.portal.actions import Portal
+from chiso.portal.dryrun import DryRuns
+from chiso.portal.errors import LoginNeeded, text_of
+from chiso.portal.render import page
+from chiso.portal.security import HEADERS, LoginLimiter
+from core.catalog import Catalog
+from core.settings import Settings
+from core.vocabulary import say
+
+STYLESHEET = Path(__file__).resolve().parent / "static" / "portal.css"
+log = logging.getLogger("chiso.portal")
+
+
+class SecurityHeaders:
+    """ASGI middleware: the headers of `security.HEADERS` on every response (a route may set a stricter CSP)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+                if scope.get("scheme") == "https":
+                    headers.setdefault("strict-transport-security", "max-age=31536000")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(settings: Settings, dry_run_window: float = 0.05) -> FastAPI:
+    catalog = Catalog(settings.catalog_dir)
+    portal = Portal(
+        settings, catalog, Accounts(settings.accounts), DryRuns(settings, catalog, dry_run_window), LoginLimiter()
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        portal.scratch = Path(tempfile.mkdtemp(prefix="chiso-dry-runs-"))
+        with portal.accounts.connect():  # the accounts file and its schema, before the first request
+            pass
+        await run_in_threadpool(portal.dry_runs.start)
+        try:
+            yield
+        finally:
+            portal.dry_runs.stop()
+            shutil.rmtree(portal.scratch, ignore_errors=True)
+
+    app = FastAPI(
+        title="chiso reporting portal API",
+        summary="Check a report file before sending it, send it, follow its verdict and what is due.",
+        description=(package.__doc__ or "") + "\nAuthenticate with `Authorization: Bearer <token>`.",
+        version="1",
+        docs_url=None,  # the interactive docs load scripts from a CDN: the schema alone is published
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.portal = portal
+    app.add_middleware(SecurityHeaders)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.add_exception_handler(HTTPException, _refused)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(LoginNeeded, _to_login)
+    app.add_exception_handler(Exception, _failed)
+
+    @app.get("/static/portal.css", include_in_schema=False)
+    def stylesheet() -> Response:
+        return FileResponse(STYLESHEET, media_type="text/css", headers={"cache-control": "public, max-age=86400"})
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict:
+        return {"status": "ok"}
+
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _answer(request: Request, status_code: int, error: Exception | None, headers=None, extra=None) -> Response:
+    text = text_of(status_code, error)
+    if _is_api(request):
+        return JSONResponse({"detail": text.en, "vi": text.vi, "en": text.en, **(extra or {})}, status_code, headers)
+    context = {"session": None, "title": say("portal.error_title"), "message": text}
+    response = page("error.html.j2", context, status_code)
+    response.headers.update(headers or {})
+    return response
+
+
+async def _refused(request: Request, error: HTTPException) -> Response:
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        # Starlette names the methods of the first route on the path; a path may have several routes.
+        headers["allow"] = ", ".join(_methods_at(request))
+    return _answer(request, error.status_code, error, headers)
+
+
+def _methods_at(request: Request) -> list[str]:
+    routes = [route for route in request.app.router.routes if route.matches(request.scope)[0] is not Match.NONE]
+    return sorted({method for route in routes for method in getattr(route, "methods", None) or ()})
+
+
+async def _invalid(request: Request, error: RequestValidationError) -> Response:
+    """422, naming the fields at fault, without echoing what was sent."""
+    fields = [{"loc": list(item.get("loc", ())), "msg": item.get("msg", "")} for item in error.errors()]
+    return _answer(request, 422, None, extra={"errors": fields})
+
+
+async def _to_login(request: Request, error: LoginNeeded) -> Response:
+    return RedirectResponse("/login", 303)
+
+
+async def _failed(request: Request, error: Exception) -> Response:
+    """The server's own failure: logged here with its traceback, answered with a sentence and the headers
+    (this answer leaves through Starlette's outermost middleware, past SecurityHeaders)."""
+    log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+    response = _answer(request, 500, None)
+    response.headers.update(HEADERS)
+    return response

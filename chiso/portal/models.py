@@ -1,0 +1,146 @@
+"""The JSON the API answers with: what the OpenAPI schema (`/api/v1/openapi.json`) documents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from chiso.portal.render import local_time
+from chiso.portal.uploads import Send
+from chiso.portal.views import FileView, Obligation
+from chiso.verdict import Verdict
+from expectations.findings import Finding
+
+
+class FindingOut(BaseModel):
+    rule: str = Field(description="`1`..`9` (the spec's rules), a warning's kind (`late`, `outlier`, ...), or `sender`")
+    check: str = Field(description="the check's name: the same in every language")
+    severity: Literal["critical", "warning", "info"]
+    rows: list[int] = Field(description="the file's rows at fault (the row numbers a spreadsheet shows)")
+    values: list[str] = Field(description="the values at fault, as written in the file")
+    vi: str = Field(description="what is wrong and how to fix it, in Vietnamese")
+    en: str = Field(description="the same in English")
+
+    @classmethod
+    def of(cls, finding: Finding) -> FindingOut:
+        return cls(
+            rule=finding.rule,
+            check=finding.check,
+            severity=finding.severity,
+            rows=list(finding.rows or []),
+            values=[str(value) for value in finding.values or []],
+            vi=finding.vi,
+            en=finding.en,
+        )
+
+
+class VerdictOut(BaseModel):
+    """A dry run's verdict: what the ingest would decide of the file now. Nothing is stored."""
+
+    file_name: str
+    status: Literal["accepted", "rejected", "duplicate"]
+    dataset_code: str | None
+    unit_code: str | None
+    period: str | None
+    reasons: list[FindingOut] = Field(description="why the file would be rejected: every reason, not just the first")
+    warnings: list[FindingOut] = Field(description="what is flagged on a file that would be accepted")
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> VerdictOut:
+        return cls(
+            file_name=verdict.file_name,
+            status=verdict.status,
+            dataset_code=verdict.dataset_code,
+            unit_code=verdict.unit_code,
+            period=verdict.period,
+            reasons=[FindingOut.of(f) for f in verdict.reasons],
+            warnings=[FindingOut.of(f) for f in verdict.warnings],
+        )
+
+
+class SendOut(BaseModel):
+    """A file sent, and its verdict once the ingest has judged it (`pending` until then)."""
+
+    id: int = Field(description="the send's number")
+    file_name: str = Field(description="the name the file was sent under (kept as data only)")
+    sent_at: datetime = Field(description="when it was received, in the province's time")
+    size_bytes: int
+    sha256: str
+    status: Literal["pending", "accepted", "rejected", "duplicate", "superseded"]
+    submission_id: int | None = Field(description="the warehouse's number for the file, once ingested")
+    dataset_code: str | None
+    unit_code: str
+    period: str | None
+    received_at: datetime | None = Field(description="the receipt time the ingest recorded")
+    reasons: list[FindingOut]
+    warnings: list[FindingOut]
+
+    @classmethod
+    def of(cls, send: Send, file: FileView | None, zone) -> SendOut:
+        return cls(
+            id=send.send_id,
+            file_name=send.client_file_name,
+            sent_at=local_time(send.sent_at, zone),
+            size_bytes=send.size_bytes,
+            sha256=send.sha256,
+            status=file.status if file else "pending",
+            submission_id=file.submission_id if file else None,
+            dataset_code=file.dataset_code if file else None,
+            unit_code=send.unit_code,
+            period=file.period if file else None,
+            received_at=file.received_at if file else None,
+            reasons=[FindingOut.of(f) for f in file.reasons] if file else [],
+            warnings=[FindingOut.of(f) for f in file.warnings] if file else [],
+        )
+
+
+class ObligationOut(BaseModel):
+    """A report the unit owes: one data set for one period, with its status in `completeness`."""
+
+    dataset_code: str
+    dataset_name: str
+    dataset_name_en: str
+    unit_code: str
+    period: str
+    due_date: date
+    days_left: int = Field(description="days until the due date (negative: overdue), province time")
+    status: Literal["on_time", "late", "missing", "rejected_only", "not_due"] = Field(
+        description="on_time / late: accepted, by or after the due date; missing: overdue, nothing received;"
+        " rejected_only: only rejected files so far; not_due: nothing yet, not overdue"
+    )
+    files: int
+    rejected_files: int
+    template: str = Field(description="where to download the unit's workbook for it")
+
+    @classmethod
+    def of(cls, obligation: Obligation, names: dict[str, dict]) -> ObligationOut:
+        row = names.get(obligation.dataset_code, {})
+        return cls(
+            dataset_code=obligation.dataset_code,
+            dataset_name=row.get("dataset_name", obligation.dataset_code),
+            dataset_name_en=row.get("dataset_name_en", obligation.dataset_code),
+            unit_code=obligation.unit_code,
+            period=obligation.period,
+            due_date=obligation.due_date,
+            days_left=obligation.days_left,
+            status=obligation.status,
+            files=obligation.files,
+            rejected_files=obligation.rejected_files,
+            template=f"/api/v1/templates/{obligation.dataset_code}/{obligation.period}",
+        )
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="where the field is: `path`, `query` or `body`, then its name")
+    msg: str
+
+
+class ErrorOut(BaseModel):
+    """A refusal: its reason in both languages (what was sent is never echoed back)."""
+
+    detail: str = Field(description="what went wrong, in English")
+    vi: str = Field(description="the same in Vietnamese")
+    en: str
+    errors: list[FieldError] = Field(default=[], description="422 only: the fields that are not valid")

@@ -1,0 +1,49 @@
+-- The portal's own SQLite file (CHISO_ACCOUNTS): accounts, their sends, sessions, API tokens, set-password links.
+-- accounts and sends are read by other features (notices): keep their columns.
+create table if not exists accounts (
+    account_id integer primary key,
+    email text not null unique,
+    unit_code text not null,
+    role text not null check (role in ('unit', 'province')),
+    name text,
+    password_hash text,
+    created_at text not null,
+    disabled_at text
+);
+
+-- One row per file a unit sent through the portal; inbox_name is the portal's name for it in the inbox.
+create table if not exists sends (
+    send_id integer primary key,
+    account_id integer not null references accounts (account_id),
+    unit_code text not null,
+    client_file_name text not null,
+    inbox_name text not null unique,
+    sha256 text not null,
+    size_bytes integer not null,
+    sent_at text not null
+);
+
+create index if not exists sends_unit on sends (unit_code, send_id);
+
+-- Tokens are stored as their SHA-256 only.
+create table if not exists sessions (
+    session_digest text primary key,
+    account_id integer not null references accounts (account_id),
+    csrf_token text not null,
+    created_at text not null,
+    expires_at text not null
+);
+
+create table if not exists api_tokens (
+    token_digest text primary key,
+    account_id integer not null references accounts (account_id),
+    created_at text not null
+);
+
+create table if not exists password_links (
+    link_digest text primary key,
+    account_id integer not null references accounts (account_id),
+    created_at text not null,
+    expires_at text not null,
+    used_at text
+);

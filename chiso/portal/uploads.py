@@ -1,0 +1,188 @@
+"""Uploads: the size limit while the body streams, the staged copy, and a send landing in the inbox.
+
+A client's file name is data only: what is written is named by the portal (a random name
+while staged, `portal-<send id>-<unit>-<random>.<csv|xlsx>` in the inbox), and the name
+the clerk gave is kept in `sends.client_file_name`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+
+from chiso import arrivals
+from chiso.portal.accounts import Account, Accounts, now_text
+from chiso.portal.errors import PortalError
+from core.settings import Settings
+from transforms.read import ACCEPTED_SUFFIXES
+
+# Room for the multipart framing and the form's few small fields around the file itself.
+FORM_OVERHEAD_BYTES = 64 * 1024
+_CHUNK = 64 * 1024
+_MAX_CLIENT_NAME = 255
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An upload copied to a file the portal named, with what the ingest will see of it."""
+
+    path: Path
+    client_name: str
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class Send:
+    send_id: int
+    account_id: int
+    unit_code: str
+    client_file_name: str
+    inbox_name: str
+    sha256: str
+    size_bytes: int
+    sent_at: str
+
+
+SEND_COLUMNS = "send_id, account_id, unit_code, client_file_name, inbox_name, sha256, size_bytes, sent_at"
+
+
+async def read_form(request: Request, max_bytes: int = 0, max_files: int = 1) -> FormData:
+    """The request's form (a file of at most `max_bytes`, and a few small fields), refused (413) as soon
+    as its body passes the limit while it streams."""
+    limit = max_bytes + FORM_OVERHEAD_BYTES
+    too_large = (
+        PortalError(413, "portal.too_large", limit=max_bytes) if max_bytes else PortalError(413, "portal.error_413")
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    received = 0
+
+    async def receive():
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise too_large
+        return message
+
+    return await Request(request.scope, receive).form(
+        max_files=max_files, max_fields=4, max_part_size=FORM_OVERHEAD_BYTES
+    )
+
+
+def uploaded_file(form: FormData) -> UploadFile:
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise PortalError(422, "portal.no_file")
+    return upload
+
+
+def client_name(upload: UploadFile) -> str:
+    """The name the clerk's computer gave, as text to show: its last part only, never a path."""
+    name = PurePath((upload.filename or "").replace("\\", "/")).name.strip()
+    name = "".join(char for char in name if char.isprintable())[:_MAX_CLIENT_NAME]
+    return name or "-"
+
+
+def accepted_suffix(name: str) -> str | None:
+    """`.csv` or `.xlsx` when the name ends so (any case): the only suffixes a staged file may get."""
+    suffix = PurePath(name).suffix.lower()
+    return suffix if suffix in ACCEPTED_SUFFIXES else None
+
+
+async def stage(upload: UploadFile, folder: Path, suffix: str, max_bytes: int) -> Staged:
+    """Copy the upload to a new file in `folder` under a random name, hashing it on the way."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(16)}{suffix}"
+    digest, size = hashlib.sha256(), 0
+    try:
+        with path.open("xb") as target:
+            while block := await upload.read(_CHUNK):
+                size += len(block)
+                if size > max_bytes:
+                    raise PortalError(413, "portal.too_large", limit=max_bytes)
+                digest.update(block)
+                target.write(block)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return Staged(path, client_name(upload), digest.hexdigest(), size)
+
+
+def staging_folder(settings: Settings) -> Path:
+    """Beside the inbox's files, on the same file system (so the landing is one rename), and hidden
+    from the ingest, which skips names starting with a dot."""
+    return settings.inbox / ".portal"
+
+
+def land(settings: Settings, accounts: Accounts, account: Account, staged: Staged) -> Send:
+    """Move a staged file into the inbox under the portal's name and record the send, all or nothing.
+
+    The inbox name carries random letters as well as the send id: an accounts file restored from a
+    backup restarts the ids, and an inbox name must never meet an earlier file's in the warehouse.
+    """
+    suffix = staged.path.suffix
+    with accounts.connect() as db:
+        db.execute("begin immediate")  # the next send id is ours until commit
+        landed = None
+        try:
+            send_id = db.execute("select coalesce(max(send_id), 0) + 1 from sends").fetchone()[0]
+            inbox_name = f"portal-{send_id:07d}-{account.unit_code}-{secrets.token_hex(4)}{suffix}"
+            landed = settings.inbox / inbox_name
+            os.link(staged.path, landed)  # appears whole, and never replaces a file already there
+            send = Send(
+                send_id,
+                account.account_id,
+                account.unit_code,
+                staged.client_name,
+                inbox_name,
+                staged.sha256,
+                staged.size_bytes,
+                now_text(),
+            )
+            db.execute(f"insert into sends ({SEND_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)", list(vars(send).values()))
+            db.execute("commit")
+        except BaseException:
+            db.execute("rollback")
+            if landed is not None:
+                landed.unlink(missing_ok=True)
+            raise
+        finally:
+            staged.path.unlink(missing_ok=True)
+    # Whole the moment it appears: judged at once, and Airflow's inbox watcher starts an ingest.
+    arrivals.announce(settings.inbox, inbox_name)
+    return send
+
+
+def sends_of(accounts: Accounts, unit_code: str | None, limit: int = 500) -> list[Send]:
+    """The latest sends of a unit (of every unit: None), newest first."""
+    condition, parameters = ("where unit_code = ?", [unit_code]) if unit_code else ("", [])
+    with accounts.connect() as db:
+        rows = db.execute(
+            f"select {SEND_COLUMNS} from sends {condition} order by send_id desc limit ?", [*parameters, limit]
+        ).fetchall()
+    return [Send(*row) for row in rows]
+
+
+def send_by_id(accounts: Accounts, send_id: int) -> Send | None:
+    with accounts.connect() as db:
+        try:
+            row = db.execute(f"select {SEND_COLUMNS} from sends where send_id = ?", [send_id]).fetchone()
+        except (OverflowError, sqlite3.Error):
+            return None
+    return Send(*row) if row else None
+
+
+def senders(accounts: Accounts) -> dict[int, str]:
+    """Account id -> e-mail, to say who sent what."""
+    with accounts.connect() as db:
+        return dict(db.execute("select account_id, email from accounts").fetchall())

@@ -1,0 +1,140 @@
+"""What the portal shows, read from the analysts' snapshot (read-only) and the portal's own sends.
+
+The snapshot is opened afresh for each request: the loader swaps it atomically, so a request
+reads one published state whole, and the next request sees the next one. Before the first
+publish there is no snapshot, and every list is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from chiso.portal.uploads import Send
+from expectations.findings import Finding
+from warehouse.db import connect_read_only
+from warehouse.load import findings_of
+
+QUERIES = Path(__file__).resolve().parent / "queries"
+LATEST = 200  # files, rejections, warnings shown at most on a page
+
+
+@dataclass
+class FileView:
+    """One received file and its verdict, as the ingest judged and stored it."""
+
+    submission_id: int | None
+    file_name: str
+    inbox_name: str | None
+    received_at: datetime | None
+    dataset_code: str | None
+    unit_code: str | None
+    period: str | None
+    status: str  # accepted, rejected, duplicate, superseded; `pending` while a send waits for the ingest
+    superseded_by: int | None = None
+    duplicate_of: int | None = None
+    reasons: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    send: Send | None = None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    dataset_code: str
+    unit_code: str
+    period: str
+    due_date: date
+    status: str  # completeness: on_time, late, missing, rejected_only, not_due
+    files: int
+    rejected_files: int
+    first_accepted_at: datetime | None
+    days_left: int
+
+
+@contextmanager
+def snapshot(path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    if not path.exists():
+        yield None
+        return
+    with connect_read_only(path) as connection:
+        yield connection
+
+
+def _rows(connection, name: str, parameters: list) -> list[dict]:
+    relation = connection.execute((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), parameters)
+    columns = [column[0] for column in relation.description]
+    return [dict(zip(columns, row)) for row in relation.fetchall()]
+
+
+def obligations(connection, unit_code: str | None, today: date) -> list[Obligation]:
+    if connection is None:
+        return []
+    return [
+        Obligation(**row, days_left=(row["due_date"] - today).days)
+        for row in _rows(connection, "obligations", [unit_code])
+    ]
+
+
+def _with_findings(connection, rows: list[dict]) -> list[FileView]:
+    found = findings_of(connection, [row["submission_id"] for row in rows])
+    files = []
+    for row in rows:
+        findings = found.get(row["submission_id"], [])
+        files.append(
+            FileView(
+                **row,
+                reasons=[f for f in findings if f.severity != "warning"],
+                warnings=[f for f in findings if f.severity == "warning"],
+            )
+        )
+    return files
+
+
+def unit_files(connection, unit_code: str, sends: list[Send]) -> list[FileView]:
+    """A unit's files in the snapshot (by its code, or sent by it), and its sends still waiting, newest first."""
+    by_inbox_name = {send.inbox_name: send for send in sends}
+    files = []
+    if connection is not None:
+        rows = _rows(connection, "unit_files", [unit_code, list(by_inbox_name), LATEST])
+        files = _with_findings(connection, rows)
+    return _with_sends(files, by_inbox_name)
+
+
+def sent_files(connection, sends: list[Send]) -> list[FileView]:
+    """Each send with its verdict once the ingest has judged it, in the order given."""
+    by_inbox_name = {send.inbox_name: send for send in sends}
+    files = []
+    if connection is not None and sends:
+        files = _with_findings(connection, _rows(connection, "sent_files", [list(by_inbox_name)]))
+    judged = {file.inbox_name: file for file in _with_sends(files, by_inbox_name)}
+    return [judged[send.inbox_name] for send in sends]
+
+
+def _with_sends(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[FileView]:
+    seen = set()
+    for file in files:
+        file.send = by_inbox_name.get(file.inbox_name)
+        seen.add(file.inbox_name)
+    waiting = [
+        FileView(None, send.client_file_name, send.inbox_name, None, None, send.unit_code, None, "pending", send=send)
+        for name, send in by_inbox_name.items()
+        if name not in seen
+    ]
+    return waiting + files
+
+
+def rejected_files(connection) -> list[FileView]:
+    return [] if connection is None else _with_findings(connection, _rows(connection, "rejected_files", [LATEST]))
+
+
+def warnings(connection) -> list[dict]:
+    return [] if connection is None else _rows(connection, "warnings", [LATEST])
+
+
+def unit_summary(connection) -> list[dict]:
+    return [] if connection is None else _rows(connection, "unit_summary", [])

@@ -1,0 +1,102 @@
+"""The JSON API as a unit's own system uses it: bearer tokens, dry runs, sends, obligations, templates."""
+
+from __future__ import annotations
+
+import httpx
+from portal_helpers import CLERK_026, api, run_inbox
+
+from builders import csv_bytes, district_report
+from chiso.checker import check_file
+
+
+def test_every_route_wants_a_valid_token(server):
+    for method, path in [
+        ("GET", "/api/v1/submissions"),
+        ("GET", "/api/v1/submissions/1"),
+        ("GET", "/api/v1/obligations"),
+        ("GET", "/api/v1/templates/DP-HUYEN/2017Q3"),
+        ("POST", "/api/v1/dry-run"),
+        ("POST", "/api/v1/submissions"),
+    ]:
+        for headers in ({}, {"authorization": "Bearer chiso_not-a-token"}, {"authorization": "Basic eDp5"}):
+            answer = httpx.request(method, f"{server.url}{path}", headers=headers)
+            assert answer.status_code == 401, (method, path, headers)
+            assert answer.headers["www-authenticate"] == "Bearer"
+            assert answer.json()["vi"].startswith("Cần đăng nhập")
+
+
+def test_a_dry_run_answers_the_verdict_with_every_reason(server, home, tmp_path):
+    broken = csv_bytes(district_report("026", "2017Q3").setting("NV_TRIENKHAI", 5).setting("KP_GIAINGAN", -1))
+    path = tmp_path / "q3.csv"
+    path.write_bytes(broken)
+    expected = check_file(path, home.settings, None, None)
+    answer = api(server, CLERK_026).post("/api/v1/dry-run", files={"file": ("q3.csv", broken, "text/csv")})
+    assert answer.status_code == 200
+    verdict = answer.json()
+    assert verdict["status"] == "rejected" and verdict["file_name"] == "q3.csv"
+    assert [(r["rule"], r["rows"], r["vi"], r["en"]) for r in verdict["reasons"]] == [
+        (f.rule, f.rows, f.vi, f.en) for f in expected.reasons
+    ]
+    assert {r["rule"] for r in verdict["reasons"]} == {"6", "9"}
+    assert home.inbox_files() == []
+
+
+def test_a_send_is_accepted_for_processing_and_its_verdict_follows(server, home):
+    client = api(server, CLERK_026)
+    data = csv_bytes(district_report("026", "2017Q4"))
+    sent = client.post("/api/v1/submissions", files={"file": ("Q4.csv", data)})
+    assert sent.status_code == 202
+    body = sent.json()
+    assert body["status"] == "pending" and body["file_name"] == "Q4.csv" and body["size_bytes"] == len(data)
+    send_id = body["id"]
+    assert [s["id"] for s in client.get("/api/v1/submissions").json()] == [send_id]
+    assert client.get(f"/api/v1/submissions/{send_id}").json()["status"] == "pending"
+
+    run_inbox(home)
+    judged = client.get(f"/api/v1/submissions/{send_id}").json()
+    assert judged["status"] == "accepted" and judged["period"] == "2017Q4" and judged["submission_id"] > 0
+    assert [w["rule"] for w in judged["warnings"]] == ["late"]
+    assert client.get("/api/v1/submissions/999999").status_code == 404
+    assert client.get("/api/v1/submissions/99999999999999999999999").status_code == 404
+
+
+def test_obligations_say_what_is_due_with_its_status(server):
+    owed = api(server, CLERK_026).get("/api/v1/obligations").json()
+    by_key = {(o["dataset_code"], o["period"]): o for o in owed}
+    assert {o["unit_code"] for o in owed} == {"026"}
+    assert by_key[("DP-HUYEN", "2017Q1")]["status"] == "on_time"
+    assert by_key[("DP-HUYEN", "2017Q2")]["status"] == "rejected_only"
+    assert by_key[("DP-HUYEN", "2016Q1")]["status"] == "missing"
+    assert (
+        by_key[("DP-HUYEN", "2016Q1")]["days_left"] < 0 and by_key[("DP-HUYEN", "2016Q1")]["due_date"] == "2016-04-10"
+    )
+    assert by_key[("CNTT-NAM", "2017")]["template"] == "/api/v1/templates/CNTT-NAM/2017"
+
+
+def test_templates_are_the_units_workbooks(server):
+    client = api(server, CLERK_026)
+    workbook = client.get("/api/v1/templates/CNTT-NAM/2017")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+    assert workbook.headers["content-disposition"] == 'attachment; filename="CNTT-NAM_026_2017.xlsx"'
+    refused = client.get("/api/v1/templates/DP-SN/2017Q1")
+    assert refused.status_code == 404 and "DP-SN" in refused.json()["en"]
+
+
+def test_the_schema_documents_every_route_and_the_bearer_scheme(server):
+    schema = httpx.get(f"{server.url}/api/v1/openapi.json").json()
+    assert set(schema["paths"]) == {
+        "/api/v1/dry-run",
+        "/api/v1/submissions",
+        "/api/v1/submissions/{send_id}",
+        "/api/v1/obligations",
+        "/api/v1/templates/{dataset}/{period}",
+    }
+    assert schema["components"]["securitySchemes"]["unitToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A unit's API token, from `chiso accounts token --email ADDRESS`.",
+    }
+    upload = schema["paths"]["/api/v1/dry-run"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["properties"]["file"]["format"] == "binary"
+    assert schema["paths"]["/api/v1/submissions"]["post"]["responses"]["202"]
+    assert httpx.get(f"{server.url}/docs").status_code == 404  # the interactive docs would need a CDN

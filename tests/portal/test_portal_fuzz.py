@@ -1,0 +1,50 @@
+"""Schemathesis fuzzes the API against a running server, from the schema the server publishes.
+
+Every check runs but one: `positive_data_acceptance` expects any schema-valid upload to be
+taken, and a send of a `.png` is schema-valid (a multipart file's name cannot be constrained in
+OpenAPI) yet refused by design, with rule 1's reason (422). No answer may be a 5xx, break the
+schema, or leak a traceback into the server's answers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from portal_helpers import CLERK_026
+
+SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
+
+
+def test_fuzzing_the_api_finds_no_server_error(server, home, tmp_path):
+    seed = ["--seed", os.environ["CHISO_FUZZ_SEED"]] if os.environ.get("CHISO_FUZZ_SEED") else []
+    run = subprocess.run(
+        [
+            SCHEMATHESIS,
+            "run",
+            f"{server.url}/api/v1/openapi.json",
+            "--header",
+            f"Authorization: Bearer {home.tokens[CLERK_026]}",
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "positive_data_acceptance",
+            "--max-examples",
+            "50",
+            "--workers",
+            "1",
+            "--report-dir",
+            str(tmp_path),
+            *seed,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=400,
+        cwd=tmp_path,  # its cache of crashes stays out of the checkout
+        env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"},
+    )
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert "6 selected / 6 total" in run.stdout and " passed" in run.stdout
+    assert "Traceback" not in server.log_text()

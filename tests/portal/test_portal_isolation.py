@@ -1,0 +1,112 @@
+"""A unit never sees another unit's files, verdicts or reasons: every route, HTML and JSON, as unit 027.
+
+Unit 026 has a rejected file (PRIVATE_FILE, PRIVATE_VALUE in its reason) and a send through the
+API (SENT_NAME, its value SENT_VALUE in its reasons once ingested). Unit 027 then asks every
+route with 026's ids and codes; nothing of 026's may come back. The route table must list every
+route the application has, so a new route cannot escape this test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from portal_helpers import (
+    CLERK_026,
+    CLERK_027,
+    PRIVATE_FILE,
+    PRIVATE_VALUE,
+    PROVINCE,
+    api,
+    logged_in,
+    page_csrf,
+    run_inbox,
+)
+
+from builders import csv_bytes, district_report
+from chiso.portal.app import create_app
+
+SENT_NAME = "gui-qua-api-026.csv"
+SENT_VALUE = "gia-tri-rieng"
+SECRETS = (PRIVATE_FILE, PRIVATE_VALUE, SENT_NAME, SENT_VALUE)
+
+
+@pytest.fixture(scope="module")
+def sent_by_026(server, home):
+    data = csv_bytes(district_report("026", "2017Q3").setting("NV_GIAO", SENT_VALUE))
+    answer = api(server, CLERK_026).post("/api/v1/submissions", files={"file": (SENT_NAME, data)})
+    assert answer.status_code == 202
+    run_inbox(home)
+    return answer.json()["id"]
+
+
+def _file_of_026() -> dict:
+    return {"file": ("026.csv", csv_bytes(district_report("026", "2017Q4")))}
+
+
+# (method, path as the application declares it) -> how unit 027 asks it, with unit 026's ids and codes.
+PAGE_REQUESTS = {
+    ("GET", "/"): lambda c, ids: c.get("/"),
+    ("GET", "/units/{code}"): lambda c, ids: c.get("/units/026"),
+    ("GET", "/templates/{dataset}/{period}"): lambda c, ids: c.get("/templates/DP-HUYEN/2017Q3?unit=026"),
+    ("GET", "/report"): lambda c, ids: c.get("/report"),
+    ("GET", "/login"): lambda c, ids: c.get("/login"),
+    ("POST", "/login"): lambda c, ids: c.post("/login", data={"email": CLERK_026, "password": "x"}),
+    ("POST", "/logout"): lambda c, ids: c.post("/logout", data={"csrf_token": "forged"}),
+    ("GET", "/set-password/{link}"): lambda c, ids: c.get("/set-password/not-a-link"),
+    ("POST", "/set-password/{link}"): lambda c, ids: c.post("/set-password/not-a-link", data={"csrf_token": "x"}),
+    ("POST", "/dry-run"): lambda c, ids: c.post("/dry-run", data={"csrf_token": page_csrf(c)}, files=_file_of_026()),
+    ("POST", "/send"): lambda c, ids: c.post("/send", data={"csrf_token": page_csrf(c)}, files=_file_of_026()),
+    ("GET", "/static/portal.css"): lambda c, ids: c.get("/static/portal.css"),
+    ("GET", "/healthz"): lambda c, ids: c.get("/healthz"),
+}
+API_REQUESTS = {
+    ("GET", "/api/v1/submissions"): lambda c, ids: c.get("/api/v1/submissions"),
+    ("GET", "/api/v1/submissions/{send_id}"): lambda c, ids: c.get(f"/api/v1/submissions/{ids}"),
+    ("GET", "/api/v1/obligations"): lambda c, ids: c.get("/api/v1/obligations"),
+    ("GET", "/api/v1/templates/{dataset}/{period}"): lambda c, ids: c.get("/api/v1/templates/DP-HUYEN/2017Q3"),
+    ("POST", "/api/v1/dry-run"): lambda c, ids: c.post("/api/v1/dry-run", files=_file_of_026()),
+    ("POST", "/api/v1/submissions"): lambda c, ids: c.post("/api/v1/submissions", files=_file_of_026()),
+    ("GET", "/api/v1/openapi.json"): lambda c, ids: c.get("/api/v1/openapi.json"),
+}
+
+
+def test_the_route_table_covers_every_route_of_the_application(home):
+    declared = {
+        (method, route.path)
+        for route in create_app(home.settings).routes
+        for method in getattr(route, "methods", ()) or ()
+        if method != "HEAD"
+    }
+    assert declared == set(PAGE_REQUESTS) | set(API_REQUESTS)
+
+
+@pytest.mark.parametrize("route", PAGE_REQUESTS, ids=lambda r: f"{r[0]} {r[1]}")
+def test_no_page_shows_another_units_files(server, sent_by_026, route):
+    answer = PAGE_REQUESTS[route](logged_in(server, CLERK_027), sent_by_026)
+    assert answer.status_code < 500
+    assert not [secret for secret in SECRETS if secret in answer.text]
+    if route == ("GET", "/units/{code}") or route == ("GET", "/templates/{dataset}/{period}"):
+        assert answer.status_code == 404
+    if route == ("POST", "/send"):
+        assert answer.status_code == 403  # 026's report, refused at upload
+
+
+@pytest.mark.parametrize("route", API_REQUESTS, ids=lambda r: f"{r[0]} {r[1]}")
+def test_no_api_route_answers_another_units_files(server, sent_by_026, route):
+    answer = API_REQUESTS[route](api(server, CLERK_027), sent_by_026)
+    assert answer.status_code < 500
+    assert not [secret for secret in SECRETS if secret in answer.text]
+    if route == ("GET", "/api/v1/submissions/{send_id}"):
+        assert answer.status_code == 404
+    if route == ("GET", "/api/v1/obligations"):
+        assert {o["unit_code"] for o in answer.json()} == {"027"}
+
+
+def test_the_unit_itself_and_the_province_see_them(server, sent_by_026):
+    own = logged_in(server, CLERK_026).get("/").text
+    assert all(secret in own for secret in SECRETS)
+    assert api(server, CLERK_026).get(f"/api/v1/submissions/{sent_by_026}").json()["file_name"] == SENT_NAME
+    province = logged_in(server, PROVINCE)
+    assert all(secret in province.get("/units/026").text for secret in SECRETS)
+    overview = province.get("/").text
+    assert SENT_NAME in overview and CLERK_026 in overview  # who sent what
+    assert api(server, PROVINCE).get(f"/api/v1/submissions/{sent_by_026}").status_code == 200
