@@ -33,7 +33,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@! git grep -n "fmt: skip" -- "*.py" || { echo "no fmt: skip: let ruff format the code"; exit 1; }
-	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/portal/queries chiso/portal/sql benchmarks
+	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries chiso/portal/queries chiso/portal/sql benchmarks
 
 # Throughput, overheads, the portal and the analysts' queries (run.py); then one send's latency,
 # landing -> verdict in the snapshot, under `airflow standalone` and the Celery deployment

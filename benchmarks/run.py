@@ -16,6 +16,8 @@ One run measures, on a seeded corpus generated here (benchmarks/corpus.py):
 6. the analysts' four queries on a generated national warehouse (national.py): p50/p95;
 7. the portal (portal_load.py): dry runs of a template workbook one at a time on a warm server,
    then the deadline minute (200 uploads at once, half dry runs, half sends): p50/p95, counts.
+8. `chiso notify` after the ingest: the units' notices, reminders and digest planned, written
+   to the outbox (no SMTP server) and recorded in the ledger, in a fresh process.
 
 Every measurement runs in its own process. Python bytecode is cached under a private
 PYTHONPYCACHEPREFIX (as deployed: the Docker image compiles it), so no process pays for
@@ -103,6 +105,8 @@ FIGURES = [
     "airflow.fixed_startup_s",
     "startup.dagbag_fill_s",
     "startup.chiso_help_s",
+    "notices.wall_s",
+    "notices.messages",
     "national.current_values",
     "national.queries.completeness_quarter.p95_ms",
     "national.queries.rollup_province_year.p95_ms",
@@ -480,6 +484,20 @@ def measure_national(work: Path, sizes: dict, env: dict) -> dict:
 # --- report ----------------------------------------------------------------------------
 
 
+def measure_notices(work: Path, env: dict) -> dict:
+    """`chiso notify` on the warehouse the full ingest left: plan, write to the outbox, record."""
+    home = work / "home-mixed-full"
+    chiso = str(Path(PYTHON).parent / "chiso")
+    measured = child(
+        [chiso, "notify", "--as-of", corpus.AS_OF], {**env, "CHISO_HOME": str(home)}, work / "logs" / "notify.log"
+    )
+    kinds: dict[str, int] = {}
+    for message in (home / "outbox").glob("*.eml"):
+        kind = message.name.split("_")[1]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return {**measured, "messages": sum(kinds.values()), "by_kind": kinds}
+
+
 def machine() -> dict:
     model = next(
         (
@@ -646,6 +664,9 @@ def rows_of(r: dict) -> list[tuple[str, str, str, str]]:
             yes[load["landed_exactly_once"] == load["sends"] and not load["server_errors_5xx"]],
         ),
     ]
+    notices = r["notices"]
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(notices["by_kind"].items()))
+    rows.append((f"chiso notify after the ingest (outbox): {kinds}", f"{notices['wall_s']:.1f} s", "", ""))
     return rows
 
 
@@ -716,6 +737,7 @@ def main(argv: list[str]) -> int:
             ("templates", lambda: measure_templates(work, env)),
             ("national", lambda: measure_national(work, sizes, env)),
             ("portal", lambda: measure_portal(work, sizes, env)),
+            ("notices", lambda: measure_notices(work, env)),
         ]
         for name, step in steps:
             step_started = time.perf_counter()

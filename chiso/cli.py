@@ -24,6 +24,7 @@ examples:
   chiso report                      # the HTML monitoring report, from the snapshot
   chiso export completeness --format xlsx
   chiso template DP-HUYEN --unit 026 --period 2017Q3   # the workbook a clerk fills in
+  chiso notify                      # tell the units what is owed: refusals, late files, reminders, digest
   chiso settings                    # every setting, its variable and its value here
   chiso serve --port 8000           # the reporting units' portal on 127.0.0.1:8000
   chiso accounts add --unit 026 --email vanthu@dongvan.example.vn   # prints a one-time link to set the password
@@ -53,6 +54,9 @@ def ingest_arguments(parser: argparse.ArgumentParser) -> None:
         help="where --publish writes the snapshot (default: CHISO_SNAPSHOT; required with --warehouse)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--notify", action="store_true", help="then tell the units (refused, late, warnings), as `chiso notify` does"
+    )
 
 
 def validate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +76,17 @@ def query_arguments(parser: argparse.ArgumentParser) -> None:
 def inbox_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-notify", action="store_true", help="leave the units' notices to the next notify")
+
+
+def notify_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day of the reminders and the digest (default: today, province time)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
 
 
 def demo_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -165,6 +180,18 @@ COMMANDS = {
         "Files changed in the last CHISO_SETTLE_SECONDS (default 10) are still arriving and wait for the next run.",
         "  chiso inbox\n  CHISO_HOME=/data chiso inbox --as-of 2021-02-01\n",
         inbox_arguments,
+    ),
+    "notify": (
+        "Send what is owed, as the DAGs' notice tasks do: each unit's notice of its files not told yet"
+        " (refused, with every reason; late; accepted with warnings), the reminders due on the day"
+        " (before and after due dates), and the province's weekly digest. Each is sent once: the"
+        " warehouse's ledger records it; a mail server that is down leaves it for the next run."
+        " Without CHISO_SMTP_URL the messages are written as .eml files to CHISO_OUTBOX.",
+        "  chiso notify --dry-run                   # print what would be sent; send and record nothing\n"
+        "  chiso notify\n"
+        "  chiso notify --as-of 2017-07-08          # the reminders of that day\n"
+        "  CHISO_SMTP_URL=smtp://127.0.0.1:1025 chiso notify\n",
+        notify_arguments,
     ),
     "demo-data": (
         "Write the demo inbox: the whole plan 2016-2020 for all 23 units, with realistic mistakes.",

@@ -1,24 +1,30 @@
 """`make run` and `make airflow`: the whole product on embedded defaults, through real Airflow.
 
 A project-local AIRFLOW_HOME with SQLite. `make run`: the demo inbox, `airflow dags test` of the
-ingest DAG, then of the monitoring DAG, and a summary read back from the metadata DB and the
-analysts' snapshot. `make airflow` (`--standalone`): Airflow's UI and scheduler on 127.0.0.1,
-chiso's DAGs unpaused, so that a file copied into the inbox is ingested within seconds.
+ingest DAG (with its post-ingest notices), of the monitoring DAG, then of the reminders DAG, and a
+summary read back from the metadata DB, the analysts' snapshot and the outbox (without
+CHISO_SMTP_URL the notices are .eml files there). `make airflow` (`--standalone`): Airflow's UI
+and scheduler on 127.0.0.1, chiso's DAGs unpaused, so that a file copied into the inbox is
+ingested within seconds.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from chiso.commands import UserError
 from chiso.commands.demo_data import demo_generator
 from core.settings import INSTALL_ROOT, WAREHOUSE_POOL, load_settings
+from core.vocabulary import say
 from warehouse.db import connect_read_only
 
 POOL = (WAREHOUSE_POOL, "1", "DuckDB single writer: every task that writes the warehouse")
@@ -114,9 +120,31 @@ def summary(settings) -> None:
     print(f"\nanalysts' snapshot (read-only): {settings.snapshot}")
     print(f"archive: {settings.archive}\nquarantine (each file with its .reasons.txt): {settings.quarantine}")
     print(f"monitoring outputs: {settings.reports}")
+    outbox_summary(settings)
     print("\nnext, as an analyst:")
     print('  .venv/bin/chiso query "select * from reporting_rates order by period limit 8"')
     print(f"  .venv/bin/duckdb -readonly {settings.snapshot}")
+
+
+def outbox_summary(settings) -> None:
+    """What the demo's units and province would receive, and the start of a refusal's message."""
+    if settings.smtp_url:
+        print("notices: sent through CHISO_SMTP_URL (`chiso notify --dry-run` shows what is still owed)")
+        return
+    messages = sorted(settings.outbox.glob("*.eml"))
+    kinds = Counter(path.name.split("_")[1] for path in messages)
+    print(
+        f"\nnotices in {settings.outbox} ({len(messages)} .eml files): "
+        + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    )
+    refused = say("verdict.nothing_loaded").vi
+    for path in (p for p in messages if "_ingest_" in p.name):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = message.get_body(("plain",)).get_content()
+        if refused in body:
+            print(f"  for example {path.name}:\n    Subject: {message['Subject']}\n    To: {message['To']}")
+            print("".join(f"    | {line}\n" for line in body.splitlines()[:18]), end="")
+            return
 
 
 def main() -> int:
@@ -133,6 +161,7 @@ def main() -> int:
         write_demo_inbox_if_new(settings)
         _airflow(env, log, "dags", "test", "chiso_ingest")
         _airflow(env, log, "dags", "test", "chiso_monitoring")
+        _airflow(env, log, "dags", "test", "chiso_reminders")
     run_id, state = last_dag_run(Path(env["AIRFLOW_HOME"]) / "airflow.db", "chiso_ingest")
     print(f"\nAirflow metadata DB: chiso_ingest run {run_id} is {state}")
     summary(settings)

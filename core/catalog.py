@@ -9,6 +9,7 @@ this model, and a second plan is a second folder, not a code change.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -19,6 +20,8 @@ from core.periods import Period, plan_periods
 from core.text import fold
 
 Row = dict[str, str]
+# One address, no display name: `name` is its own column.
+_EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 # Each table of the catalog and the columns its file must have.
 TABLES: dict[str, tuple[str, ...]] = {
     "unit_types": ("unit_type", "unit_type_name", "unit_type_name_en", "scope_name", "scope_name_en"),
@@ -30,6 +33,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "submitter_type",
         "period_type",
         "due_days_after_period_end",
+        "reminder_days_before",
     ),
     "indicators": (
         "indicator_code",
@@ -73,7 +77,11 @@ TABLES: dict[str, tuple[str, ...]] = {
         "part_label",
         "part_label_en",
     ),
+    "contacts": ("unit_code", "email", "name", "role"),
 }
+# Who a contact is: a reporting unit's clerk (its notices), the province (the weekly digest, files
+# no unit could be told about) or a data engineer (failed DAG runs).
+CONTACT_ROLES = ("unit", "province", "engineer")
 
 
 class CatalogError(ValueError):
@@ -94,6 +102,16 @@ def read_table(directory: Path, table: str) -> list[Row]:
     if missing:
         raise CatalogError(f"{path} lacks the column(s) {', '.join(missing)}; see docs/configuration.md")
     return rows
+
+
+def _contact_problem(row: Row, units: dict[str, Row]) -> str:
+    if row["unit_code"] not in units:
+        return f"unit_code {row['unit_code']!r} is not in units.csv"
+    if row["role"] not in CONTACT_ROLES:
+        return f"role {row['role']!r} is not one of {', '.join(CONTACT_ROLES)}"
+    if not _EMAIL.fullmatch(row["email"]):
+        return f"{row['email']!r} is not one e-mail address"
+    return ""
 
 
 def is_true(text: str) -> bool:
@@ -142,6 +160,16 @@ class Catalog:
     @cached_property
     def report_charts(self) -> list[Row]:
         return self.table("report_charts")
+
+    @cached_property
+    def contacts(self) -> list[Row]:
+        """Who is told what; checked, since a typo here would silently stop a unit's notices."""
+        rows = self.table("contacts")
+        for number, row in enumerate(rows, 2):
+            problem = _contact_problem(row, self.units)
+            if problem:
+                raise CatalogError(f"{self.directory / 'contacts.csv'} line {number}: {problem}")
+        return rows
 
     @cached_property
     def plan(self) -> Row:

@@ -130,7 +130,9 @@ class Settings:
         "CHISO_SMTP_URL",
         "",
         "Where notices are sent: `smtp://host:port` (STARTTLS when offered), `smtps://host:port` (TLS), with"
-        " `user:password@` for a login; empty: notices are written as .eml files to CHISO_OUTBOX.",
+        " `user:password@` for a login (over TLS only, or to a loopback address), `?timeout=10` (seconds) and"
+        " `?cafile=` (a CA bundle); the engineers' alerts use it too; empty: notices are written as .eml files"
+        " to CHISO_OUTBOX.",
     )
     smtp_from: str = setting(
         "CHISO_SMTP_FROM",
@@ -141,6 +143,19 @@ class Settings:
         "CHISO_OUTBOX",
         "{home}/outbox",
         "Where notices are written as .eml files when CHISO_SMTP_URL is empty.",
+    )
+    reminder_schedule: str = setting(
+        "CHISO_REMINDER_SCHEDULE",
+        "0 8 * * *",
+        "Cron schedule of the `chiso_reminders` DAG, in the province's time (the plan's time zone):"
+        " reminders before and after due dates, and the weekly digest on its first run of each week.",
+    )
+    notice_lease_minutes: int = setting(
+        "CHISO_NOTICE_LEASE_MINUTES",
+        60,
+        "A notifier claims the notices it is about to send; a claim left by a notifier that died before"
+        " recording what it sent is given up after this long, and those notices go again (at most once more).",
+        minimum=0,
     )
     airflow_home: Path = setting(
         "AIRFLOW_HOME",

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
 
+from chiso.notices.alerts import engineer_alerts
 from core.settings import WAREHOUSE_ASSET, load_settings
 
 SETTINGS = load_settings()
@@ -17,7 +18,12 @@ SETTINGS = load_settings()
     catchup=False,
     max_active_runs=1,
     tags=["chiso"],
-    default_args={"retries": 1, "retry_delay": timedelta(seconds=20), "execution_timeout": timedelta(minutes=15)},
+    default_args={
+        "retries": 1,
+        "retry_delay": timedelta(seconds=20),
+        "execution_timeout": timedelta(minutes=15),
+        "on_failure_callback": engineer_alerts(SETTINGS),
+    },
     doc_md=__doc__,
 )
 def chiso_monitoring():

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from builders import AS_OF, PROJECT_ROOT
 from core.catalog import Catalog
 from core.settings import load_settings
+from mailserver import MailServer
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +59,11 @@ def demo_warehouse(tmp_path_factory):
     demo_settings = load_settings(home=root / "home")
     report = ingest_paths([root / "inbox"], demo_settings, date(2021, 6, 1), publish_snapshot=True)
     return files, {v.file_name: v for v in report.verdicts}, demo_settings
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on 127.0.0.1 that keeps what it accepts (tests/mailserver.py)."""
+    server = MailServer().start()
+    yield server
+    server.stop()

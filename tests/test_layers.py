@@ -36,6 +36,7 @@ CORE_MAY_IMPORT = {
     "os",
     "re",
     "signal",
+    "time",
     "typing",
     "unicodedata",
     "collections",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from argparse import Namespace
 
-from chiso.commands.ingest import print_run, progress
+from chiso.commands.ingest import print_notices, print_run, progress
 from chiso.ingest import discover
 from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
 from core.settings import load_settings
@@ -26,4 +26,6 @@ def run(args: Namespace) -> int:
             " left for the next run"
         )
     print(f"snapshot for analysts: {settings.snapshot}")
+    if not args.no_notify:
+        print_notices(settings)
     return 0

@@ -7,8 +7,10 @@ from argparse import Namespace
 
 from chiso.commands import UserError
 from chiso.ingest import IngestRun
+from chiso.notices.run import notify_after_ingest
 from chiso.pipeline import inbox_destinations, ingest_paths
-from core.settings import load_settings
+from core.settings import Settings, load_settings
+from warehouse.lock import WarehouseBusy
 
 
 def run(args: Namespace) -> int:
@@ -25,7 +27,22 @@ def run(args: Namespace) -> int:
     finally:
         close()
     print_run(ingested)
+    if args.notify:
+        print_notices(settings)
     return 0
+
+
+def print_notices(settings: Settings) -> None:
+    """The post-ingest notices; a mail server that is down or a busy warehouse leaves them waiting."""
+    try:
+        done = notify_after_ingest(settings)
+    except WarehouseBusy as error:
+        print(f"notices wait for the next run: {error}")
+        return
+    sent = ", ".join(f"{n} {kind}" for kind, n in sorted(done["messages"].items())) or "none"
+    print(
+        f"notices sent: {sent}; {done['waiting']} wait for the next run" + "".join(f"\n  {e}" for e in done["errors"])
+    )
 
 
 def progress(enabled: bool):

@@ -1,4 +1,4 @@
-"""The Airflow DAGs: clean imports, a real dag.test() run, idempotent reruns, crash and retry."""
+"""The Airflow DAGs: clean imports, a real dag.test() run, idempotent reruns, crash and retry, notices and alerts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from builders import csv_bytes, department_report, district_report, write, xlsx_bytes
-from core.settings import WAREHOUSE_POOL
+from core.settings import WAREHOUSE_POOL, load_settings
+from mailserver import MailServer, free_port
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 
@@ -77,7 +78,7 @@ def test_dags_import_cleanly_without_heavy_libraries():
     )
     env = {**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW_HOME": "/tmp/chiso-dagbag-check"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
-    assert out.strip().splitlines()[-1] == "{} ['chiso_ingest', 'chiso_monitoring'] []"
+    assert out.strip().splitlines()[-1] == "{} ['chiso_ingest', 'chiso_monitoring', 'chiso_reminders'] []"
 
 
 def test_ingest_dag_run_gives_verdicts_moves_files_publishes_and_updates_asset(chiso_home):
@@ -141,3 +142,76 @@ def test_loader_killed_mid_chunk_then_retried_leaves_no_duplicate(chiso_home):
         assert db.execute("select bool_and(moved) from submissions").fetchone() == (True,)
         facts = db.execute("select count(*) from indicator_facts").fetchone()[0]
     assert facts == len(department_report().rows) + len(district_report().rows)
+
+
+def smtp_for_dags(monkeypatch, url: str) -> None:
+    """The DAGs' notices and alerts go to `url` (the connection the DAG files would export, made here
+    so that the test's environment is restored afterwards)."""
+    from chiso.notices.alerts import CONNECTION_VARIABLE, airflow_connection  # after airflow_db set AIRFLOW_HOME
+
+    monkeypatch.setenv("CHISO_SMTP_URL", url)
+    monkeypatch.setenv(CONNECTION_VARIABLE, airflow_connection(url, load_settings().smtp_from))
+
+
+def sent_units(server: MailServer) -> list[str]:
+    return sorted(message["X-Chiso-Unit"] for message in server.messages)
+
+
+def test_ingest_dag_tells_each_unit_once_after_publishing(chiso_home, mail_server, monkeypatch):
+    smtp_for_dags(monkeypatch, mail_server.url)
+    small_inbox(chiso_home / "inbox")
+    run = load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"})
+    assert run.state == "success"
+    assert sent_units(mail_server) == ["02", "SYT"]  # bad.csv is SYT's; nobody can be told who sent scan.pdf
+    syt = next(m for m in mail_server.messages if m["X-Chiso-Unit"] == "SYT")
+    assert "bad.csv" in syt.get_body(("plain",)).get_content() and syt["Subject"] == "Sở Y tế: 1 tệp bị từ chối"
+
+    write(chiso_home / "inbox" / "late.csv", csv_bytes(department_report("STC")), received="2017-07-20 09:00")
+    assert load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"}).state == "success"
+    assert sent_units(mail_server) == ["02", "STC", "SYT"]  # the second run tells only what it brought
+
+
+def test_ingest_dag_succeeds_with_the_mail_server_down_and_the_next_run_sends(chiso_home, monkeypatch):
+    port = free_port()
+    smtp_for_dags(monkeypatch, f"smtp://127.0.0.1:{port}?timeout=2")
+    small_inbox(chiso_home / "inbox")
+    down = load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"})
+    assert down.state == "success"  # the ingest is done; the notices wait
+    assert statuses(chiso_home)["bad.csv"] == "rejected"
+
+    server = MailServer(port).start()
+    try:
+        assert load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"}).state == "success"
+    finally:
+        server.stop()
+    assert sent_units(server) == ["02", "SYT"]
+
+
+def test_reminders_dag_reminds_the_units_and_sends_the_digest(chiso_home, mail_server, monkeypatch):
+    smtp_for_dags(monkeypatch, mail_server.url)
+    write(chiso_home / "inbox" / "ok.csv", csv_bytes(department_report()), received="2017-07-05 09:00")
+    assert load_dag("chiso_ingest").test(run_conf={"as_of": "2017-07-06"}).state == "success"
+    run = load_dag("chiso_reminders").test(run_conf={"as_of": "2017-07-07"})
+    assert run.state == "success"
+    subjects = {message["X-Chiso-Unit"]: message["Subject"] for message in mail_server.messages}
+    assert subjects["02"].startswith("Tổng hợp tuần 2017-W27")
+    assert "1 báo cáo sắp đến hạn" in subjects["SYT"] and "sắp đến hạn" not in subjects["SKHCN"]  # SKHCN sent it
+    assert load_dag("chiso_reminders").test(run_conf={"as_of": "2017-07-07"}).state == "success"
+    assert len(mail_server.messages) == len(subjects)  # the same day again: nothing twice
+
+
+def test_a_failed_task_emails_the_engineers_with_its_log_link(chiso_home, mail_server, monkeypatch):
+    smtp_for_dags(monkeypatch, mail_server.url)
+    (chiso_home / "warehouse" / "chiso.duckdb").mkdir(parents=True)  # a folder where the warehouse should be
+    dag = load_dag("chiso_reminders")
+    for task in dag.tasks:
+        task.retries = 0
+    run = dag.test(run_conf={"as_of": "2017-07-07"})
+    assert run.state == "failed"
+    [alert] = mail_server.messages
+    assert alert["To"].addresses[0].addr_spec == "kythuat.dulieu@skhcn.hagiang.example"
+    assert alert["Subject"] == (
+        "chiso: tác vụ plan_reminders của chiso_reminders bị lỗi / chiso: task plan_reminders of chiso_reminders failed"
+    )
+    body = alert.get_body(("html",)).get_content()
+    assert "/dags/chiso_reminders/runs/" in body and "/tasks/plan_reminders" in body

@@ -60,7 +60,7 @@ def test_a_dropped_file_is_ingested_by_itself_with_the_api_on_another_port(tmp_p
     try:
         with (tmp_path / "make-airflow.log").open("w") as log:
             prepare(settings, env, log)
-            assert unpause_chiso_dags(env, log) == ["chiso_ingest", "chiso_monitoring"]
+            assert unpause_chiso_dags(env, log) == ["chiso_ingest", "chiso_monitoring", "chiso_reminders"]
         for name, args in (
             ("scheduler", ["scheduler", "--skip-serve-logs"]),
             ("dag-processor", ["dag-processor"]),

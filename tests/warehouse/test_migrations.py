@@ -81,3 +81,14 @@ def test_the_upgraded_file_opens_again_after_a_crash(tmp_path):
     del connection  # no close, no checkpoint: what a killed loader leaves
     with duckdb.connect(str(path)) as reopened:
         assert reopened.execute("select count(*) from findings").fetchone() == (3,)
+
+
+def test_an_upgraded_warehouse_owes_no_notice_of_its_history(tmp_path):
+    """Migration 006: the runs loaded before notices existed are remembered, so the first notify tells none of them."""
+    path = tmp_path / "old.duckdb"
+    first_schema(path)
+    with duckdb.connect(str(path)) as connection:
+        migrate(connection)
+        assert connection.execute("select run_id from runs_before_notices").fetchall() == [("old",)]
+        assert connection.execute("select count(*) from notices").fetchone() == (0,)
+        assert connection.execute("select reminder_days_before from datasets").fetchall() == []

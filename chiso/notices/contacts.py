@@ -1,0 +1,87 @@
+"""Who is told: the catalog's contacts, and the portal's enabled accounts.
+
+The catalog (`contacts.csv`) names each unit's official addresses, the province's and the data
+engineers'. The portal's accounts (an SQLite file built by the portal) add the address of every
+enabled account: a unit's users get their unit's notices, the province's users the digest.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+
+    def as_dict(self) -> dict:
+        return {"email": self.email, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Contact:
+    unit_code: str
+    email: str
+    name: str
+    role: str  # unit | province | engineer
+
+
+class Directory:
+    """Every address by unit and role, each address once (compared without case)."""
+
+    def __init__(self, contacts: list[Contact], province_code: str):
+        self.contacts = contacts
+        self.province_code = province_code
+
+    def of_unit(self, unit_code: str) -> list[Recipient]:
+        return _unique(c for c in self.contacts if c.role == "unit" and c.unit_code == unit_code)
+
+    def of_role(self, role: str) -> list[Recipient]:
+        return _unique(c for c in self.contacts if c.role == role)
+
+
+def directory(catalog: Catalog, accounts: Path) -> Directory:
+    rows = [Contact(r["unit_code"], r["email"].strip(), r["name"].strip(), r["role"]) for r in catalog.contacts]
+    return Directory(rows + portal_accounts(accounts), catalog.plan["province_code"])
+
+
+def engineers(catalog: Catalog) -> list[Recipient]:
+    """The data engineers' addresses (Airflow's failure alerts), from the catalog alone."""
+    return _unique(
+        Contact(r["unit_code"], r["email"], r["name"], r["role"]) for r in catalog.contacts if r["role"] == "engineer"
+    )
+
+
+def portal_accounts(path: Path) -> list[Contact]:
+    """The enabled accounts of the portal's SQLite file, if there is one.
+
+    Read-only; a file that cannot be read (being replaced, locked, another schema) costs a
+    warning and the catalog's addresses still get their notices.
+    """
+    if not path.is_file():
+        return []
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+            rows = db.execute(
+                "select unit_code, email, coalesce(name, ''), role from accounts"
+                " where disabled_at is null order by account_id"
+            ).fetchall()
+    except sqlite3.Error as error:
+        log.warning("the portal's accounts in %s cannot be read (%s): their addresses get no notice", path, error)
+        return []
+    return [Contact(unit, email.strip(), name.strip(), role) for unit, email, name, role in rows]
+
+
+def _unique(contacts) -> list[Recipient]:
+    seen: dict[str, Recipient] = {}
+    for contact in contacts:
+        seen.setdefault(contact.email.casefold(), Recipient(contact.email, contact.name))
+    return list(seen.values())

@@ -1,0 +1,72 @@
+"""The ledger of notices, the warehouse's table `notices`: claimed before sending, recorded once sent.
+
+One row per item (unit × data set × period × kind, and the ingest run for post-ingest notices).
+A notifier claims the items of its plan under the writer lock, sends without it, then records
+under it again what the SMTP server accepted and gives back the claims of what it could not send,
+which wait for the next run. A claim is what keeps two notifiers from sending the same item; a
+claim left by a notifier that died between send and record is given up after the lease
+(CHISO_NOTICE_LEASE_MINUTES), and its items go once more: at most one repeat, nothing lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from chiso.notices.plan import LEDGER_KEY, QUERIES, Plan
+
+
+def give_up_stale_claims(connection, now: datetime, lease_minutes: int) -> int:
+    """Claims older than the lease belong to a notifier that died: their items are owed again."""
+    stale = connection.execute(
+        "delete from notices where sent_at is null and claimed_at <= ? returning message_id",
+        [now - timedelta(minutes=lease_minutes)],
+    ).fetchall()
+    return len({row[0] for row in stale})
+
+
+def claim(connection, plan: Plan, now: datetime, domain: str) -> None:
+    """Give each notice its Message-ID and claim its items under it."""
+    rows = []
+    for notice in plan.notices:
+        notice.message_id = make_msgid(idstring=notice.message_kind, domain=domain)
+        rows += [
+            [*(item[key] for key in LEDGER_KEY), item["submission_ids"], notice.message_kind, notice.message_id, now]
+            for item in notice.items
+        ]
+    if rows:
+        connection.executemany(
+            "insert into notices (kind, unit_code, dataset_code, period, run_id, submission_ids, message_kind,"
+            " message_id, claimed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+def record(connection, sent: list[dict], waiting: list[dict]) -> None:
+    """Record what was sent and give back the claims of what waits, in one transaction."""
+    upsert = (QUERIES / "record_sent.sql").read_text(encoding="utf-8")
+    rows = [
+        [
+            *(item[key] for key in LEDGER_KEY),
+            item["submission_ids"],
+            message["message_kind"],
+            message["message_id"],
+            datetime.fromisoformat(message["sent_at"]),
+            datetime.fromisoformat(message["sent_at"]),
+            message["channel"],
+            message["recipients"],
+            message["subject"],
+        ]
+        for message in sent
+        for item in message["items"]
+    ]
+    connection.begin()
+    try:
+        if rows:
+            connection.executemany(upsert, rows)
+        for message in waiting:
+            connection.execute("delete from notices where message_id = ? and sent_at is null", [message["message_id"]])
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise

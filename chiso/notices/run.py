@@ -1,0 +1,184 @@
+"""One notify pass: plan under the writer lock, send without it, record under it again.
+
+The three steps are separate functions because the DAGs run them as three tasks: the two that
+touch the warehouse take its pool slot (and the loader's queue), the one that talks to SMTP
+takes neither, so a slow or absent mail server never holds up a load. Their inputs and outputs
+are plain JSON (XComs). `notify_after_ingest` and `notify` run the three in one process
+(`chiso inbox`, `chiso ingest --notify`, `chiso notify`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.errors import MessageError
+from email.utils import parseaddr
+
+from chiso.monitoring import REPORT_NAME
+from chiso.notices import ledger
+from chiso.notices.compose import Letterhead, compose
+from chiso.notices.contacts import Directory, directory
+from chiso.notices.delivery import deliver
+from chiso.notices.digest import digest
+from chiso.notices.plan import Notice, Plan, ingest_notices, reminders, unit_names
+from core.catalog import Catalog
+from core.settings import SettingError, Settings
+from warehouse.db import connect
+from warehouse.lock import writer_lock
+
+log = logging.getLogger(__name__)
+Build = Callable[[object, Directory, dict[str, str]], Plan]
+
+
+def plan_after_ingest(settings: Settings, dry_run: bool = False) -> dict:
+    """Claim the post-ingest notices every run not told yet owes (refused, late, warnings)."""
+    return _plan(settings, ingest_notices, dry_run)
+
+
+def plan_scheduled(settings: Settings, as_of: date | None = None, dry_run: bool = False) -> dict:
+    """Claim the reminders due on `as_of` (default today, province time), and the week's digest."""
+    day = as_of or Catalog(settings.catalog_dir).today()
+
+    def build(connection, people, names) -> Plan:
+        plan = reminders(connection, people, names, day)
+        weekly = digest(connection, people, names, day)
+        return Plan(plan.notices + weekly.notices, plan.unaddressed + weekly.unaddressed)
+
+    return _plan(settings, build, dry_run)
+
+
+def _plan(settings: Settings, build: Build, dry_run: bool) -> dict:
+    if not settings.warehouse.exists():
+        return Plan().as_json()
+    catalog = Catalog(settings.catalog_dir)
+    people = directory(catalog, settings.accounts)
+    now = _now(catalog)
+    with writer_lock(settings.warehouse), connect(settings.warehouse) as connection:
+        connection.begin()
+        try:
+            ledger.give_up_stale_claims(connection, now, settings.notice_lease_minutes)
+            plan = build(connection, people, unit_names(connection))
+            ledger.claim(connection, plan, now, _domain(settings.smtp_from))
+            if dry_run:
+                connection.rollback()
+            else:
+                connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    return plan.as_json()
+
+
+def send(plan_json: dict, settings: Settings) -> dict:
+    """Compose and deliver a plan's notices; never raises for a mail server's trouble (they wait)."""
+    plan = Plan.from_json(plan_json)
+    catalog = Catalog(settings.catalog_dir)
+    head = Letterhead(
+        settings.smtp_from, directory(catalog, settings.accounts).of_role("province"), settings.portal_url
+    )
+    outcome: dict = {"sent": [], "waiting": []}
+    composed = {}
+    for notice in plan.notices:
+        attachment = settings.reports / REPORT_NAME if notice.message_kind == "digest" else None
+        try:
+            composed[notice.message_id] = (notice, compose(notice, head, attachment))
+        except (ValueError, MessageError) as error:  # an address the e-mail package refuses
+            log.warning("cannot compose the notice to %s (%s): it waits", notice.unit_code, error)
+            outcome["waiting"].append(_entry(notice, error=str(error)))
+    try:
+        delivery = deliver([m for _, m in composed.values()], settings.smtp_url, settings.outbox, _stamp(catalog))
+    except SettingError as error:
+        log.error("%s: every notice waits", error)
+        outcome["waiting"] += [_entry(notice, error=str(error)) for notice, _ in composed.values()]
+        return outcome
+    sent_at = _now(catalog).isoformat()
+    channel = "smtp" if settings.smtp_url else "outbox"
+    for message, accepted in delivery.sent:
+        notice = composed[message["Message-ID"]][0]
+        details = {"sent_at": sent_at, "channel": channel, "recipients": accepted, "subject": message["Subject"]}
+        outcome["sent"].append(_entry(notice, **details))
+    for message, error in delivery.waiting:
+        outcome["waiting"].append(_entry(composed[message["Message-ID"]][0], error=error))
+    return outcome
+
+
+def record(outcome: dict, settings: Settings) -> dict:
+    """Record what was sent, give back the claims of what waits; a summary of the pass."""
+    if outcome["sent"] or outcome["waiting"]:
+        with writer_lock(settings.warehouse), connect(settings.warehouse) as connection:
+            ledger.record(connection, outcome["sent"], outcome["waiting"])
+            connection.execute("checkpoint")
+    return summary(outcome)
+
+
+def summary(outcome: dict) -> dict:
+    return {
+        "messages": dict(Counter(m["message_kind"] for m in outcome["sent"])),
+        "items": dict(Counter(item["kind"] for m in outcome["sent"] for item in m["items"])),
+        "waiting": len(outcome["waiting"]),
+        "errors": sorted({m["error"] for m in outcome["waiting"]}),
+    }
+
+
+@dataclass
+class Pass:
+    """A whole pass as `chiso notify` shows it."""
+
+    plans: list[Plan] = field(default_factory=list)
+    outcome: dict = field(default_factory=lambda: {"sent": [], "waiting": []})
+
+    def add(self, plan_json: dict, settings: Settings, dry_run: bool) -> None:
+        self.plans.append(Plan.from_json(plan_json))
+        if not dry_run:
+            done = send(plan_json, settings)
+            record(done, settings)
+            self.outcome["sent"] += done["sent"]
+            self.outcome["waiting"] += done["waiting"]
+
+
+def notify_after_ingest(settings: Settings) -> dict:
+    """The post-ingest notices in one process; a mail server that is down leaves them waiting."""
+    return record(send(plan_after_ingest(settings), settings), settings)
+
+
+def notify(settings: Settings, as_of: date | None = None, dry_run: bool = False) -> Pass:
+    """Everything owed: post-ingest notices, reminders and the digest (what the DAG tasks do)."""
+    done = Pass()
+    done.add(plan_after_ingest(settings, dry_run), settings, dry_run)
+    done.add(plan_scheduled(settings, as_of, dry_run), settings, dry_run)
+    return done
+
+
+def preview(plan: Plan, settings: Settings) -> list:
+    """The messages a plan would send, composed but not sent (`chiso notify --dry-run`)."""
+    catalog = Catalog(settings.catalog_dir)
+    head = Letterhead(
+        settings.smtp_from, directory(catalog, settings.accounts).of_role("province"), settings.portal_url
+    )
+    return [compose(notice, head) for notice in plan.notices]
+
+
+def _entry(notice: Notice, **details) -> dict:
+    return {
+        "message_id": notice.message_id,
+        "message_kind": notice.message_kind,
+        "unit_code": notice.unit_code,
+        "items": notice.items,
+        **details,
+    }
+
+
+def _now(catalog: Catalog) -> datetime:
+    """Province time, like every timestamp of the warehouse."""
+    return datetime.now(catalog.timezone).replace(tzinfo=None, microsecond=0)
+
+
+def _stamp(catalog: Catalog) -> str:
+    return f"{_now(catalog):%Y%m%d-%H%M%S}"
+
+
+def _domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
