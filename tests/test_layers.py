@@ -36,7 +36,6 @@ CORE_MAY_IMPORT = {
     "os",
     "re",
     "signal",
-    "time",
     "typing",
     "unicodedata",
     "collections",

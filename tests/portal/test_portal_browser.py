@@ -8,12 +8,11 @@ colours painted), not only status codes.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from needs import program
 from openpyxl import load_workbook
 from portal_helpers import CLERK_026, CLERK_027, PASSWORD, run_inbox
 
@@ -32,13 +31,7 @@ RED, GREEN = (0xB8, 0x32, 0x27), (0x1F, 0x7A, 0x5A)  # the stylesheet's --bad an
 
 
 def _chromium() -> str:
-    found = shutil.which("chromium")
-    if found:
-        return found
-    message = "Debian's chromium is not installed: apt-get install chromium (.ci/run installs it)"
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(message)
-    pytest.skip(message)
+    return program("chromium", install="apt-get install chromium")
 
 
 @pytest.fixture(scope="module")

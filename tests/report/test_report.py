@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from markupsafe import escape
+from needs import program
 
 HOSTILE_FILE = "<img src=x onerror=alert(1)>.csv"  # a real file name (no slash allowed in one)
 HOSTILE_STORED = "<script>alert(1)</script>.csv"  # written into a copy of the warehouse
@@ -197,16 +198,7 @@ def test_cli_writes_the_report(demo, tmp_path):
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Chromium's path; checked before the demo warehouse is built, so a skip is quick."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if found:
-        return found
-    message = (
-        "headless Chromium is needed to check that the report's charts draw: "
-        "apt-get install chromium (.ci/run installs it)"
-    )
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(message)
-    pytest.skip(message)
+    return program("chromium", "chromium-browser", "google-chrome", install="apt-get install chromium")
 
 
 def _browser(chromium: str, page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
