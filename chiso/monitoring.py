@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from chiso.export import export_view
+from chiso.report import REPORT_NAME
 from chiso.report.build import build_report
 from core.settings import Settings
 
 OUTPUT_VIEWS = ("completeness", "reporting_rates")
-REPORT_NAME = "report.html"
 
 
 def refresh_outputs(settings: Settings) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from core.text import clean, fold
 
@@ -21,6 +22,7 @@ _PATTERNS = [
 PERIOD_CODE = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 
 
+@lru_cache(maxsize=4096, typed=True)  # every row of a file repeats its period
 def normalise_period(value: object) -> str | None:
     """The period code for what a clerk wrote, or the text itself when it cannot be read.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Control characters (NUL included) never belong in a report cell.
@@ -19,6 +20,7 @@ def clean(value: object) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=4096)  # the same few labels and names, in every file
 def fold(text: str) -> str:
     """Case-, space- and diacritic-insensitive key, for matching labels people typed."""
     # d with stroke is a letter of its own, not d with a combining mark: NFD keeps it.

@@ -72,11 +72,12 @@ def _dataset_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
     frame["submitter_type_name"] = _lookup(frame["submitter_type"], catalog.unit_types, "unit_type_name")
     frame["submitter_type_name_en"] = _lookup(frame["submitter_type"], catalog.unit_types, "unit_type_name_en")
     frame["expected_period_type"] = _lookup(frame["dataset_code"], catalog.datasets, "period_type")
+    kinds = frame["expected_period_type"].dropna().unique()  # looked up once a kind, not once a file
     frame["expected_period_type_vi"] = frame["expected_period_type"].map(
-        lambda kind: say(f"period_type.{kind}").vi if isinstance(kind, str) else None
+        {kind: say(f"period_type.{kind}").vi for kind in kinds}
     )
     frame["period_example"] = frame["expected_period_type"].map(
-        lambda kind: catalog.periods(kind)[2 if kind == "quarter" else 0].code if isinstance(kind, str) else None
+        {kind: catalog.periods(kind)[2 if kind == "quarter" else 0].code for kind in kinds}
     )
     frame["known_datasets"] = ", ".join(catalog.datasets)
     stamps = {code: f"{TEMPLATE_VERSION}:{form_of(catalog, code).checksum()}" for code in catalog.datasets}

@@ -17,13 +17,13 @@ from datetime import date, datetime
 from email.errors import MessageError
 from email.utils import parseaddr
 
-from chiso.monitoring import REPORT_NAME
 from chiso.notices import ledger
 from chiso.notices.compose import Letterhead, compose
 from chiso.notices.contacts import Directory, directory
 from chiso.notices.delivery import deliver
 from chiso.notices.digest import digest
 from chiso.notices.plan import Notice, Plan, ingest_notices, reminders, unit_names
+from chiso.report import REPORT_NAME
 from core.catalog import Catalog
 from core.settings import SettingError, Settings
 from warehouse.db import connect

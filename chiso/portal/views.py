@@ -100,7 +100,7 @@ def unit_files(connection, unit_code: str, sends: list[Send]) -> list[FileView]:
     by_inbox_name = {send.inbox_name: send for send in sends}
     files = []
     if connection is not None:
-        rows = _rows(connection, "unit_files", [unit_code, list(by_inbox_name), LATEST])
+        rows = _rows(connection, "files", [unit_code, list(by_inbox_name), None, LATEST])
         files = _with_findings(connection, rows)
     return _with_sends(files, by_inbox_name)
 
@@ -110,7 +110,7 @@ def sent_files(connection, sends: list[Send]) -> list[FileView]:
     by_inbox_name = {send.inbox_name: send for send in sends}
     files = []
     if connection is not None and sends:
-        files = _with_findings(connection, _rows(connection, "sent_files", [list(by_inbox_name)]))
+        files = _with_findings(connection, _rows(connection, "files", [None, list(by_inbox_name), None, None]))
     judged = {file.inbox_name: file for file in _with_sends(files, by_inbox_name)}
     return [judged[send.inbox_name] for send in sends]
 
@@ -129,7 +129,11 @@ def _with_sends(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[F
 
 
 def rejected_files(connection) -> list[FileView]:
-    return [] if connection is None else _with_findings(connection, _rows(connection, "rejected_files", [LATEST]))
+    return (
+        []
+        if connection is None
+        else _with_findings(connection, _rows(connection, "files", [None, [], "rejected", LATEST]))
+    )
 
 
 def warnings(connection) -> list[dict]:

@@ -2,3 +2,5 @@
 
 Kept import-free: the build (DuckDB, Jinja2) lives in chiso.report.build.
 """
+
+REPORT_NAME = "report.html"  # under CHISO_REPORTS; the province's digest attaches it
