@@ -79,7 +79,7 @@ class InboxTrigger(BaseEventTrigger):
         self,
         directory: str,
         settle_seconds: float = 30,
-        poll_interval: float = 2.0,
+        poll_interval: float = 1.0,
         max_wait_seconds: float = 60.0,
     ) -> None:
         super().__init__()
