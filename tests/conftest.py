@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -10,8 +11,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from builders import AS_OF, PROJECT_ROOT
 from core.catalog import Catalog
-from core.settings import load_settings
+from core.settings import WAREHOUSE_POOL, load_settings
 from mailserver import MailServer
+
+
+@pytest.fixture(scope="session")
+def airflow_env(tmp_path_factory) -> Path:
+    """Airflow configured for tests: the first import of `airflow` in a process reads this
+    environment once, so every test that imports Airflow in-process asks for it first."""
+    home = tmp_path_factory.mktemp("airflow")
+    os.environ.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__UNIT_TEST_MODE="True",
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__CORE__DAGS_FOLDER=str(PROJECT_ROOT / "dags"),
+    )
+    return home
+
+
+@pytest.fixture(scope="session")
+def airflow_db(airflow_env) -> Path:
+    """A migrated metadata DB (SQLite under the test AIRFLOW_HOME) with chiso's pool, for dag.test()."""
+    from airflow.models.pool import Pool
+    from airflow.utils import db
+
+    db.resetdb()
+    Pool.create_or_update_pool(WAREHOUSE_POOL, 1, "DuckDB single writer", include_deferred=False)
+    return airflow_env
 
 
 @pytest.fixture(scope="session")

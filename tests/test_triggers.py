@@ -10,7 +10,6 @@ import time
 import pytest
 
 from chiso import arrivals
-from chiso.triggers import InboxTrigger
 
 POLL = 0.05  # seconds between polls here (the DAG's watcher: 1 s)
 SETTLE = 0.6  # seconds a copied file must stay unchanged here
@@ -29,7 +28,7 @@ async def events_within(trigger_run, seconds: float) -> list[dict]:
     return found
 
 
-def run_for(trigger: InboxTrigger, seconds: float, while_running=None) -> list[dict]:
+def run_for(trigger, seconds: float, while_running=None) -> list[dict]:
     """Run the trigger for `seconds`, with the coroutine `while_running()` awaited alongside it."""
 
     async def main():
@@ -59,11 +58,15 @@ def inbox(tmp_path):
     return folder
 
 
-def watcher(inbox) -> InboxTrigger:
-    return InboxTrigger(str(inbox), settle_seconds=SETTLE, poll_interval=POLL, max_wait_seconds=5)
+@pytest.fixture
+def watcher(airflow_env):
+    """The watcher on a folder (imported here: Airflow must read the tests' configuration first)."""
+    from chiso.triggers import InboxTrigger
+
+    return lambda inbox: InboxTrigger(str(inbox), settle_seconds=SETTLE, poll_interval=POLL, max_wait_seconds=5)
 
 
-def test_a_burst_of_sends_fires_once(inbox):
+def test_a_burst_of_sends_fires_once(inbox, watcher):
     async def burst():
         await asyncio.sleep(3 * POLL)
         for number in range(20):
@@ -74,7 +77,7 @@ def test_a_burst_of_sends_fires_once(inbox):
     assert [e["new_files"] for e in events] == [20]
 
 
-def test_an_announced_send_fires_without_waiting_to_settle(inbox):
+def test_an_announced_send_fires_without_waiting_to_settle(inbox, watcher):
     async def send():
         await asyncio.sleep(3 * POLL)
         copied(inbox, "send.csv")
@@ -85,19 +88,19 @@ def test_an_announced_send_fires_without_waiting_to_settle(inbox):
     assert [e["new_files"] for e in events] == [1], f"no event within {time.monotonic() - started:.2f} s"
 
 
-def test_a_copied_file_fires_only_once_it_has_settled(inbox):
+def test_a_copied_file_fires_only_once_it_has_settled(inbox, watcher):
     copied(inbox, "copied.csv")
     assert run_for(watcher(inbox), SETTLE / 2) == []
     events = run_for(watcher(inbox), SETTLE * 2)
     assert [e["new_files"] for e in events] == [1]
 
 
-def test_hidden_partial_uploads_never_fire(inbox):
+def test_hidden_partial_uploads_never_fire(inbox, watcher):
     copied(inbox, ".send.csv.part", age=10)
     assert run_for(watcher(inbox), 5 * POLL) == []
 
 
-def test_a_file_fires_once_and_again_when_sent_again(inbox):
+def test_a_file_fires_once_and_again_when_sent_again(inbox, watcher):
     copied(inbox, "report.csv", age=10)
 
     async def resend():

@@ -10,27 +10,10 @@ from pathlib import Path
 import pytest
 
 from builders import csv_bytes, department_report, district_report, write, xlsx_bytes
-from core.settings import WAREHOUSE_POOL, load_settings
+from core.settings import load_settings
 from mailserver import MailServer, free_port
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
-
-
-@pytest.fixture(scope="session")
-def airflow_db(tmp_path_factory):
-    home = tmp_path_factory.mktemp("airflow")
-    os.environ.update(
-        AIRFLOW_HOME=str(home),
-        AIRFLOW__CORE__UNIT_TEST_MODE="True",
-        AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        AIRFLOW__CORE__DAGS_FOLDER=str(DAGS),
-    )
-    from airflow.models.pool import Pool
-    from airflow.utils import db
-
-    db.resetdb()
-    Pool.create_or_update_pool(WAREHOUSE_POOL, 1, "DuckDB single writer", include_deferred=False)
-    return home
 
 
 @pytest.fixture
