@@ -93,3 +93,29 @@ def mail_server():
     server = MailServer().start()
     yield server
     server.stop()
+
+
+# The longest files, run first: on two pytest-xdist workers (`--dist loadfile`) the short
+# files then fill in beside them, instead of one worker waiting alone on the Celery test at
+# the end. Longest first; every other file keeps its place.
+LONGEST_FIRST = (
+    "deploy/test_celery.py",
+    "test_bench_smoke.py",
+    "dags/test_dags.py",
+    "deploy/test_standalone.py",
+    "test_demo_pipeline.py",
+    "portal/test_portal_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    tests = Path(__file__).resolve().parent
+    renamed = [path for path in LONGEST_FIRST if not (tests / path).is_file()]
+    if renamed:
+        raise pytest.UsageError(f"tests/conftest.py LONGEST_FIRST names files that are gone: {renamed}")
+
+    def rank(item) -> int:
+        path = item.path.relative_to(tests).as_posix()
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
