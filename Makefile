@@ -28,7 +28,7 @@ run: setup
 # Two workers, one test file each at a time (module fixtures built once): most tests wait on
 # processes, servers and files, so two cores run the suite in about 60 % of the serial time.
 test: setup lint
-	$(VENV)/bin/python -m pytest -q --numprocesses 2 --dist loadfile
+	$(VENV)/bin/python -m pytest -q --numprocesses 2 --dist loadfile --no-loadscope-reorder
 
 # Style without debate: ruff (lint, format) for Python, sqlfluff (DuckDB dialect) for SQL.
 lint: setup

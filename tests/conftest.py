@@ -95,8 +95,9 @@ def mail_server():
     server.stop()
 
 
-# The longest files, run first: on two pytest-xdist workers (`--dist loadfile`) the short
-# files then fill in beside them, instead of one worker waiting alone on the Celery test at
+# The longest files, run first: on two pytest-xdist workers (`--dist loadfile
+# --no-loadscope-reorder`: xdist would otherwise order the files by their number of tests) the
+# short files then fill in beside them, instead of one worker running the Celery test alone at
 # the end. Longest first; every other file keeps its place.
 LONGEST_FIRST = (
     "deploy/test_celery.py",

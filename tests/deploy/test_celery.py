@@ -248,6 +248,24 @@ def check_no_overlap(tis: list[dict]) -> list[tuple]:
     return intervals
 
 
+def pause_when_quiet(cluster) -> int:
+    """Pause the DAG with no run of it active; the last run's id.
+
+    A paused DAG's running run stops where it is (the scheduler looks only at unpaused DAGs'
+    runs): pausing while a run, say the cron's, is between its tasks would leave it running for ever.
+    """
+    airflow, postgres = cluster["airflow"], cluster["postgres"]
+    while True:
+        last_run = wait_quiet(cluster)
+        airflow.cli("dags", "pause", DAG)
+        active = postgres.query(
+            "select count(*) from dag_run where dag_id = %s and state in ('queued', 'running')", (DAG,)
+        )
+        if active[0][0] == 0:
+            return last_run
+        airflow.cli("dags", "unpause", DAG)  # a run started in between: let it finish, then again
+
+
 def trigger(airflow, run_id: str) -> None:
     airflow.cli("dags", "trigger", DAG, "--run-id", run_id)
     airflow.cli("dags", "unpause", DAG)
@@ -287,8 +305,7 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
     # Round 2: kill the loader (SIGKILL, its whole tree) in the middle of a chunk, restart it.
     # With GX preloaded a chunk of 50 takes about 1.5 s, too short to aim a kill at; the loader
     # is restarted with a fault point that holds each chunk after its 25th file for a while.
-    airflow.cli("dags", "pause", DAG)
-    last_run = wait_quiet(cluster)  # the asset-triggered run round 1's files queued has run too
+    last_run = pause_when_quiet(cluster)  # the runs round 1's files (and the cron) queued have run too
     cluster["workers"][LOADER].stop()
     log_size = cluster["workers"][LOADER].log.stat().st_size
     loader = cluster["workers"][LOADER] = airflow.start(LOADER, {FAULT_ENV: f"read.file:{CHUNK_SIZE // 2}:sleep{HOLD}"})
