@@ -23,10 +23,7 @@ def week_of(day: date) -> str:
 def digest(connection, people: Directory, names: dict[str, str], as_of: date) -> Plan:
     plan = Plan()
     week = week_of(as_of)
-    told = connection.execute(
-        "select count(*) from notices where kind = 'digest' and unit_code = ? and period = ?",
-        [people.province_code, week],
-    ).fetchone()[0]
+    (told,) = connection.execute("select told('digest', ?, '', ?, '')", [people.province_code, week]).fetchone()
     if told:
         return plan
     set_day(connection, as_of)

@@ -62,6 +62,12 @@ def rows(connection, name: str) -> list[dict]:
     return [{key: _plain(value) for key, value in zip(columns, row)} for row in relation.fetchall()]
 
 
+def open_ledger(connection) -> None:
+    """`told(kind, unit, data set, period, run)` on the notifier's connection: the one test of
+    whether an item is owed still, which every query of what is owed applies."""
+    connection.execute((QUERIES / "told.sql").read_text(encoding="utf-8"))
+
+
 def set_day(connection, as_of: date) -> None:
     """The day the reminder and digest queries look from (`reports_as_of`, `getvariable('as_of')`)."""
     connection.execute("set variable as_of = ?", [as_of])

@@ -22,7 +22,7 @@ from chiso.notices.compose import Letterhead, compose
 from chiso.notices.contacts import Directory, directory
 from chiso.notices.delivery import deliver
 from chiso.notices.digest import digest
-from chiso.notices.plan import Notice, Plan, ingest_notices, reminders, unit_names
+from chiso.notices.plan import Notice, Plan, ingest_notices, open_ledger, reminders, unit_names
 from chiso.report import REPORT_NAME
 from core.catalog import Catalog
 from core.settings import SettingError, Settings
@@ -60,6 +60,7 @@ def _plan(settings: Settings, build: Build, dry_run: bool) -> dict:
         connection.begin()
         try:
             ledger.give_up_stale_claims(connection, now, settings.notice_lease_minutes)
+            open_ledger(connection)
             plan = build(connection, people, unit_names(connection))
             ledger.claim(connection, plan, now, _domain(settings.smtp_from))
             if dry_run:

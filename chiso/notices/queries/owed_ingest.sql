@@ -80,13 +80,5 @@ left join in_force
         and keyed.dataset_code = in_force.dataset_code
         and keyed.unit_code = in_force.unit_code
         and keyed.period = in_force.period
-where not exists (
-        select 1
-        from notices
-        where notices.kind = keyed.kind
-            and notices.unit_code = keyed.notice_unit
-            and notices.dataset_code = keyed.notice_dataset
-            and notices.period = keyed.notice_period
-            and notices.run_id = keyed.run_id
-    )
+where not told(keyed.kind, keyed.notice_unit, keyed.notice_dataset, keyed.notice_period, keyed.run_id)
 order by keyed.notice_unit, keyed.received_at, keyed.submission_id;

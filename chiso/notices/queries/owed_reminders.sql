@@ -30,13 +30,5 @@ select
     '' as run_id,
     null as submission_id
 from reminders
-where not exists (
-        select 1
-        from notices
-        where notices.kind = reminders.kind
-            and notices.unit_code = reminders.unit_code
-            and notices.dataset_code = reminders.dataset_code
-            and notices.period = reminders.period
-            and notices.run_id = ''
-    )
+where not told(reminders.kind, reminders.unit_code, reminders.dataset_code, reminders.period, '')
 order by reminders.unit_code, reminders.kind, reminders.due_date, reminders.dataset_code;
