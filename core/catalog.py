@@ -271,7 +271,7 @@ class Catalog:
     def due_date(self, dataset_code: str, period: Period) -> date:
         return period.due_date(int(self.datasets[dataset_code]["due_days_after_period_end"]))
 
-    def periods(self, period_type: str) -> list[Period]:
+    def periods(self, period_type: str) -> tuple[Period, ...]:
         """Every period of the plan of a kind (`quarter`, `year`), in order."""
         return plan_periods(self.first_year, self.last_year, period_type)
 

@@ -76,10 +76,11 @@ def code_year(code: object) -> int | None:
     return int(match[1]) if match else None
 
 
-def plan_periods(first_year: int, last_year: int, period_type: str) -> list[Period]:
+@lru_cache(maxsize=64)  # asked again for every data set and file: made once a plan and kind
+def plan_periods(first_year: int, last_year: int, period_type: str) -> tuple[Period, ...]:
     """Every period of a kind from `first_year` to `last_year`, in order."""
     if period_type == "year":
         codes = [str(year) for year in range(first_year, last_year + 1)]
     else:
         codes = [f"{year}Q{quarter}" for year in range(first_year, last_year + 1) for quarter in range(1, 5)]
-    return [Period.parse(code) for code in codes]
+    return tuple(Period.parse(code) for code in codes)
