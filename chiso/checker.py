@@ -13,7 +13,7 @@ from chiso.verdict import Verdict
 from core.catalog import Catalog
 from core.settings import Settings
 from expectations.findings import finding_of
-from transforms.read import read_submission
+from transforms.sandbox import ReadingBudget, read_one
 from transforms.submission import RawSubmission
 from warehouse.db import connect_read_only, migrate
 
@@ -24,13 +24,14 @@ def check_file(path: Path, settings: Settings, as_of: date | None, warehouse: Pa
         raise FileNotFoundError(f"no such file: {path}")
     catalog = Catalog(settings.catalog_dir)
     with history(warehouse or settings.snapshot) as connection:
-        submission = read_submission(path, settings.max_file_bytes, catalog.timezone)
+        budget = ReadingBudget.of(settings)
+        submission = read_one(path, budget, catalog.timezone)
         if submission.read_error is not None and not _known(connection, submission.sha256):
             return unread_verdict(submission)
         from chiso.ingest import IngestRun, judge  # pandas and GX (seconds): only for a file that was read
 
         run = IngestRun(run_id="validate")
-        return judge(connection, [path], catalog, as_of or catalog.today(), settings.max_file_bytes, 1, run).verdicts[0]
+        return judge(connection, [path], catalog, as_of or catalog.today(), budget, 1, run).verdicts[0]
 
 
 @contextmanager

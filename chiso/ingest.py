@@ -24,7 +24,7 @@ from core.vocabulary import say
 from expectations.batch import validate_batch
 from expectations.findings import Finding
 from transforms.canonical import canonical_submissions, canonical_values
-from transforms.read import read_submission
+from transforms.sandbox import ReadingBudget, read_submissions
 from transforms.submission import RawSubmission
 from warehouse.load import FINDING_COLUMNS, known_files, load_chunk, next_submission_id, value_history
 
@@ -93,7 +93,7 @@ def ingest_files(
     files: list[Path],
     catalog: Catalog,
     as_of: date,
-    max_bytes: int,
+    budget: ReadingBudget,
     chunk_size: int,
     run: IngestRun,
     plan_destination: Callable[[Verdict], Path | None] = lambda verdict: None,
@@ -101,7 +101,7 @@ def ingest_files(
 ) -> None:
     """Process `files` chunk by chunk into `run`; each chunk commits as a whole before the next starts."""
     for chunk in chunked(files, chunk_size):
-        judged = judge(connection, chunk, catalog, as_of, max_bytes, next_submission_id(connection), run, on_file_read)
+        judged = judge(connection, chunk, catalog, as_of, budget, next_submission_id(connection), run, on_file_read)
         started = time.perf_counter()
         for verdict in judged.verdicts:
             verdict.stored_path = plan_destination(verdict)
@@ -115,13 +115,13 @@ def ingest_files(
         run.add_time("load", started)
 
 
-def judge(connection, files, catalog, as_of, max_bytes, first_id, run, on_file_read=lambda: None) -> Judgement:
+def judge(connection, files, catalog, as_of, budget, first_id, run, on_file_read=lambda: None) -> Judgement:
     """Read and validate files without writing anything; `connection` is only read
-    (the files already received, each unit's value history)."""
+    (the files already received, each unit's value history). Each file is read in a reader
+    process within `budget` (transforms.sandbox): a hostile file costs its reader, not this process."""
     started = time.perf_counter()
     raw = []
-    for offset, path in enumerate(files):
-        submission = read_submission(path, max_bytes, catalog.timezone)
+    for offset, submission in enumerate(read_submissions(files, budget, catalog.timezone)):
         submission.submission_id = first_id + offset
         raw.append(submission)
         fault_point("read.file")

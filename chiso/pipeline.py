@@ -23,6 +23,7 @@ from core.faults import fault_point
 from core.settings import Settings
 from core.text import readable_name
 from expectations.findings import Finding
+from transforms.sandbox import ReadingBudget
 from warehouse.db import connect
 from warehouse.dimensions import load_catalog
 from warehouse.load import findings_of, refresh_rollup
@@ -84,9 +85,8 @@ def ingest_paths(
                 files = [_with_readable_name(p) for p in files]
             on_files_found(len(files))
             plan = destinations.plan if destinations else lambda verdict: None
-            ingest_files(
-                connection, files, catalog, as_of, settings.max_file_bytes, settings.chunk_size, run, plan, on_file_read
-            )
+            budget = ReadingBudget.of(settings)
+            ingest_files(connection, files, catalog, as_of, budget, settings.chunk_size, run, plan, on_file_read)
             if destinations:
                 started = time.perf_counter()
                 recover_moves(connection)

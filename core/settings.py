@@ -93,6 +93,35 @@ class Settings:
         "Files larger than this are rejected unread (a submission is a few dozen rows).",
         minimum=1,
     )
+    reader_memory_mb: int = setting(
+        "CHISO_READER_MEMORY_MB",
+        384,
+        "Memory cap (address space, MB) of each process that reads a received file: a file whose reading needs"
+        " more is refused under rule 1 (a real report needs under 100 MB), and the portal or loader goes on.",
+        minimum=64,
+    )
+    reader_seconds: int = setting(
+        "CHISO_READER_SECONDS",
+        20,
+        "Time limit for reading one received file (a real report takes well under a second): a file that takes"
+        " longer is refused under rule 1 and its reader process replaced.",
+        minimum=1,
+    )
+    reader_processes: int = setting(
+        "CHISO_READER_PROCESSES",
+        2,
+        "Reader processes per server, loader or command: at most this many files are read at once (the portal"
+        " queues the others, first come first served), so reading takes at most this times CHISO_READER_MEMORY_MB.",
+        minimum=1,
+    )
+    portal_uploads_at_once: int = setting(
+        "CHISO_PORTAL_UPLOADS_AT_ONCE",
+        8,
+        "Uploads (checks and sends) the portal takes in at once, two at most from one account; beyond, it answers"
+        " 503 with Retry-After instead of queueing (reading is CHISO_READER_PROCESSES at a time, first come first"
+        " served).",
+        minimum=1,
+    )
     chunk_size: int = setting(
         "CHISO_CHUNK_SIZE",
         2000,

@@ -48,6 +48,8 @@ def _read_error(error: BaseException) -> Unreadable:
     workbook reader) refuses that file alone, not its whole batch."""
     if isinstance(error, Unreadable):
         return error
+    if isinstance(error, MemoryError):
+        raise error  # the reader's budget, not the file's fault alone: its caller says so (transforms.sandbox)
     if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
         raise error  # an interrupt or exit is not about the file
     return Unreadable("unexpected", error=f"{type(error).__name__}: {str(error)[:200]}")

@@ -44,8 +44,16 @@ class Unreadable(Exception):
     """Why a file could not be read (rule 1): the vocabulary's `unreadable.<key>` with its fields."""
 
     def __init__(self, key: str, **fields: object):
+        self.key, self.fields = key, fields
         self.text = say(f"unreadable.{key}", **fields)
         super().__init__(self.text.en)
+
+    def __reduce__(self):  # pickled by a reader process for its caller
+        return _unreadable, (self.key, self.fields)
+
+
+def _unreadable(key: str, fields: dict) -> Unreadable:
+    return Unreadable(key, **fields)
 
 
 def check_cell_lengths(cells: list, row: int) -> None:

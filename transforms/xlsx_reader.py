@@ -8,6 +8,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -199,6 +200,40 @@ def _add_unshown(found: dict, cell: tuple[bytes, int], content: bytes) -> None:
         found[(row, column)] = "=" + (clean(html.unescape((formula[1] or b"").decode("utf-8", "replace"))) or "…")
 
 
+class _Prolog(Exception):
+    """The prolog of an XML part has been read: the root element starts, or a DTD does."""
+
+    def __init__(self, declares_dtd: bool):
+        self.declares_dtd = declares_dtd
+
+
+def _end_of_prolog(declares_dtd: bool):
+    def handler(*_):
+        raise _Prolog(declares_dtd)
+
+    return handler
+
+
+def declares_dtd(part: bytes) -> bool:
+    """Whether an XML part has a document type declaration (where entities are declared). Office never
+    writes one; an entity expanded under expat's amplification guard turned an 88 KB upload into
+    2.35 GB. Only the prolog is parsed (it ends at the root element), in any encoding expat reads."""
+    if part.lstrip()[:1] not in (b"<", b"\xef", b"\xff", b"\xfe"):
+        return False  # not XML: a picture, a printer's settings
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _end_of_prolog(True)
+    parser.StartElementHandler = _end_of_prolog(False)
+    try:
+        for start in range(0, len(part), 1 << 16):
+            parser.Parse(part[start : start + (1 << 16)], False)
+        parser.Parse(b"", True)
+    except _Prolog as prolog:
+        return prolog.declares_dtd
+    except expat.ExpatError:
+        return False  # not well-formed: the reader says so in its own words
+    return False
+
+
 def _check_extent(xml: bytes, sheet_name: str | None) -> None:
     rows, columns, cells = sheet_extent(xml)
     if rows > MAX_ROWS or columns > MAX_COLUMNS or cells > MAX_CELLS:
@@ -237,6 +272,8 @@ def check_archive(data: bytes) -> ReportPart:
             xml = archive.read(entry)
         except _ZIP_ERRORS:
             raise corrupt from None
+        if declares_dtd(xml):
+            raise Unreadable("workbook_dtd", part=entry.filename[:80])
         if sheet is None:
             _check_extent(xml, None)
         elif _part_key(entry.filename) == sheet:

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 
 from chiso.checker import unread_verdict
 from chiso.portal.accounts import Account, Accounts
+from chiso.portal.admission import Admission
 from chiso.portal.dryrun import DryRuns, shown_as
 from chiso.portal.errors import PortalError
 from chiso.portal.security import LoginLimiter
@@ -26,7 +27,7 @@ from core.settings import Settings
 from core.text import unit_code
 from core.vocabulary import say
 from expectations.findings import Finding
-from transforms.read import read_submission
+from transforms.sandbox import ReadingBudget, read_one
 from transforms.submission import RawSubmission, Unreadable
 
 
@@ -39,7 +40,7 @@ class Portal:
     accounts: Accounts
     dry_runs: DryRuns
     logins: LoginLimiter
-    scratch: Path | None = None  # a private folder where dry-run files wait for their verdict (made at start)
+    admission: Admission
 
 
 def foreign_unit(declared: object, account: Account) -> str | None:
@@ -68,7 +69,7 @@ async def dry_run(portal: Portal, account: Account, form: FormData) -> Verdict:
     suffix = accepted_suffix(name)
     if suffix is None:
         return _refused_type(name)
-    staged = await stage(upload, portal.scratch, suffix, portal.settings.max_file_bytes)
+    staged = await stage(upload, staging_folder(portal.settings), suffix, portal.settings.max_file_bytes)
     verdict = shown_as(await portal.dry_runs.verdict(staged.path, staged.sha256), name)
     declared = None if account.is_province else foreign_unit(verdict.unit_code, account)
     if declared:
@@ -87,9 +88,7 @@ async def send(portal: Portal, account: Account, form: FormData) -> Send:
     settings = portal.settings
     staged = await stage(upload, staging_folder(settings), suffix, settings.max_file_bytes)
     try:
-        submission = await run_in_threadpool(
-            read_submission, staged.path, settings.max_file_bytes, portal.catalog.timezone
-        )
+        submission = await run_in_threadpool(read_one, staged.path, ReadingBudget.of(settings), portal.catalog.timezone)
         declared = foreign_unit(submission.declared.get("unit_code"), account)
         if declared:
             raise PortalError(403, "portal.other_unit", declared=declared, unit_code=account.unit_code)

@@ -42,6 +42,7 @@ _REFUSED = {
     403: {"model": ErrorOut, "description": "the file is another unit's report"},
     413: {"model": ErrorOut, "description": "the upload is over CHISO_MAX_FILE_BYTES"},
     422: {"model": ErrorOut, "description": "no file, or a file type the portal does not take (it takes .xlsx, .csv)"},
+    503: {"model": ErrorOut, "description": "too many uploads in progress: try again after `Retry-After` seconds"},
 }
 _NOT_FOUND = {
     401: _REFUSED[401],
@@ -65,11 +66,12 @@ async def _file_form(request: Request, max_bytes: int) -> FormData:
 async def dry_run(request: Request, account: ApiAccount) -> VerdictOut:
     """Check a file as the ingest would, now, with the same suites; nothing is sent or stored."""
     portal = portal_of(request)
-    form = await _file_form(request, portal.settings.max_file_bytes)
-    try:
-        verdict = await actions.dry_run(portal, account, form)
-    finally:
-        await form.close()
+    with portal.admission.slot(account.account_id):
+        form = await _file_form(request, portal.settings.max_file_bytes)
+        try:
+            verdict = await actions.dry_run(portal, account, form)
+        finally:
+            await form.close()
     return VerdictOut.of(verdict)
 
 
@@ -77,11 +79,12 @@ async def dry_run(request: Request, account: ApiAccount) -> VerdictOut:
 async def send(request: Request, account: ApiAccount) -> SendOut:
     """Send a file: it lands in the inbox at once, and the ingest judges it (202: accepted for processing)."""
     portal = portal_of(request)
-    form = await _file_form(request, portal.settings.max_file_bytes)
-    try:
-        sent = await actions.send(portal, account, form)
-    finally:
-        await form.close()
+    with portal.admission.slot(account.account_id):
+        form = await _file_form(request, portal.settings.max_file_bytes)
+        try:
+            sent = await actions.send(portal, account, form)
+        finally:
+            await form.close()
     return SendOut.of(sent, None, portal.catalog.timezone)
 
 

@@ -7,8 +7,6 @@ from the vocabulary, never a stack trace, SQL or a server path (those go to the 
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -24,10 +22,12 @@ from chiso import portal as package
 from chiso.portal import api, pages
 from chiso.portal.accounts import Accounts
 from chiso.portal.actions import Portal
+from chiso.portal.admission import Admission
 from chiso.portal.dryrun import DryRuns
 from chiso.portal.errors import LoginNeeded, text_of
 from chiso.portal.render import page
 from chiso.portal.security import HEADERS, LoginLimiter
+from chiso.portal.uploads import staging_folder, sweep_staged
 from core.catalog import Catalog
 from core.settings import Settings
 from core.vocabulary import say
@@ -61,12 +61,19 @@ class SecurityHeaders:
 def create_app(settings: Settings, dry_run_window: float = 0.05) -> FastAPI:
     catalog = Catalog(settings.catalog_dir)
     portal = Portal(
-        settings, catalog, Accounts(settings.accounts), DryRuns(settings, catalog, dry_run_window), LoginLimiter()
+        settings,
+        catalog,
+        Accounts(settings.accounts),
+        DryRuns(settings, catalog, dry_run_window),
+        LoginLimiter(),
+        Admission(settings.portal_uploads_at_once),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        portal.scratch = Path(tempfile.mkdtemp(prefix="chiso-dry-runs-"))
+        removed = sweep_staged(staging_folder(settings))
+        if removed:
+            log.info("removed %d upload(s) left staged by a server that stopped mid-request", removed)
         with portal.accounts.connect():  # the accounts file and its schema, before the first request
             pass
         await run_in_threadpool(portal.dry_runs.start)
@@ -74,7 +81,6 @@ def create_app(settings: Settings, dry_run_window: float = 0.05) -> FastAPI:
             yield
         finally:
             portal.dry_runs.stop()
-            shutil.rmtree(portal.scratch, ignore_errors=True)
 
     app = FastAPI(
         title="chiso reporting portal API",

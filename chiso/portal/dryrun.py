@@ -25,6 +25,7 @@ from chiso.verdict import Verdict
 from core.catalog import Catalog
 from core.settings import Settings
 from expectations.validate import load_suites
+from transforms.sandbox import ReadingBudget, warm
 
 log = logging.getLogger("chiso.portal")
 _STOP = object()
@@ -48,8 +49,9 @@ class DryRuns:
         self.batches: deque[int] = deque(maxlen=1000)  # sizes of the latest batches, for the load test and bench
 
     def start(self) -> None:
-        """Load the GX suites now (seconds), so that the first clerk does not wait for them."""
+        """Load the GX suites and start the reader processes now (seconds), so that the first clerk does not wait."""
         load_suites()
+        warm(ReadingBudget.of(self.settings))
         self._worker.start()
 
     def stop(self) -> None:
@@ -106,7 +108,7 @@ class DryRuns:
                 [path for _, path in distinct],
                 self.catalog,
                 self.catalog.today(),
-                self.settings.max_file_bytes,
+                ReadingBudget.of(self.settings),
                 1,
                 IngestRun(run_id="dry-run"),
             )

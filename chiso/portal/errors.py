@@ -29,6 +29,7 @@ STATUS_TEXTS = {
     413: "portal.error_413",
     422: "portal.error_422",
     429: "portal.error_429",
+    503: "portal.error_503",
 }
 
 

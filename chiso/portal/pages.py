@@ -221,24 +221,26 @@ def monitoring_report(request: Request, session: ProvinceSession) -> Response:
 @router.post("/dry-run")
 async def dry_run(request: Request, session: PageSession) -> Response:
     portal = portal_of(request)
-    form = await read_form(request, portal.settings.max_file_bytes)
-    try:
-        check_csrf(form, session.csrf_token)
-        verdict = await actions.dry_run(portal, session.account, form)
-    finally:
-        await form.close()
+    with portal.admission.slot(session.account.account_id):
+        form = await read_form(request, portal.settings.max_file_bytes)
+        try:
+            check_csrf(form, session.csrf_token)
+            verdict = await actions.dry_run(portal, session.account, form)
+        finally:
+            await form.close()
     return page("verdict.html.j2", _context(request, session, say("portal.check_title"), verdict=verdict))
 
 
 @router.post("/send")
 async def send(request: Request, session: PageSession) -> Response:
     portal = portal_of(request)
-    form = await read_form(request, portal.settings.max_file_bytes)
-    try:
-        check_csrf(form, session.csrf_token)
-        sent = await actions.send(portal, session.account, form)
-    finally:
-        await form.close()
+    with portal.admission.slot(session.account.account_id):
+        form = await read_form(request, portal.settings.max_file_bytes)
+        try:
+            check_csrf(form, session.csrf_token)
+            sent = await actions.send(portal, session.account, form)
+        finally:
+            await form.close()
     sent_at = local_time(sent.sent_at, portal.catalog.timezone)
     return page("sent.html.j2", _context(request, session, say("portal.sent_title"), send=sent, sent_at=sent_at))
 

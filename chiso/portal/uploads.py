@@ -1,8 +1,9 @@
 """Uploads: the size limit while the body streams, the staged copy, and a send landing in the inbox.
 
-A client's file name is data only: what is written is named by the portal (a random name
+A client's file name is data only: what is written is named by the portal (`<server pid>-<random>`
 while staged, `portal-<send id>-<unit>-<random>.<csv|xlsx>` in the inbox), and the name
-the clerk gave is kept in `sends.client_file_name`.
+the clerk gave is kept in `sends.client_file_name`. A staged file whose server process is gone
+(killed in the middle of a send or a check) is removed when a server starts (`sweep_staged`).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def accepted_suffix(name: str) -> str | None:
 async def stage(upload: UploadFile, folder: Path, suffix: str, max_bytes: int) -> Staged:
     """Copy the upload to a new file in `folder` under a random name, hashing it on the way."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(16)}{suffix}"
+    path = folder / f"{os.getpid()}-{secrets.token_hex(16)}{suffix}"
     digest, size = hashlib.sha256(), 0
     try:
         with path.open("xb") as target:
@@ -122,6 +123,28 @@ def staging_folder(settings: Settings) -> Path:
     """Beside the inbox's files, on the same file system (so the landing is one rename), and hidden
     from the ingest, which skips names starting with a dot."""
     return settings.inbox / ".portal"
+
+
+def sweep_staged(folder: Path) -> int:
+    """Remove the staged uploads of server processes that are gone (or of this one, which is starting):
+    a send or a check cut short by a crash leaves nothing behind once a server starts again."""
+    removed = 0
+    for path in folder.glob("*") if folder.is_dir() else ():
+        owner = path.name.partition("-")[0]
+        if not owner.isdigit() or int(owner) == os.getpid() or not _alive(int(owner)):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
 
 
 def land(settings: Settings, accounts: Accounts, account: Account, staged: Staged) -> Send:

@@ -8,12 +8,14 @@ generous bounds of time and memory: bounds, not benchmarks.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import json
 import math
 import os
 import random
+import resource
 import struct
 import subprocess
 import sys
@@ -204,6 +206,54 @@ def external_entity() -> bytes:
     return in_sheet(xlsx_bytes(dist()), lambda sheet: doctype + sheet.replace(b"<t>Nguy", b"<t>&xxe;Nguy"))
 
 
+def entity_expansion_under_guard() -> bytes:
+    """docProps/custom.xml (read for the template's stamp) with an entity expanded 98 times: under
+    expat's 100x amplification guard, which let an 88 KB upload take 2.35 GB of the portal's memory."""
+    properties = "".join(f'<property name="p{n}"><lpwstr>{"&a;" * 98}</lpwstr></property>' for n in range(20))
+    custom = (
+        f'<?xml version="1.0"?><!DOCTYPE Properties [<!ENTITY a "{"A" * 900}">]>'
+        f'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">{properties}'
+        "</Properties>"
+    )
+    return rezip(xlsx_bytes(dist()), add={"docProps/custom.xml": custom.encode()})
+
+
+def dtd_in_utf16_part() -> bytes:
+    """A DTD in a UTF-16 part: refused whatever the encoding, not only where the bytes spell `<!DOCTYPE`."""
+    doctype = '<!DOCTYPE Properties [<!ENTITY a "A">]>'
+    custom = f'<?xml version="1.0" encoding="UTF-16"?>{doctype}<Properties>&a;</Properties>'
+    return rezip(xlsx_bytes(dist()), add={"docProps/custom.xml": custom.encode("utf-16")})
+
+
+def shared_string_in_every_cell() -> bytes:
+    """One 32,767-character shared string in 240,100 cells: 0.5 MB sent, 7 MB of XML within every bound
+    the archive check sets, and 8 GB once the workbook reader gives each cell its own copy."""
+    shared = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        f' count="1" uniqueCount="1"><si><t>{"x" * 32767}</t></si></sst>'
+    ).encode()
+    relationship = (
+        b'<Relationship Id="rIdShared" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+    )
+    content_type = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    columns = [chr(65 + n // 26 - 1) * (n >= 26) + chr(65 + n % 26) for n in range(49)]
+    cells = "".join(f'<c r="{column}{{row}}" t="s"><v>0</v></c>' for column in columns)
+    rows = "".join(f'<row r="{row}">{cells.format(row=row)}</row>' for row in range(100, 5000)).encode()
+    return rezip(
+        xlsx_bytes(dist()),
+        {
+            "xl/_rels/workbook.xml.rels": lambda rels: rels.replace(b"</Relationships>", relationship),
+            "[Content_Types].xml": lambda types: types.replace(b"</Types>", content_type),
+            SHEET: rows_appended(rows),
+        },
+        add={"xl/sharedStrings.xml": shared},
+    )
+
+
 def megabyte_cell() -> bytes:
     """A 1 MB note (openpyxl, like Excel, cuts a cell at 32,767 characters: the XML is written by hand)."""
     note = "Quỹ phát triển KHCN".encode()
@@ -351,8 +401,11 @@ CASES = {
             ),
         )
     ),
-    "billion_laughs.xlsx": refused(billion_laughs, "1", "cannot be read"),
-    "external_entity.xlsx": refused(external_entity, "1", "cannot be read"),
+    "billion_laughs.xlsx": refused(billion_laughs, "1", "declares a DTD"),
+    "external_entity.xlsx": refused(external_entity, "1", "declares a DTD"),
+    "entity_expansion_under_guard.xlsx": refused(entity_expansion_under_guard, "1", "declares a DTD"),
+    "dtd_in_utf16_part.xlsx": refused(dtd_in_utf16_part, "1", "declares a DTD"),
+    "shared_string_in_every_cell.xlsx": refused(shared_string_in_every_cell, "1", "MB of memory"),
     "formula_value_no_cache.xlsx": refused(lambda: xlsx_bytes(dist(), extra=set_cell("F12", "=1+0")), "6"),
     "dde_formula_note.xlsx": ok(lambda: xlsx_bytes(dist(), extra=set_cell("G10", DDE, text=True))),
     "merged_title_and_header.xlsx": ok(lambda: xlsx_bytes(dist(), extra=merge("A1:G1", "B4:D4"))),
@@ -664,6 +717,8 @@ def test_files_land_in_the_archive_or_quarantine_and_nowhere_else(batch):
         "sheet_disguised_as_image.xlsx",
         "merged_whole_sheet.xlsx",
         "billion_laughs.xlsx",
+        "entity_expansion_under_guard.xlsx",
+        "dtd_in_utf16_part.xlsx",
     ],
 )
 def test_hostile_workbooks_are_dealt_with_quickly(tmp_path, name):
@@ -709,3 +764,93 @@ def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(ingest, settings):
     write(settings.inbox / "good.csv", csv_bytes(department_report("SCT", "2017Q1")))
     verdicts = ingest(settings.inbox, destinations=inbox_destinations(settings))
     assert verdicts["good.csv"].status == "accepted"
+
+
+# Reading in reader processes (transforms.sandbox): a file's cost falls on its reader, never on the caller.
+
+
+def _budget(**changes):
+    from transforms.sandbox import ReadingBudget
+
+    # A budget of its own per test: its own pool of readers, started with this test's environment.
+    return ReadingBudget(REPORT_SIZE_LIMIT, **{"memory_mb": 256, "seconds": 20, "processes": 2, **changes})
+
+
+def _reader_pids() -> set[int]:
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"transforms.sandbox" in status.read_bytes() and int(status.parent.name) != os.getpid():
+                found.add(int(status.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_workbooks_that_ask_for_gigabytes_are_refused_ten_at_once_and_the_caller_stays_small(tmp_path):
+    from transforms.sandbox import read_submissions
+
+    bomb = shared_string_in_every_cell()
+    paths = [write(tmp_path / f"bomb{n}.xlsx", bomb) for n in range(10)]
+    good = write(tmp_path / "good.xlsx", xlsx_bytes(dist()))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    started = time.perf_counter()
+    read = list(read_submissions([*paths, good], _budget(memory_mb=320), PROVINCE_TIME))
+    assert time.perf_counter() - started < BATCH_SECONDS
+    assert [s.read_error.key for s in read[:-1]] == ["over_memory"] * 10
+    assert "320 MB" in read[0].read_error.text.en and "320 MB" in read[0].read_error.text.vi
+    assert read[-1].read_error is None and read[-1].rows and read[-1].path == good
+    assert read[0].sha256 == hashlib.sha256(bomb).hexdigest() and read[0].size_bytes == len(bomb)
+    # The 8 GB were asked of the readers, under their cap: this process grew by a few MB at most.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before < 64 * 1024**2
+
+
+def test_a_reader_that_hangs_is_stopped_at_its_time_limit_and_replaced(tmp_path):
+    from transforms.sandbox import read_one
+
+    never_written = tmp_path / "never_written.csv"
+    os.mkfifo(never_written)  # reading it blocks until a writer comes: none will
+    budget = _budget(seconds=1, processes=1)
+    started = time.perf_counter()
+    hung = read_one(never_written, budget, PROVINCE_TIME)
+    assert 1 <= time.perf_counter() - started < 5
+    assert hung.read_error.key == "over_time" and "1 seconds" in hung.read_error.text.en
+    good = read_one(write(tmp_path / "good.csv", csv_bytes(dept())), budget, PROVINCE_TIME)
+    assert good.read_error is None and len(good.rows) == len(DEPT_ROWS)
+
+
+def test_a_reader_killed_in_the_middle_of_a_file_refuses_that_file_once_and_reads_the_next(tmp_path):
+    import signal
+    import threading
+
+    from transforms.sandbox import read_one
+
+    never_written = tmp_path / "never_written.csv"
+    os.mkfifo(never_written)
+    budget = _budget(processes=1, memory_mb=300)
+    before = _reader_pids()
+    result = {}
+    reading = threading.Thread(target=lambda: result.update(read=read_one(never_written, budget, PROVINCE_TIME)))
+    reading.start()
+    deadline = time.monotonic() + 10
+    while not (_reader_pids() - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (reader,) = _reader_pids() - before
+    time.sleep(0.3)  # the reader has the file open and waits on it
+    os.kill(reader, signal.SIGSEGV)
+    reading.join(timeout=10)
+    assert result["read"].read_error.key == "reader_crashed"
+    assert "never retried" in result["read"].read_error.text.en
+    good = read_one(write(tmp_path / "good.xlsx", xlsx_bytes(dist())), budget, PROVINCE_TIME)
+    assert good.read_error is None and good.rows
+    assert reader not in _reader_pids()
+
+
+def test_a_reason_read_in_a_reader_process_crosses_back_whole():
+    import pickle
+
+    from transforms.submission import Unreadable
+
+    reason = pickle.loads(pickle.dumps(Unreadable("too_large", size=30, limit=20)))
+    assert (reason.key, reason.fields) == ("too_large", {"size": 30, "limit": 20})
+    assert reason.text.vi.startswith("Tệp quá lớn") and "limit 20" in reason.text.en
