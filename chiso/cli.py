@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from datetime import date
 from pathlib import Path
 from textwrap import shorten
 
-from chiso.commands import UserError
-from core.catalog import CatalogError
-from core.settings import SettingError, declared
+from chiso.failures import explain
+from core.settings import Settings, declared
+
+DEBUG_ENV = Settings.__dataclass_fields__["debug"].metadata["env"]
 
 EXAMPLES = """\
 examples:
@@ -67,10 +70,29 @@ def validate_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return number
+
+
 def query_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sql", metavar="SQL")
-    parser.add_argument("--warehouse", type=Path, help=WAREHOUSE_HELP)
-    parser.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT); never the loader's own (CHISO_WAREHOUSE)",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=_positive,
+        default=100,
+        help="rows to fetch and print (default 100); a line on stderr says when the result had more",
+    )
 
 
 def inbox_arguments(parser: argparse.ArgumentParser) -> None:
@@ -170,7 +192,9 @@ COMMANDS = {
         validate_arguments,
     ),
     "query": (
-        "Run SQL read-only against a warehouse and print a table.",
+        "Run SQL read-only against a warehouse and print a table. A query is held to CHISO_QUERY_SECONDS"
+        " (default 30 s), CHISO_QUERY_MEMORY (2GB) and CHISO_QUERY_THREADS (1); past a limit it stops"
+        " with a message (exit 1).",
         '  chiso query "select * from indicator_values limit 5"\n'
         '  chiso query "select status, count(*) from submissions group by 1" --warehouse scratch.duckdb\n',
         query_arguments,
@@ -253,18 +277,22 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES + _settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, examples, add_arguments) in COMMANDS.items():
-        add_arguments(
-            commands.add_parser(
-                name,
-                help=help_text,
-                description=help_text,
-                epilog=f"examples:\n{examples}",
-                formatter_class=argparse.RawDescriptionHelpFormatter,
-            )
+        command = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=f"examples:\n{examples}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        add_arguments(command)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     return parser
+
+
+DEBUG_HELP = f"on a failure, print the full traceback as well as the one-line explanation (or {DEBUG_ENV}=1)"
 
 
 def _settings_help() -> str:
@@ -281,6 +309,9 @@ def _settings_help() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command. A failure `chiso.failures` knows (a mistake in the command: exit 2; a damaged or
+    foreign file, a lock, a full disk, a read-only place, a limit: exit 1) is one line on stderr, its
+    traceback only with --debug (or CHISO_DEBUG=1); an error it does not know is a bug and keeps its traceback."""
     args = build_parser().parse_args(argv)
     try:
         # After parsing: `chiso --help` loads no command, and a command loads only its own libraries.
@@ -289,9 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, NotADirectoryError, UserError, CatalogError, SettingError) as error:
-        print(f"chiso: error: {error}", file=sys.stderr)
-        return 2
+    except Exception as error:
+        explained = explain(error)
+        if explained is None:
+            raise
+        if args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            traceback.print_exception(error, file=sys.stderr)
+        status, line = explained
+        print(f"chiso: error: {line}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":

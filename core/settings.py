@@ -9,6 +9,7 @@ and a value that cannot be parsed stops with the variable's name and what it acc
 from __future__ import annotations
 
 import os
+import re
 import typing
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
@@ -33,13 +34,22 @@ class SettingError(ValueError):
     """A setting's value cannot be used; the message names the variable and what it accepts."""
 
 
-def setting(env: str, default: object, help: str, minimum: int | None = None, shown: str | None = None):
+def setting(
+    env: str,
+    default: object,
+    help: str,
+    minimum: int | None = None,
+    shown: str | None = None,
+    pattern: str | None = None,
+    accepts: str | None = None,
+):
     """A field of `Settings`: read from `env`, `default` when unset or empty.
 
     `{home}` in a path stands for CHISO_HOME; `shown` is how the docs print a default
-    that depends on the machine.
+    that depends on the machine; a text setting with a `pattern` (a regular expression the
+    whole value must match) says what it `accepts` when it does not.
     """
-    metadata = {"env": env, "help": help, "minimum": minimum, "shown": shown}
+    metadata = {"env": env, "help": help, "minimum": minimum, "shown": shown, "pattern": pattern, "accepts": accepts}
     return field(default=default, metadata=metadata)
 
 
@@ -186,6 +196,47 @@ class Settings:
         " recording what it sent is given up after this long, and those notices go again (at most once more).",
         minimum=0,
     )
+    query_seconds: int = setting(
+        "CHISO_QUERY_SECONDS",
+        30,
+        "`chiso query` stops a query that runs longer than this (seconds), so an analyst's query never holds"
+        " the machine the loader shares.",
+        minimum=1,
+    )
+    query_memory: str = setting(
+        "CHISO_QUERY_MEMORY",
+        "2GB",
+        "The memory one `chiso query` may use (DuckDB's `memory_limit`, e.g. `500MB`, `2GB`); a query that needs"
+        " more stops with a message, and nothing spills to disk.",
+        pattern=r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)",
+        accepts="a size such as 500MB or 2GB",
+    )
+    query_threads: int = setting(
+        "CHISO_QUERY_THREADS",
+        1,
+        "Threads one `chiso query` may use (DuckDB's `threads`): the other cores stay the loader's.",
+        minimum=1,
+    )
+    portal_header_seconds: int = setting(
+        "CHISO_PORTAL_HEADER_SECONDS",
+        10,
+        "The portal closes a connection whose request line and headers have not all arrived this long after it"
+        " opened (or after the previous answer).",
+        minimum=1,
+    )
+    portal_body_seconds: int = setting(
+        "CHISO_PORTAL_BODY_SECONDS",
+        120,
+        "The portal answers 408 to a request whose body (a form, an upload) has not all arrived this long after"
+        " its headers: at least CHISO_MAX_FILE_BYTES divided by this is the slowest upload taken.",
+        minimum=1,
+    )
+    debug: int = setting(
+        "CHISO_DEBUG",
+        0,
+        "1: the `chiso` command prints the full traceback of a failure it explains in one line (as `--debug`).",
+        minimum=0,
+    )
     airflow_home: Path = setting(
         "AIRFLOW_HOME",
         "{home}/airflow",
@@ -216,7 +267,9 @@ def _parse(name: str, kind: type, meta: dict, text: str, home: str) -> object:
         if meta["minimum"] is not None and number < meta["minimum"]:
             raise SettingError(f"{meta['env']} must be at least {meta['minimum']}, not {number}")
         return number
-    return text
+    if meta.get("pattern") and not re.fullmatch(meta["pattern"], text.strip(), re.IGNORECASE):
+        raise SettingError(f"{meta['env']} must be {meta['accepts']}, not {text!r}")
+    return text.strip() if meta.get("pattern") else text
 
 
 def load_settings(**overrides: object) -> Settings:

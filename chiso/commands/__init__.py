@@ -9,3 +9,8 @@ from __future__ import annotations
 
 class UserError(RuntimeError):
     """A mistake the user can fix; printed without a traceback."""
+
+
+class Failed(RuntimeError):
+    """A run stopped for a reason the message explains (a limit reached, the environment); exit 1,
+    printed without a traceback."""

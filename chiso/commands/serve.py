@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 from argparse import Namespace
 
 import uvicorn
+import uvicorn.config
 
 from chiso.portal.app import create_app
+from chiso.portal.connections import with_header_deadline
 from core.settings import load_settings
+
+KEEP_ALIVE_SECONDS = 5
+MAX_HEADER_BYTES = 16 * 1024
+
+
+def log_config() -> dict:
+    """uvicorn's logging, and the portal's own logger (`chiso.*`) at INFO through the same handler."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["chiso"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def run(args: Namespace) -> int:
@@ -16,6 +29,19 @@ def run(args: Namespace) -> int:
     print(f"portal on http://{args.host}:{args.port} (API schema: /api/v1/openapi.json); Ctrl-C stops it", flush=True)
     print(f"accounts: {settings.accounts}; reads the snapshot {settings.snapshot}; sends land in {settings.inbox}")
     # proxy_headers: behind a TLS reverse proxy on this machine, the scheme (https) and client address
-    # are the proxy's X-Forwarded-* ones (trusted from 127.0.0.1 only); no Server header.
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, server_header=False, log_level="info")
+    # are the proxy's X-Forwarded-* ones (trusted from 127.0.0.1 only); no Server header. Slow clients:
+    # the headers' deadline (connections.py), 5 s idle between requests, the body's in uploads.read_form;
+    # headers over 16 KB refused (h11; httptools has its own limit).
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+        log_config=log_config(),
+        http=with_header_deadline(settings.portal_header_seconds),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+    )
     return 0

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Match
 
@@ -37,7 +39,9 @@ log = logging.getLogger("chiso.portal")
 
 
 class SecurityHeaders:
-    """ASGI middleware: the headers of `security.HEADERS` on every response (a route may set a stricter CSP)."""
+    """ASGI middleware: the headers of `security.HEADERS` on every response (a route may set a stricter CSP),
+    and every redirect relative: Starlette builds an absolute `Location` from the request's `Host` (the
+    trailing-slash redirect), which a client chooses; only the path and query are kept."""
 
     def __init__(self, app):
         self.app = app
@@ -49,6 +53,8 @@ class SecurityHeaders:
         async def with_headers(message):
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if "location" in headers:
+                    headers["location"] = _relative(headers["location"])
                 for name, value in HEADERS.items():
                     headers.setdefault(name, value)
                 if scope.get("scheme") == "https":
@@ -56,6 +62,15 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _relative(location: str) -> str:
+    """`http://any.host/login?next=1` -> `/login?next=1`; a relative location is kept as it is."""
+    parts = urlsplit(location)
+    if not (parts.scheme or parts.netloc):
+        return location
+    path = "/" + parts.path.lstrip("/")  # never `//host`: a browser reads it as another site
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
 def create_app(settings: Settings, dry_run_window: float = 0.05) -> FastAPI:
@@ -99,6 +114,7 @@ def create_app(settings: Settings, dry_run_window: float = 0.05) -> FastAPI:
     app.add_exception_handler(HTTPException, _refused)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(LoginNeeded, _to_login)
+    app.add_exception_handler(ClientDisconnect, _gone)
     app.add_exception_handler(Exception, _failed)
 
     @app.get("/static/portal.css", include_in_schema=False)
@@ -129,7 +145,9 @@ def _answer(request: Request, status_code: int, error: Exception | None, headers
 async def _refused(request: Request, error: HTTPException) -> Response:
     headers = dict(error.headers or {})
     if error.status_code == 405:
-        # Starlette names the methods of the first route on the path; a path may have several routes.
+        # Starlette names the methods of the first route on the path (as `Allow`); a path may have several
+        # routes: one header, every method.
+        headers = {name: value for name, value in headers.items() if name.lower() != "allow"}
         headers["allow"] = ", ".join(_methods_at(request))
     return _answer(request, error.status_code, error, headers)
 
@@ -147,6 +165,12 @@ async def _invalid(request: Request, error: RequestValidationError) -> Response:
 
 async def _to_login(request: Request, error: LoginNeeded) -> Response:
     return RedirectResponse("/login", 303)
+
+
+async def _gone(request: Request, error: ClientDisconnect) -> Response:
+    """The client went away while sending its request: nothing failed here, and nobody reads the answer."""
+    log.info("%s %s: the client disconnected before its request was whole", request.method, request.url.path)
+    return Response(status_code=400, headers={"connection": "close"})
 
 
 async def _failed(request: Request, error: Exception) -> Response:

@@ -8,6 +8,7 @@ the clerk gave is kept in `sends.client_file_name`. A staged file whose server p
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import secrets
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from starlette.datastructures import FormData, UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from chiso import arrivals
 from chiso.portal.accounts import Account, Accounts, now_text
@@ -55,9 +56,11 @@ class Send:
 SEND_COLUMNS = "send_id, account_id, unit_code, client_file_name, inbox_name, sha256, size_bytes, sent_at"
 
 
-async def read_form(request: Request, max_bytes: int = 0, max_files: int = 1) -> FormData:
+async def read_form(request: Request, max_bytes: int = 0, max_files: int = 1, seconds: float = 0) -> FormData:
     """The request's form (a file of at most `max_bytes`, and a few small fields), refused (413) as soon
-    as its body passes the limit while it streams."""
+    as its body passes the limit while it streams, and (408) when it has not all arrived `seconds` after
+    the reading began (0: CHISO_PORTAL_BODY_SECONDS). A client that goes away meanwhile raises
+    `ClientDisconnect`, which the application logs at INFO, without a traceback."""
     limit = max_bytes + FORM_OVERHEAD_BYTES
     too_large = (
         PortalError(413, "portal.too_large", limit=max_bytes) if max_bytes else PortalError(413, "portal.error_413")
@@ -65,11 +68,19 @@ async def read_form(request: Request, max_bytes: int = 0, max_files: int = 1) ->
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large
+    seconds = seconds or request.app.state.portal.settings.portal_body_seconds
+    deadline = asyncio.get_running_loop().time() + seconds
     received = 0
 
     async def receive():
         nonlocal received
-        message = await request.receive()
+        try:
+            async with asyncio.timeout_at(deadline):
+                message = await request.receive()
+        except TimeoutError:
+            raise PortalError(408, "portal.upload_too_slow", headers={"connection": "close"}, seconds=seconds) from None
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
         received += len(message.get("body", b""))
         if received > limit:
             raise too_large
