@@ -7,6 +7,7 @@ from argparse import Namespace
 import uvicorn
 
 from chiso.portal.app import create_app
+from chiso.portal.logs import log_config
 from core.settings import load_settings
 
 
@@ -16,6 +17,6 @@ def run(args: Namespace) -> int:
     print(f"portal on http://{args.host}:{args.port} (API schema: /api/v1/openapi.json); Ctrl-C stops it", flush=True)
     print(f"accounts: {settings.accounts}; reads the snapshot {settings.snapshot}; sends land in {settings.inbox}")
     # proxy_headers: behind a TLS reverse proxy on this machine, the scheme (https) and client address
-    # are the proxy's X-Forwarded-* ones (trusted from 127.0.0.1 only); no Server header.
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, server_header=False, log_level="info")
+    # are the proxy's X-Forwarded-* ones (trusted from 127.0.0.1 only); no Server header; no secret in the log.
+    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, server_header=False, log_config=log_config())
     return 0
