@@ -167,10 +167,28 @@ def accounts_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of standard input"
     )
-    token = steps.add_parser("token", help="print a new API token for a unit's own system")
-    token.add_argument("--email", required=True, metavar="ADDRESS")
+    reset = steps.add_parser(
+        "reset", help="print a new one-time link to choose a password (a forgotten one, or a login slowed down)"
+    )
+    reset.add_argument("--email", required=True, metavar="ADDRESS")
+    token = steps.add_parser(
+        "token", help="API tokens of a unit's own system: a new one (default), list them, revoke them"
+    )
+    token.add_argument(
+        "token_action",
+        nargs="?",
+        choices=("new", "list", "revoke"),
+        default="new",
+        metavar="new|list|revoke",
+        help="new (default): print a new token, shown once; list: every token's id, account and date;"
+        " revoke: end one (--id) or all of an account's (--email)",
+    )
+    token.add_argument("--email", metavar="ADDRESS", help="the account (new; list: only its tokens; revoke: all)")
+    token.add_argument("--id", metavar="ID", help="revoke: the token id `token list` shows")
     disable = steps.add_parser("disable", help="disable an account: its sessions and tokens stop working")
     disable.add_argument("--email", required=True, metavar="ADDRESS")
+    enable = steps.add_parser("enable", help="enable a disabled account again")
+    enable.add_argument("--email", required=True, metavar="ADDRESS")
     steps.add_parser("list", help="list the accounts")
 
 
@@ -253,12 +271,16 @@ COMMANDS = {
     ),
     "accounts": (
         "Manage the portal's accounts (CHISO_ACCOUNTS): add one for a unit's clerk or the province,"
-        " give a unit's system an API token, disable an account.",
+        " send a reset link, give a unit's system API tokens and revoke them, disable and enable an account.",
         "  chiso accounts add --unit 026 --email vanthu@dongvan.example.vn      # prints a one-time link\n"
         "  echo 'a long passphrase' | chiso accounts add --unit 02 --role province"
         " --email sokhcn@example.vn --password-stdin\n"
+        "  chiso accounts reset --email vanthu@dongvan.example.vn               # a new one-time link\n"
         "  chiso accounts token --email vanthu@dongvan.example.vn               # prints a new API token\n"
+        "  chiso accounts token list [--email vanthu@dongvan.example.vn]        # ids, accounts, dates\n"
+        "  chiso accounts token revoke --id 3f2a9c01b7de                        # or --email ADDRESS: all\n"
         "  chiso accounts disable --email vanthu@dongvan.example.vn\n"
+        "  chiso accounts enable --email vanthu@dongvan.example.vn\n"
         "  chiso accounts list\n",
         accounts_arguments,
     ),

@@ -165,6 +165,19 @@ class Settings:
         "The portal's address as the units reach it (e.g. `https://baocao.example.gov.vn`), for the links in notices;"
         " empty: notices say to send the file again by the usual channel.",
     )
+    portal_hashes: int = setting(
+        "CHISO_PORTAL_HASHES",
+        2,
+        "Password hashes the portal computes at once (logins, new passwords): scrypt takes 64 MiB and ~0.2 s"
+        " each, so this bounds the memory a burst of logins can take.",
+        minimum=1,
+    )
+    portal_hash_wait: int = setting(
+        "CHISO_PORTAL_HASH_WAIT",
+        5,
+        "Seconds a login waits for a free password-hash slot before the portal answers 503 with `Retry-After`.",
+        minimum=0,
+    )
     smtp_url: str = setting(
         "CHISO_SMTP_URL",
         "",

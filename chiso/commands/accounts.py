@@ -1,4 +1,4 @@
-"""`chiso accounts`: the portal's accounts (add, API token, disable, list), in CHISO_ACCOUNTS."""
+"""`chiso accounts`: the portal's accounts in CHISO_ACCOUNTS — add, reset, enable, disable, list, API tokens."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import sys
 from argparse import Namespace
 
 from chiso.commands import UserError
-from chiso.portal.accounts import AccountError, Accounts, catalog_unit
-from chiso.portal.security import MIN_PASSWORD_CHARS
+from chiso.portal.accounts import LINK_HOURS, AccountError, AccountExists, Accounts, catalog_unit
+from chiso.portal.security import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, password_problem
 from core.catalog import Catalog
 from core.settings import Settings, load_settings
+from core.vocabulary import say
 
 LOCAL_PORTAL = "http://127.0.0.1:8000"
 
@@ -19,8 +20,20 @@ def run(args: Namespace) -> int:
     accounts = Accounts(settings.accounts)
     try:
         return ACTIONS[args.action](args, settings, accounts)
+    except AccountExists as error:
+        email = args.email.strip().lower()
+        print(
+            f"chiso: error: {error}. To let its owner choose a new password: chiso accounts reset --email {email};"
+            f" if it is disabled: chiso accounts enable --email {email} (see chiso accounts list)",
+            file=sys.stderr,
+        )
+        return 1
     except AccountError as error:
         raise UserError(str(error)) from None
+
+
+def _link(settings: Settings, token: str) -> str:
+    return f"{(settings.portal_url or LOCAL_PORTAL).rstrip('/')}/set-password/{token}"
 
 
 def _add(args: Namespace, settings: Settings, accounts: Accounts) -> int:
@@ -29,21 +42,39 @@ def _add(args: Namespace, settings: Settings, accounts: Accounts) -> int:
     if code is None:
         raise UserError(f"unknown unit {args.unit!r}: the catalog has {', '.join(units)}")
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
-    if password is not None and len(password) < MIN_PASSWORD_CHARS:
-        raise UserError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    if password is not None:
+        problem = password_problem(password, args.email)
+        if problem:
+            raise UserError(
+                say(problem, min_chars=MIN_PASSWORD_CHARS, max_chars=MAX_PASSWORD_CHARS).en.lower().rstrip(".")
+            )
     account = accounts.add(args.email, code, args.role, args.name)
     print(f"added {account.email}: {account.role} account of unit {code} ({units[code]['unit_name']})")
     if password is not None:
         accounts.set_password(account.account_id, password)
         print("password set from standard input")
     else:
-        address = (settings.portal_url or LOCAL_PORTAL).rstrip("/")
-        link = f"{address}/set-password/{accounts.password_link(account.account_id)}"
-        print(f"send this one-time link to {account.email} to set the password (valid 72 hours):\n{link}")
+        link = _link(settings, accounts.password_link(account.account_id))
+        print(f"send this one-time link to {account.email} to set the password (valid {LINK_HOURS} hours):\n{link}")
+    return 0
+
+
+def _reset(args: Namespace, settings: Settings, accounts: Accounts) -> int:
+    account, token = accounts.reset(args.email)
+    print(
+        f"send this one-time link to {account.email} to choose a new password (valid {LINK_HOURS} hours;"
+        f" the current password works until then, earlier links no longer do):\n{_link(settings, token)}"
+    )
     return 0
 
 
 def _token(args: Namespace, settings: Settings, accounts: Accounts) -> int:
+    if args.token_action == "list":
+        return _token_list(args, accounts)
+    if args.token_action == "revoke":
+        return _token_revoke(args, accounts)
+    if not args.email:
+        raise UserError("a new token needs --email ADDRESS")
     account = accounts.existing(args.email)
     if accounts.by_email(args.email) is None:
         raise UserError(f"{account.email} is disabled")
@@ -56,9 +87,36 @@ def _token(args: Namespace, settings: Settings, accounts: Accounts) -> int:
     return 0
 
 
+def _token_list(args: Namespace, accounts: Accounts) -> int:
+    if args.email:
+        accounts.existing(args.email)
+    for token_id, account, created_at in accounts.api_tokens(args.email):
+        print(f"{token_id}  {account.unit_code:<8} {account.email:<40} created {created_at}")
+    return 0
+
+
+def _token_revoke(args: Namespace, accounts: Accounts) -> int:
+    if bool(args.id) == bool(args.email):
+        raise UserError("revoke one token with --id ID (from `chiso accounts token list`), or all of --email ADDRESS")
+    count = accounts.revoke_tokens(token_id=args.id, email=args.email)
+    if args.id and not count:
+        raise UserError(f"no API token {args.id} (see chiso accounts token list)")
+    print(f"revoked {count} API token(s) of {args.email or 'id ' + args.id}: from now on the API answers them 401")
+    return 0
+
+
 def _disable(args: Namespace, settings: Settings, accounts: Accounts) -> int:
     account = accounts.disable(args.email)
     print(f"disabled {account.email}: its sessions and API tokens no longer work")
+    return 0
+
+
+def _enable(args: Namespace, settings: Settings, accounts: Accounts) -> int:
+    account = accounts.enable(args.email)
+    print(
+        f"enabled {account.email}: its password and its API tokens (those not revoked) work again;"
+        f" a new password: chiso accounts reset --email {account.email}"
+    )
     return 0
 
 
@@ -69,4 +127,11 @@ def _list(args: Namespace, settings: Settings, accounts: Accounts) -> int:
     return 0
 
 
-ACTIONS = {"add": _add, "token": _token, "disable": _disable, "list": _list}
+ACTIONS = {
+    "add": _add,
+    "reset": _reset,
+    "token": _token,
+    "disable": _disable,
+    "enable": _enable,
+    "list": _list,
+}

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 from argparse import Namespace
 
 import uvicorn
-import uvicorn.config
 
 from chiso.portal.app import create_app
 from chiso.portal.connections import with_header_deadline
+from chiso.portal.logs import log_config
 from core.settings import load_settings
 
 KEEP_ALIVE_SECONDS = 5
 MAX_HEADER_BYTES = 16 * 1024
-
-
-def log_config() -> dict:
-    """uvicorn's logging, and the portal's own logger (`chiso.*`) at INFO through the same handler."""
-    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["loggers"]["chiso"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
 
 
 def run(args: Namespace) -> int:
@@ -29,7 +21,8 @@ def run(args: Namespace) -> int:
     print(f"portal on http://{args.host}:{args.port} (API schema: /api/v1/openapi.json); Ctrl-C stops it", flush=True)
     print(f"accounts: {settings.accounts}; reads the snapshot {settings.snapshot}; sends land in {settings.inbox}")
     # proxy_headers: behind a TLS reverse proxy on this machine, the scheme (https) and client address
-    # are the proxy's X-Forwarded-* ones (trusted from 127.0.0.1 only); no Server header. Slow clients:
+    # are the proxy's X-Forwarded-* ones (trusted from 127.0.0.1 only); no Server header; no secret in the
+    # log (logs.py). Slow clients:
     # the headers' deadline (connections.py), 5 s idle between requests, the body's in uploads.read_form;
     # headers over 16 KB refused (h11; httptools has its own limit).
     uvicorn.run(

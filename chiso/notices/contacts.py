@@ -3,6 +3,8 @@
 The catalog (`contacts.csv`) names each unit's official addresses, the province's and the data
 engineers'. The portal's accounts (an SQLite file built by the portal) add the address of every
 enabled account: a unit's users get their unit's notices, the province's users the digest.
+Replies go to the catalog's province addresses only (role addresses), never to a login: a
+login e-mail printed in every unit's mail would invite wrong-password attempts on it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from chiso.portal.accounts import address_problem, name_problem
 from core.catalog import Catalog
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ class Contact:
     email: str
     name: str
     role: str  # unit | province | engineer
+    login: bool = False  # a portal account's login e-mail (not the catalog's)
 
 
 class Directory:
@@ -46,6 +50,13 @@ class Directory:
 
     def of_role(self, role: str) -> list[Recipient]:
         return _unique(c for c in self.contacts if c.role == role)
+
+    def reply_to(self) -> list[Recipient]:
+        """Where a unit's replies go: the catalog's province addresses that are no portal login."""
+        logins = {c.email.casefold() for c in self.contacts if c.login}
+        return _unique(
+            c for c in self.contacts if c.role == "province" and not c.login and c.email.casefold() not in logins
+        )
 
 
 def directory(catalog: Catalog, accounts: Path) -> Directory:
@@ -77,7 +88,14 @@ def portal_accounts(path: Path) -> list[Contact]:
     except sqlite3.Error as error:
         log.warning("the portal's accounts in %s cannot be read (%s): their addresses get no notice", path, error)
         return []
-    return [Contact(unit, email.strip(), name.strip(), role) for unit, email, name, role in rows]
+    kept = []
+    for unit, email, name, role in rows:
+        problem = address_problem(email.strip()) or name_problem(name.strip())
+        if problem:  # written before the portal checked them: skipped, so the unit's other addresses are told
+            log.warning("the portal account %s of unit %s gets no notice: %s", email.strip()[:80], unit, problem)
+            continue
+        kept.append(Contact(unit, email.strip(), name.strip(), role, login=True))
+    return kept
 
 
 def _unique(contacts) -> list[Recipient]:

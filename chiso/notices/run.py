@@ -77,9 +77,7 @@ def send(plan_json: dict, settings: Settings) -> dict:
     """Compose and deliver a plan's notices; never raises for a mail server's trouble (they wait)."""
     plan = Plan.from_json(plan_json)
     catalog = Catalog(settings.catalog_dir)
-    head = Letterhead(
-        settings.smtp_from, directory(catalog, settings.accounts).of_role("province"), settings.portal_url
-    )
+    head = Letterhead(settings.smtp_from, directory(catalog, settings.accounts).reply_to(), settings.portal_url)
     outcome: dict = {"sent": [], "waiting": []}
     composed = {}
     for notice in plan.notices:
@@ -156,9 +154,7 @@ def notify(settings: Settings, as_of: date | None = None, dry_run: bool = False)
 def preview(plan: Plan, settings: Settings) -> list:
     """The messages a plan would send, composed but not sent (`chiso notify --dry-run`)."""
     catalog = Catalog(settings.catalog_dir)
-    head = Letterhead(
-        settings.smtp_from, directory(catalog, settings.accounts).of_role("province"), settings.portal_url
-    )
+    head = Letterhead(settings.smtp_from, directory(catalog, settings.accounts).reply_to(), settings.portal_url)
     return [compose(notice, head) for notice in plan.notices]
 
 

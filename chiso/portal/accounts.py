@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from pathlib import Path
 
 from chiso.portal.security import hash_password, new_token, token_digest, verify_password
@@ -23,12 +26,57 @@ SCHEMA = Path(__file__).resolve().parent / "sql" / "accounts_schema.sql"
 ROLES = ("unit", "province")
 SESSION_HOURS = 12
 LINK_HOURS = 72
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+TOKEN_ID_CHARS = 12
+# An address notices can always carry: a dot-atom local part, a dotted domain name, ASCII only.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
+MAX_EMAIL_CHARS = 254
+MAX_NAME_CHARS = 200
 _ACCOUNT_COLUMNS = "accounts.account_id, email, unit_code, role, name"
 
 
 class AccountError(ValueError):
     """An account cannot be made or changed as asked; the message says why."""
+
+
+class AccountExists(AccountError):
+    """`add` of an e-mail that has an account already."""
+
+
+def address_problem(email: str) -> str | None:
+    """Why `email` cannot be an account's address (None: it can).
+
+    Only a plain `local@domain.tld` (RFC 5322 dot-atom, ASCII; an international domain in its
+    `xn--` form): no quotes, angle brackets, comments, spaces or control characters — so that
+    every accepted address goes into a notice's To header as it is, and no account stops a
+    unit's notices.
+    """
+    if len(email) > MAX_EMAIL_CHARS:
+        return f"an e-mail address has at most {MAX_EMAIL_CHARS} characters"
+    if not _EMAIL.fullmatch(email):
+        return (
+            f"{email!r} is not a plain e-mail address"
+            " (name@domain.example: no quotes, <>, spaces nor control characters)"
+        )
+    try:
+        parsed = Address(addr_spec=email)
+    except (ValueError, IndexError, HeaderParseError):
+        return f"{email!r} is not an e-mail address"
+    if parsed.addr_spec != email:
+        return f"{email!r} is not an e-mail address"
+    return None
+
+
+def name_problem(name: str | None) -> str | None:
+    """Why `name` cannot be an account's name (None: it can): no control or format characters, no line breaks."""
+    if name is None:
+        return None
+    if len(name) > MAX_NAME_CHARS:
+        return f"a name has at most {MAX_NAME_CHARS} characters"
+    if any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp") for c in name):
+        return "a name may not hold control characters (line breaks, tabs, invisible marks)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -99,8 +147,10 @@ class Accounts:
 
     def add(self, email: str, unit_code: str, role: str = "unit", name: str | None = None) -> Account:
         email = normal_email(email)
-        if not _EMAIL.fullmatch(email):
-            raise AccountError(f"{email!r} is not an e-mail address")
+        name = name.strip() or None if name is not None else None
+        problem = address_problem(email) or name_problem(name)
+        if problem:
+            raise AccountError(problem)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         with self.connect() as db:
@@ -110,7 +160,7 @@ class Accounts:
                     [email, unit_code, role, name, now_text()],
                 )
             except sqlite3.IntegrityError:
-                raise AccountError(f"an account for {email} exists already") from None
+                raise AccountExists(f"an account for {email} exists already") from None
         return Account(cursor.lastrowid, email, unit_code, role, name)
 
     def by_email(self, email: str, *, enabled_only: bool = True) -> Account | None:
@@ -143,6 +193,16 @@ class Accounts:
             db.execute("delete from sessions where account_id = ?", [account.account_id])
         return account
 
+    def enable(self, email: str) -> Account:
+        """A disabled account works again (its old sessions stay ended; its API tokens, if not revoked, work)."""
+        account = self.existing(email)
+        with self.connect() as db:
+            db.execute("update accounts set disabled_at = null where account_id = ?", [account.account_id])
+        return account
+
+    def disabled(self, account: Account) -> bool:
+        return self.by_email(account.email) is None
+
     # ---------------------------------------------------------------- passwords
 
     def set_password(self, account_id: int, password: str) -> None:
@@ -150,6 +210,17 @@ class Accounts:
         with self.connect() as db:
             db.execute("update accounts set password_hash = ? where account_id = ?", [password_hash, account_id])
             db.execute("delete from sessions where account_id = ?", [account_id])  # a new password ends old sessions
+
+    def change_password(self, email: str, current: str, password: str) -> Account | None:
+        """The logged-in owner's new password, once `current` is checked: every session of the account and
+        every API token end (the caller starts a new session for the browser that asked)."""
+        account = self.authenticate(email, current)
+        if account is None:
+            return None
+        self.set_password(account.account_id, password)
+        with self.connect() as db:
+            db.execute("delete from api_tokens where account_id = ?", [account.account_id])
+        return account
 
     def authenticate(self, email: str, password: str) -> Account | None:
         """The enabled account whose password this is; the same work is done for an unknown e-mail."""
@@ -170,6 +241,18 @@ class Accounts:
                 [token_digest(token), account_id, now_text(), _later(LINK_HOURS)],
             )
         return token
+
+    def reset(self, email: str) -> tuple[Account, str]:
+        """A new one-time link for an enabled account; its earlier open links stop working."""
+        account = self.existing(email)
+        if self.disabled(account):
+            raise AccountError(f"{account.email} is disabled: `chiso accounts enable --email {account.email}` first")
+        with self.connect() as db:
+            db.execute(
+                "update password_links set used_at = ? where account_id = ? and used_at is null",
+                [now_text(), account.account_id],
+            )
+        return account, self.password_link(account.account_id)
 
     def link_account(self, token: str) -> Account | None:
         with self.connect() as db:
@@ -202,6 +285,35 @@ class Accounts:
         with self.connect() as db:
             db.execute("insert into api_tokens values (?, ?, ?)", [token_digest(token), account_id, now_text()])
         return token
+
+    def api_tokens(self, email: str | None = None) -> list[tuple[str, Account, str]]:
+        """(token id, account, created at) of every API token, or of one account's; the id is the start of
+        the token's SHA-256 (`printf %s "$TOKEN" | sha256sum | cut -c1-12`), nothing of the token itself."""
+        condition, values = ("where email = ?", [normal_email(email)]) if email else ("", [])
+        with self.connect() as db:
+            rows = db.execute(
+                f"select substr(token_digest, 1, {TOKEN_ID_CHARS}), {_ACCOUNT_COLUMNS}, api_tokens.created_at"
+                f" from api_tokens join accounts using (account_id) {condition} order by email, api_tokens.created_at",
+                values,
+            ).fetchall()
+        return [(row[0], Account(*row[1:-1]), row[-1]) for row in rows]
+
+    def revoke_tokens(self, *, token_id: str | None = None, email: str | None = None) -> int:
+        """Revoke one token (by its id, at least 8 characters of it) or every token of an account; how many."""
+        if token_id is not None:
+            token_id = token_id.strip().lower()
+            if not re.fullmatch(r"[0-9a-f]{8,64}", token_id):
+                raise AccountError(f"{token_id!r} is not a token id (the first hex characters `token list` shows)")
+            with self.connect() as db:
+                found = db.execute(
+                    "select count(*) from api_tokens where token_digest like ?", [f"{token_id}%"]
+                ).fetchone()[0]
+                if found > 1:
+                    raise AccountError(f"{token_id} names {found} tokens: give more of its characters")
+                return db.execute("delete from api_tokens where token_digest like ?", [f"{token_id}%"]).rowcount
+        account = self.existing(email or "")
+        with self.connect() as db:
+            return db.execute("delete from api_tokens where account_id = ?", [account.account_id]).rowcount
 
     def by_api_token(self, token: str) -> Account | None:
         with self.connect() as db:

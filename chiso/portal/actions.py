@@ -19,7 +19,7 @@ from chiso.portal.accounts import Account, Accounts
 from chiso.portal.admission import Admission
 from chiso.portal.dryrun import DryRuns, shown_as
 from chiso.portal.errors import PortalError
-from chiso.portal.security import LoginLimiter
+from chiso.portal.security import HashGate, LoginLimiter
 from chiso.portal.uploads import Send, accepted_suffix, client_name, land, stage, staging_folder, uploaded_file
 from chiso.verdict import Verdict
 from core.catalog import Catalog
@@ -41,6 +41,10 @@ class Portal:
     dry_runs: DryRuns
     logins: LoginLimiter
     admission: Admission
+    hashes: HashGate = dataclasses.field(init=False)  # password hashes: a few at once (CHISO_PORTAL_HASHES)
+
+    def __post_init__(self) -> None:
+        self.hashes = HashGate(self.settings.portal_hashes, self.settings.portal_hash_wait)
 
 
 def foreign_unit(declared: object, account: Account) -> str | None:

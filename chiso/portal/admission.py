@@ -34,7 +34,7 @@ class Admission:
         with self._lock:
             if sum(self._busy.values()) >= self.total or self._busy[account_id] >= self.per_account:
                 seconds = self.retry_after()
-                raise PortalError(503, "portal.busy", headers={"Retry-After": str(seconds)}, seconds=seconds)
+                raise PortalError(503, "portal.uploads_busy", headers={"Retry-After": str(seconds)}, seconds=seconds)
             self._busy[account_id] += 1
         started = time.monotonic()
         try:

@@ -32,7 +32,7 @@ def demo_accounts(settings) -> list[tuple[str, str, str, str]]:
         role = "province" if unit["unit_type"] == "province" else "unit"
         email = f"{'tinh' if role == 'province' else code.lower()}@{DEMO_DOMAIN}"
         account = accounts.by_email(email) or accounts.add(email, code, role, unit["unit_name"])
-        password = secrets.token_urlsafe(9)
+        password = secrets.token_urlsafe(12)
         accounts.set_password(account.account_id, password)
         made.append((email, code, role, password))
     return made

@@ -94,7 +94,7 @@ def free_port() -> int:
 class Server:
     """`chiso serve` on a free port of 127.0.0.1, in its own process."""
 
-    def __init__(self, home: Home, start_seconds: float = 90.0):
+    def __init__(self, home: Home, start_seconds: float = 90.0, **env: str):
         self.home = home
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -102,7 +102,7 @@ class Server:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [CHISO, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=home.env(),
+                env=home.env(**env),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=PROJECT_ROOT,
