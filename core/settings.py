@@ -105,9 +105,10 @@ class Settings:
     )
     reader_memory_mb: int = setting(
         "CHISO_READER_MEMORY_MB",
-        384,
+        128,
         "Memory cap (address space, MB) of each process that reads a received file: a file whose reading needs"
-        " more is refused under rule 1 (a real report needs under 100 MB), and the portal or loader goes on.",
+        " more is refused under rule 1, and the portal or loader goes on (a report at the template's bounds,"
+        " 4,900 rows with 1,000-character notes, reads within 96 MB).",
         minimum=64,
     )
     reader_seconds: int = setting(

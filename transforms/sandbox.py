@@ -45,7 +45,7 @@ class ReadingBudget:
     """What reading one file may cost: its size, its reader's memory and time; and how many at once."""
 
     max_bytes: int
-    memory_mb: int = 512
+    memory_mb: int = 128
     seconds: int = 20
     processes: int = 2
 

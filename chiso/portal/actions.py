@@ -14,7 +14,7 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from chiso.checker import unread_verdict
+from chiso.checker import history, unread_verdict
 from chiso.portal.accounts import Account, Accounts
 from chiso.portal.admission import Admission
 from chiso.portal.dryrun import DryRuns, shown_as
@@ -23,6 +23,7 @@ from chiso.portal.security import HashGate, LoginLimiter
 from chiso.portal.uploads import Send, accepted_suffix, client_name, land, stage, staging_folder, uploaded_file
 from chiso.verdict import Verdict
 from core.catalog import Catalog
+from core.faults import fault_point
 from core.settings import Settings
 from core.text import unit_code
 from core.vocabulary import say
@@ -74,12 +75,30 @@ async def dry_run(portal: Portal, account: Account, form: FormData) -> Verdict:
     if suffix is None:
         return _refused_type(name)
     staged = await stage(upload, staging_folder(portal.settings), suffix, portal.settings.max_file_bytes)
+    fault_point("portal.staged")
     verdict = shown_as(await portal.dry_runs.verdict(staged.path, staged.sha256), name)
-    declared = None if account.is_province else foreign_unit(verdict.unit_code, account)
+    if account.is_province:
+        return verdict
+    # A check tells a unit nothing of another unit's files: not that these bytes were received, nor their number.
+    reasons = [reason for reason in verdict.reasons if reason.check != "duplicate_file"]
+    declared = foreign_unit(verdict.unit_code, account)
     if declared:
-        reasons = [other_unit_reason(declared, account), *verdict.reasons]
-        verdict = dataclasses.replace(verdict, status="rejected", reasons=reasons, warnings=[])
+        return dataclasses.replace(
+            verdict, status="rejected", reasons=[other_unit_reason(declared, account), *reasons], warnings=[]
+        )
+    if len(reasons) < len(verdict.reasons) and not await run_in_threadpool(_own_duplicate, portal, account, verdict):
+        text = say("portal.duplicate_unnumbered")
+        reasons.append(Finding("duplicate", "duplicate_file", "info", text.vi + ".", text.en + ".", [], []))
+        return dataclasses.replace(verdict, reasons=reasons)
     return verdict
+
+
+def _own_duplicate(portal: Portal, account: Account, verdict: Verdict) -> bool:
+    """Whether the file a duplicate repeats was received for the account's own unit."""
+    (original,) = next(r.values for r in verdict.reasons if r.check == "duplicate_file")
+    with history(portal.settings.snapshot) as db:
+        found = db.execute("select unit_code from submission_records where submission_id = ?", [int(original)])
+        return found.fetchone() == (account.unit_code,)
 
 
 async def send(portal: Portal, account: Account, form: FormData) -> Send:
@@ -91,6 +110,7 @@ async def send(portal: Portal, account: Account, form: FormData) -> Send:
         raise PortalError(422, "unreadable.file_type", suffix=Path(name).suffix.lower() or "-")
     settings = portal.settings
     staged = await stage(upload, staging_folder(settings), suffix, settings.max_file_bytes)
+    fault_point("portal.staged")
     try:
         submission = await run_in_threadpool(read_one, staged.path, ReadingBudget.of(settings), portal.catalog.timezone)
         declared = foreign_unit(submission.declared.get("unit_code"), account)
