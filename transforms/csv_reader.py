@@ -63,8 +63,26 @@ def _extra_cells(cells: list[str], header: list[str], line: int) -> Unreadable:
     return Unreadable("extra_cells", line=line, cells=len(cells), columns=len(header))
 
 
-def sniff_delimiter(first_line: str) -> str:
-    return max(DELIMITERS, key=first_line.count)
+def sniff_delimiter(text: str) -> str:
+    """The delimiter used most in the first record, counted outside quotes: a header cell may hold a
+    line break (Alt+Enter in a spreadsheet) or a comma inside its quotes."""
+    return max(DELIMITERS, key=first_record_counts(text).__getitem__)
+
+
+def first_record_counts(text: str, limit: int = 65536) -> dict[str, int]:
+    """How often each delimiter appears outside quotes in the text's first record (its first `limit` characters)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in text[:limit]:
+        if char == '"':
+            quoted = not quoted  # a doubled quote inside a cell toggles twice
+        elif quoted:
+            continue
+        elif char in counts:
+            counts[char] += 1
+        elif char in "\r\n":
+            break
+    return counts
 
 
 def _header_further_down(text: str) -> tuple[int, str] | None:
@@ -98,7 +116,7 @@ def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
     first = next((line for line in io.StringIO(text, newline="") if line.strip()), None)
     if first is None:
         raise Unreadable("no_content")
-    delimiter = sniff_delimiter(first)
+    delimiter = sniff_delimiter(text[text.index(first) :])
     convention = INTERNATIONAL if delimiter == "," else VIETNAMESE
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:

@@ -35,6 +35,10 @@ MAX_ENTRIES = 1000
 _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(r"^\s*\$?([A-Za-z]*)\$?(\d*)\s*$")
+# What Excel declares a sheet spans: `<dimension ref="A1:XFD7000"/>` (its last cell).
+_DIMENSION = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref\s*=\s*["'][^"':]*:?([A-Za-z]{0,4}\d{1,9})["']"""
+)
 # Anything an archive can throw at zipfile: corrupt deflate data, encryption, unknown compression.
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
@@ -73,7 +77,8 @@ def _reference(attributes: bytes) -> tuple[int | None, int | None]:
 
 def sheet_extent(xml: bytes) -> tuple[int, int, int]:
     """The last row and column a worksheet reaches, and its number of cells, placing cells without
-    a reference the way readers do (next row, next column). Stops once past the template's bounds."""
+    a reference the way readers do (next row, next column). Once past the template's bounds, the rest
+    is measured by its references alone, in C-level passes, so the reason states the sheet's size."""
     last_row = last_column = row = column = cells = 0
     for element in _ROW_OR_CELL.finditer(xml):
         given_row, given_column = _reference(element[2])
@@ -85,8 +90,26 @@ def sheet_extent(xml: bytes) -> tuple[int, int, int]:
             cells += 1
         last_row, last_column = max(last_row, row), max(last_column, column)
         if last_row > MAX_ROWS or last_column > MAX_COLUMNS or cells > MAX_CELLS:
-            break
+            return _whole_extent(xml, element.end(), last_row, last_column, cells)
     return last_row, last_column, cells
+
+
+def _whole_extent(xml: bytes, start: int, rows: int, columns: int, cells: int) -> tuple[int, int, int]:
+    """An oversized sheet's size for its reason, in constant time past the counted part: the sheet's own
+    `<dimension>`, its last row and its last cell (spreadsheet programs write them in order), and a count
+    of the cell elements left."""
+    dimension = _DIMENSION.search(xml)
+    for found in (dimension[1] if dimension else None, *(_last(xml, start, name) for name in (b"<row", b"<c "))):
+        if found:
+            row, column = _reference(b' r="' + found + b'"')
+            rows, columns = max(rows, row or 0), max(columns, column or 0)
+    return rows, columns, cells + sum(xml.count(element, start) for element in (b"<c ", b"<c>", b"<c/>"))
+
+
+def _last(xml: bytes, start: int, element: bytes) -> bytes | None:
+    at = xml.rfind(element, start)
+    found = _REF_ATTRIBUTE.search(xml, at, xml.find(b">", at)) if at >= 0 else None
+    return (found[1] or found[2]) if found else None
 
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -291,8 +314,41 @@ def _first_visible_sheet(workbook) -> tuple[int, str]:
     raise Unreadable("no_visible_sheet")
 
 
+_UTF16_STARTS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
+_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*""")
+
+
+def utf8_parts(data: bytes) -> bytes:
+    """The package with its UTF-16 XML parts (some Office builds write them) re-encoded as UTF-8, which
+    is all the workbook reader takes; the bytes unchanged when no part is UTF-16, or when the package
+    is not one `check_archive` would let through (it then says why)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+            return data
+        encodings = {}
+        for entry in entries:
+            with archive.open(entry) as part:
+                encodings[entry.filename] = _UTF16_STARTS.get(part.read(2))
+        if not any(encodings.values()):
+            return data
+        rebuilt = io.BytesIO()
+        with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+            for entry in entries:
+                part = archive.read(entry)
+                if encodings[entry.filename]:
+                    text = part.decode(encodings[entry.filename])
+                    part = _DECLARED_ENCODING.sub(r"\g<1>UTF-8", text.lstrip("\ufeff"), count=1).encode("utf-8")
+                target.writestr(entry.filename, part)
+        return rebuilt.getvalue()
+    except (*_ZIP_ERRORS, UnicodeError):
+        return data
+
+
 def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
     """Rows, missing header fields or columns, and the header block of a workbook in the template."""
+    data = utf8_parts(data)
     report = check_archive(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -63,3 +63,14 @@ def test_nul_bytes_and_control_characters_never_reach_the_data():
     data = csv_bytes(department_report()).replace(b"\xc3\x90", b"").replace(b"SKHCN", b"SKH\x07CN")
     rows, _, _ = read_csv(data)
     assert rows[0].unit_code == "SKH\x07CN"  # kept raw here: code normalisation strips it
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", ","])
+def test_the_delimiter_is_sniffed_on_the_first_record_not_its_first_line(delimiter):
+    """A header cell with a line break (Alt+Enter) and commas inside its quotes: the first physical line
+    holds more commas than delimiters, the first record does not."""
+    header = delimiter.join([*VI_HEADERS[:-1], '"Ghi chú (ví dụ: a, b, c, d, e, f, g, h)\n(nếu có)"'])
+    lines = [header] + [delimiter.join(["DP-SN", "SKHCN", "2017Q2", code, "", "3", '"x, y"']) for code in ("NV_GIAO",)]
+    rows, missing, convention = read_csv("\r\n".join(lines).encode("utf-8"))
+    assert missing == [] and [(row.indicator_code, row.value) for row in rows] == [("NV_GIAO", "3")]
+    assert convention == ("international" if delimiter == "," else "vietnamese")

@@ -91,3 +91,49 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 def test_hostile_workbooks_are_refused_before_parsing(data, message):
     with pytest.raises(Unreadable, match=message):
         read_xlsx(data)
+
+
+def _with_parts(data: bytes, edit) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(entry.filename, edit(entry.filename, source.read(entry)))
+    return rebuilt.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_workbook_whose_xml_parts_are_utf16_is_read(encoding):
+    """Office on some devices writes UTF-16 parts; the workbook reader takes UTF-8 only."""
+
+    def utf16(name: str, part: bytes) -> bytes:
+        if not name.endswith((".xml", ".rels")):
+            return part
+        text = part.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+        return text.encode(encoding)
+
+    original = xlsx_bytes(district_report())
+    rows, missing, header = read_xlsx(_with_parts(original, utf16))
+    expected = read_xlsx(original)
+    assert (rows, missing, header) == expected and len(rows) == len(district_report().rows)
+
+
+def test_an_oversized_sheet_is_refused_with_its_real_size_not_where_counting_stopped():
+    wide = (
+        b'<row r="12000">' + b"".join(b'<c r="%s12000"><v>1</v></c>' % _letters(n) for n in range(1, 302)) + b"</row>"
+    )
+
+    def oversized(name: str, part: bytes) -> bytes:
+        return part.replace(b"</sheetData>", wide + b"</sheetData>") if name == "xl/worksheets/sheet1.xml" else part
+
+    with pytest.raises(Unreadable) as refused:
+        read_xlsx(_with_parts(xlsx_bytes(district_report()), oversized))
+    assert "row 12000, column 301" in refused.value.text.en and "dòng 12000, cột 301" in refused.value.text.vi
+
+
+def _letters(column: int) -> bytes:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters.encode()
