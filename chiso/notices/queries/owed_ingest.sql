@@ -6,7 +6,8 @@ with warned as (
         submission_id,
         bool_or(check_name = 'late') as late
     from findings
-    where severity = 'warning'
+    -- a correction alone owes no notice: it is never late (timeliness is the slot's), nothing to do
+    where severity = 'warning' and check_name <> 'correction'
     group by submission_id
 ),
 
