@@ -26,7 +26,14 @@ from expectations.findings import Finding
 from transforms.canonical import canonical_submissions, canonical_values
 from transforms.sandbox import ReadingBudget, read_submissions
 from transforms.submission import RawSubmission
-from warehouse.load import FINDING_COLUMNS, known_files, load_chunk, next_submission_id, value_history
+from warehouse.load import (
+    FINDING_COLUMNS,
+    known_files,
+    load_chunk,
+    next_submission_id,
+    slot_history,
+    value_history,
+)
 
 IGNORED_SUFFIXES = (".reasons.txt",)
 
@@ -115,10 +122,14 @@ def ingest_files(
         run.add_time("load", started)
 
 
-def judge(connection, files, catalog, as_of, budget, first_id, run, on_file_read=lambda: None) -> Judgement:
+def judge(
+    connection, files, catalog, as_of, budget, first_id, run, on_file_read=lambda: None, sent_together=True
+) -> Judgement:
     """Read and validate files without writing anything; `connection` is only read
-    (the files already received, each unit's value history). Each file is read in a reader
-    process within `budget` (transforms.sandbox): a hostile file costs its reader, not this process."""
+    (the files already received, each unit's value history, each slot's accepted files). Each file
+    is read in a reader process within `budget` (transforms.sandbox): a hostile file costs its
+    reader, not this process. `sent_together`: the files were sent in this order, so an earlier
+    accepted one makes a later one for the same slot its correction; False for dry runs."""
     started = time.perf_counter()
     raw = []
     for offset, submission in enumerate(read_submissions(files, budget, catalog.timezone)):
@@ -130,7 +141,7 @@ def judge(connection, files, catalog, as_of, budget, first_id, run, on_file_read
 
     started = time.perf_counter()
     duplicate_of = _duplicates(raw, known_files(connection, [s.sha256 for s in raw]))
-    judged = _validate(connection, raw, duplicate_of, catalog, as_of, run)
+    judged = _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together)
     fault_point("validate.done")
     run.add_time("validate", started)
     return judged
@@ -148,14 +159,23 @@ def _duplicates(raw: list[RawSubmission], known: dict[str, int]) -> dict[int, in
     return result
 
 
-def _validate(connection, raw, duplicate_of, catalog, as_of, run) -> Judgement:
+def _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together=True) -> Judgement:
     """Verdicts for every file of the chunk, and the rows of its records, findings and accepted values."""
     fresh = [s for s in raw if s.submission_id not in duplicate_of]
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
     values = canonical_values([s for s in fresh if not s.missing_fields], catalog)
     all_declared = canonical_submissions(raw)
     declared = all_declared[all_declared["submission_id"].isin([s.submission_id for s in fresh])].reset_index(drop=True)
-    found = validate_batch(values, declared, catalog, as_of, value_history(connection, values), run.add_time)
+    found = validate_batch(
+        values,
+        declared,
+        catalog,
+        as_of,
+        value_history(connection, values),
+        run.add_time,
+        slots=slot_history(connection, declared),
+        sent_together=sent_together,
+    )
 
     heads = all_declared.set_index("submission_id").to_dict("index")
     ingested_at = datetime.now(catalog.timezone).replace(tzinfo=None)  # province time, like received_at

@@ -2,8 +2,10 @@
 
 Duplicate: a byte-identical copy. Rejected: a file planned to break a rule. Accepted: every
 other file; the accepted file before it for the same slot becomes superseded. Warnings are
-predicted for accepted files only: `late` (received after the due date) and `formula` (a
-note that starts like a spreadsheet formula). Outliers are not predicted.
+predicted for accepted files only: `late` (the slot's first accepted file, received after the
+due date: timeliness belongs to the slot), `correction` (a later accepted file for the slot,
+never late) and `formula` (a note that starts like a spreadsheet formula). Outliers are not
+predicted.
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ def settle_verdicts(files: list[PlannedFile], catalog: Catalog) -> None:
             planned.status = "rejected"
         else:
             planned.status = "accepted"
-            if planned.slot in current:
+            correction = planned.slot in current
+            if correction:
                 current[planned.slot].status = "superseded"
             current[planned.slot] = planned
-            planned.warnings = warnings_of(planned, catalog)
+            planned.warnings = warnings_of(planned, catalog, correction)
 
 
-def warnings_of(planned: PlannedFile, catalog: Catalog) -> tuple[str, ...]:
+def warnings_of(planned: PlannedFile, catalog: Catalog, correction: bool = False) -> tuple[str, ...]:
     dataset, _, period = planned.slot
-    late = planned.received_at.date() > due_date(catalog, dataset, period)
-    return tuple(warning for warning, present in (("late", late), ("formula", planned.formula_note)) if present)
+    late = not correction and planned.received_at.date() > due_date(catalog, dataset, period)
+    kinds = (("late", late), ("correction", correction), ("formula", planned.formula_note))
+    return tuple(warning for warning, present in kinds if present)

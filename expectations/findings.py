@@ -17,7 +17,7 @@ from pathlib import Path
 from core.vocabulary import fill, say
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
-SUITE_NAMES = ("submission_checks", "value_checks", "mandatory_checks", "consistency_checks")
+SUITE_NAMES = ("submission_checks", "value_checks", "mandatory_checks", "consistency_checks", "timeliness_checks")
 
 MAX_ITEMS = 20
 MAX_QUOTE = 200
@@ -36,7 +36,7 @@ class Failure:
 
 @dataclass(frozen=True)
 class Finding:
-    rule: str  # "1".."9", or a warning's name ("late", "outlier", "formula_text"), or "duplicate"
+    rule: str  # "1".."9", or a warning's name ("late", "correction", "outlier", "formula_text"), or "duplicate"
     check: str  # the expectation's check name: the vocabulary id of its words
     severity: str  # critical (a reason to reject), warning, info
     vi: str

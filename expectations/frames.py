@@ -137,6 +137,29 @@ def consistency_frame(values: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return _with_row_key(frame.sort_values(["submission_id", "disaggregation", "part_code"]))
 
 
+def timeliness_frame(
+    submissions: pd.DataFrame, accepted: set[int], slots: pd.DataFrame, sent_together: bool
+) -> pd.DataFrame:
+    """One row per file the other suites accept: its slot (data set × unit × period), due date and
+    receipt, and the receipt of the slot's first accepted file received before it (null when this
+    file is the slot's first report): the warehouse's (`slots`), or this batch's when its files
+    were sent together. GX decides what that makes the file: late, or a correction."""
+    slot = ["dataset_code", "unit_code", "period"]
+    columns = ["submission_id", "file_name", *slot, "due_date", "received_at", "received_date"]
+    frame = submissions.loc[submissions["submission_id"].isin(accepted), columns].copy()
+    frame["received_at"] = pd.to_datetime(frame["received_at"])
+    stored = dict(zip(slots["submission_id"], pd.to_datetime(slots["slot_first_accepted_at"])))
+    frame["slot_first_accepted_at"] = pd.to_datetime(frame["submission_id"].map(stored))
+    if sent_together:
+        frame = frame.sort_values(["received_at", "submission_id"])
+        in_batch = frame.groupby(slot)["received_at"].transform("first").where(frame.duplicated(slot))
+        frame["slot_first_accepted_at"] = pd.concat([frame["slot_first_accepted_at"], in_batch], axis=1).min(axis=1)
+    frame["slot_first_accepted_date"] = frame["slot_first_accepted_at"].map(
+        lambda moment: None if pd.isna(moment) else moment.date()
+    )
+    return _with_row_key(frame.sort_values("submission_id"))
+
+
 def _with_row_key(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     frame.insert(0, "row_key", range(len(frame)))

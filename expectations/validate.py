@@ -33,12 +33,12 @@ def load_suites():
 
 
 def run_suites(frames: dict[str, pd.DataFrame], parameters: dict) -> list[Failure]:
-    """Validate each frame with its suite (one GX run per suite per batch)."""
+    """Validate each frame given with its suite (one GX run per suite per batch)."""
     definitions, suites = load_suites()
     failures = []
     for name in SUITE_NAMES:
-        frame = frames[name]
-        if frame.empty:
+        frame = frames.get(name)
+        if frame is None or frame.empty:
             continue
         batch = definitions[name].get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(

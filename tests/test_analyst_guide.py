@@ -140,3 +140,4 @@ def test_follow_up_counts_the_late_and_formula_like_files(snapshot, demo_files):
     loaded = [f for f in demo_files if f.expected_status in LOADED]
     assert counts["late"] == sum("late" in f.expected_warnings for f in loaded)
     assert counts["formula_text"] == sum("formula" in f.expected_warnings for f in loaded)
+    assert counts["correction"] == sum("correction" in f.expected_warnings for f in loaded) > 0

@@ -80,6 +80,17 @@ def value_history(connection: duckdb.DuckDBPyConnection, values: pd.DataFrame) -
         connection.unregister("batch_value_keys")
 
 
+def slot_history(connection: duckdb.DuckDBPyConnection, submissions: pd.DataFrame) -> pd.DataFrame:
+    """For each file, the receipt of its slot's first accepted file in the warehouse received before it,
+    when there is one (see slot_history.sql): the late warning's history, as value_history is the outlier's."""
+    files = submissions[["submission_id", "dataset_code", "unit_code", "period", "received_at"]]
+    connection.register("batch_slot_files", files)
+    try:
+        return connection.execute(sql("slot_history")).df()
+    finally:
+        connection.unregister("batch_slot_files")
+
+
 def load_chunk(
     connection: duckdb.DuckDBPyConnection,
     run_id: str,

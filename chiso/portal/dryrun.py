@@ -111,6 +111,7 @@ class DryRuns:
                 ReadingBudget.of(self.settings),
                 1,
                 IngestRun(run_id="dry-run"),
+                sent_together=False,  # different clerks' files: none is the slot's history for another
             )
         self.batches.append(len(batch))
         return {sha256: verdict for (sha256, _), verdict in zip(distinct, judged.verdicts)}

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "queries"
 TEMPLATE = "template.html.j2"
 SUBMISSION_STATUSES = ("accepted", "superseded", "rejected", "duplicate")
-WARNING_KINDS = ("late", "outlier", "formula_text", "outdated_template")
+WARNING_KINDS = ("late", "correction", "outlier", "formula_text", "outdated_template")
 
 
 def build_report(warehouse: Path, output: Path, generated_at: datetime | None = None) -> Path:

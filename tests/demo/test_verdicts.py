@@ -36,15 +36,27 @@ def test_statuses_follow_the_spec(inbox) -> None:
     assert {f.file_name: f.expected_status for f in files} == want
 
 
+def slot_of(f) -> tuple[str, str, str]:
+    return (f.dataset_code, f.unit_code, f.period)
+
+
 def test_lateness(inbox, catalog) -> None:
     _, files = inbox
-    for f in files:
+    first_accepted = {}
+    for f in sorted(files, key=lambda f: f.received_at):
         end = Period.parse(f.period).end
         due = end + timedelta(days=31 if f.dataset_code == "CNTT-NAM" else 10)
         assert f.received_at.date() > end
         assert f.received_at.date() != due  # never on the boundary day
         assert 1 <= f.received_at.hour <= 10  # same calendar day in UTC and UTC+7
         if f.expected_status in ("accepted", "superseded"):
-            assert ("late" in f.expected_warnings) == (f.received_at.date() > due), f.file_name
+            # Timeliness belongs to the slot: its first accepted file is late or not, a later one corrects it.
+            correction = slot_of(f) in first_accepted
+            first_accepted.setdefault(slot_of(f), f)
+            assert ("correction" in f.expected_warnings) == correction, f.file_name
+            assert ("late" in f.expected_warnings) == (not correction and f.received_at.date() > due), f.file_name
+    assert any(f.received_at.date() > due_date(catalog, f.dataset_code, f.period) for f in first_accepted.values())
+    corrections = [f for f in files if "correction" in f.expected_warnings]
+    assert any(f.received_at.date() > due_date(catalog, f.dataset_code, f.period) for f in corrections)
     assert due_date(catalog, "CNTT-NAM", "2020") == date(2021, 1, 31)
     assert due_date(catalog, "DP-SN", "2017Q2") == date(2017, 7, 10)

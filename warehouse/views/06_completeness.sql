@@ -1,7 +1,9 @@
 -- One row per expected submission (data set × reporting unit × period of the plan ended before
 -- the day, while the unit existed) and its state on that day, from the files received by then.
 -- status: on_time, late, missing (due date passed, nothing accepted), rejected_only, not_due
--- (nothing accepted or refused, due date not passed).
+-- (nothing accepted or refused, due date not passed). Timeliness belongs to the slot: it is that of
+-- its first accepted file; every later accepted file is a correction (corrections, last_corrected_at),
+-- never late, as the GX suite timeliness_checks judges each file.
 -- `completeness` is today's, in province time; `completeness_as_of(day)` any day's (the notices' reminders).
 create or replace macro completeness_as_of(as_of) as table
     with expected as (
@@ -28,6 +30,8 @@ create or replace macro completeness_as_of(as_of) as table
             unit_code,
             period,
             min(received_at) filter (where status in ('accepted', 'superseded')) as first_accepted_at,
+            max(received_at) filter (where status in ('accepted', 'superseded')) as last_accepted_at,
+            count(*) filter (where status in ('accepted', 'superseded')) as accepted_files,
             count(*) filter (where status = 'rejected') as rejected_files,
             count(*) as files
         from submission_records
@@ -51,7 +55,9 @@ create or replace macro completeness_as_of(as_of) as table
             when receipts.first_accepted_at is null then 'missing'
             when cast(receipts.first_accepted_at as date) <= expected.due_date then 'on_time'
             else 'late'
-        end as status
+        end as status,
+        greatest(coalesce(receipts.accepted_files, 0) - 1, 0) as corrections,
+        if(receipts.accepted_files > 1, receipts.last_accepted_at, null) as last_corrected_at
     from expected
     left join receipts
         on expected.dataset_code = receipts.dataset_code
@@ -74,5 +80,7 @@ select
     first_accepted_at,
     files,
     rejected_files,
-    status
+    status,
+    corrections,
+    last_corrected_at
 from completeness_as_of((select province_today.today from province_today));

@@ -1,12 +1,14 @@
 -- One row per file of an ingest run that someone is owed a notice about and was not told of yet:
--- refused (its unit, or the province when no known unit sent it), late, or accepted with warnings.
+-- refused (its unit, or the province when no known unit sent it), late (the slot's first accepted
+-- report, after the due date: a correction is never late), or accepted with warnings.
 -- Runs loaded before notices existed owe nothing.
 with warned as (
     select
         submission_id,
         bool_or(check_name = 'late') as late
     from findings
-    where severity = 'warning'
+    -- a correction alone owes no notice: it is never late (timeliness is the slot's), nothing to do
+    where severity = 'warning' and check_name <> 'correction'
     group by submission_id
 ),
 
@@ -30,7 +32,12 @@ files as (
     left join units on records.unit_code = units.unit_code
     left join warned on records.submission_id = warned.submission_id
     where records.run_id not in (select runs_before_notices.run_id from runs_before_notices)
-        and (records.status = 'rejected' or (records.status = 'accepted' and warned.late is not null))
+        and (
+            records.status = 'rejected'
+            or (records.status = 'accepted' and warned.late is not null)
+            -- the slot's late first report stays late once a correction superseded it
+            or (records.status = 'superseded' and warned.late)
+        )
 ),
 
 keyed as (
