@@ -25,6 +25,7 @@ from chiso.notices import links
 from chiso.notices.contacts import Recipient
 from chiso.notices.plan import Notice
 from core.vocabulary import Text, entries, grouped, say
+from transforms.template.form import TemplateError, template_file_name
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -100,7 +101,7 @@ def compose(
 
 def template_attachments(catalog, notice: Notice) -> list[Attachment]:
     """A reminder's attachments: the unit's pre-filled template of each report it owes."""
-    from transforms.template.form import TemplateError, template_file_name
+    # openpyxl only when a reminder is sent: not when the DAGs are parsed
     from transforms.template.workbook import build_template
 
     made = []
@@ -117,8 +118,6 @@ def template_attachments(catalog, notice: Notice) -> list[Attachment]:
 
 def _linked(content: dict, notice: Notice, portal_url: str, attached: set[str]) -> None:
     """Each file and report of a unit's notice gets its page on the portal (and its template's name)."""
-    from transforms.template.form import template_file_name
-
     if notice.message_kind not in ("ingest", "reminder"):
         return
     for kind in ("rejected", "late", "warnings", "due_soon", "overdue"):

@@ -74,6 +74,7 @@ def demo_accounts(settings, said: Callable[[DemoAccount], None] = lambda account
 
 def ingest_inbox(settings) -> str:
     """What `chiso inbox` does (ingest, move, publish, tell the units), in this process; one line of what it did."""
+    # the ingest's libraries (GX, pandas) in the watcher thread, not before the passwords are printed
     from chiso.commands.ingest import print_notices
     from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
 
@@ -92,7 +93,7 @@ def ingest_what_arrives(settings, stop: threading.Event, every: float = WATCH_EV
     The portal lands files whole, so no settle time for its sends; a copied file still waits
     CHISO_SETTLE_SECONDS unchanged (`chiso.pipeline.inbox_files`).
     """
-    from expectations.validate import load_suites
+    from expectations.validate import load_suites  # loaded in the watcher thread, while the portal starts
 
     load_suites()  # Great Expectations and the suites loaded before the first send, not during it
     last_sweep = time.monotonic()
