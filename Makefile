@@ -49,10 +49,11 @@ bench: setup
 airflow: setup
 	$(VENV)/bin/python -m chiso.embedded --standalone
 
-# The reporting units' portal on 127.0.0.1:8000, on `make run`'s data (made first if missing),
+# The reporting units' portal on 127.0.0.1:$(PORT) (8000), on `make run`'s data (made first if missing),
 # with a demo account per unit and one for the province (their passwords printed).
+PORT ?= 8000
 portal: setup
-	$(VENV)/bin/python -m chiso.portal.demo
+	$(VENV)/bin/python -m chiso.portal.demo --port $(PORT)
 
 clean:
 	rm -rf var .pytest_cache

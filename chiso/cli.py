@@ -143,6 +143,9 @@ def template_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--period", required=True, metavar="PERIOD", help="the period code, e.g. 2017Q3 or 2017")
     parser.add_argument("--all", action="store_true", help="one workbook for every unit that sends the data set")
     parser.add_argument(
+        "--example", action="store_true", help="fill it with plausible values that pass every rule (a file to try)"
+    )
+    parser.add_argument(
         "-o", "--output", type=Path, metavar="PATH", help="file to write, or folder (with --all); default: here"
     )
 
@@ -258,7 +261,8 @@ COMMANDS = {
         " with drop-downs and checks for each value; fill it in Excel or LibreOffice and send it back.",
         "  chiso template DP-HUYEN --unit 026 --period 2017Q3            # writes DP-HUYEN_026_2017Q3.xlsx here\n"
         "  chiso template DP-SN --period 2017Q3 --all -o var/templates   # one workbook per department\n"
-        "  chiso template CNTT-NAM --unit 026 --period 2017 -o /tmp/\n",
+        "  chiso template CNTT-NAM --unit 026 --period 2017 -o /tmp/\n"
+        "  chiso template DP-HUYEN --unit 026 --period 2017Q3 --example -o var/inbox/   # a filled file that passes\n",
         template_arguments,
     ),
     "serve": (

@@ -4,7 +4,7 @@ A project-local AIRFLOW_HOME with SQLite. `make run`: the demo inbox, `airflow d
 ingest DAG (with its post-ingest notices), of the monitoring DAG, then of the reminders DAG, and a
 summary read back from the metadata DB, the analysts' snapshot and the outbox (without
 CHISO_SMTP_URL the notices are .eml files there). `make airflow` (`--standalone`): Airflow's UI
-and scheduler on 127.0.0.1, chiso's DAGs unpaused, so that a file copied into the inbox is
+and scheduler on 127.0.0.1, chiso's DAGs unpaused once its api-server answers, so that a file copied into the inbox is
 ingested within seconds.
 """
 
@@ -14,12 +14,15 @@ import email
 import email.policy
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+import httpx
 
 from chiso.commands import UserError
 from chiso.commands.demo_data import demo_generator
@@ -31,6 +34,8 @@ POOL = (WAREHOUSE_POOL, "1", "DuckDB single writer: every task that writes the w
 
 
 DAGS = INSTALL_ROOT / "dags"
+API_HEALTH = "/api/v2/monitor/health"  # Airflow's api-server, no login needed
+API_START_SECONDS = 300
 
 
 def api_urls(port: int | str) -> dict[str, str]:
@@ -151,7 +156,7 @@ def main() -> int:
     settings = load_settings()
     env = airflow_env(settings)
     if "--standalone" in sys.argv:
-        standalone(settings, env)
+        return standalone(settings, env)
     started = time.perf_counter()
     log_path = Path(env["AIRFLOW_HOME"]) / "make-run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,38 +174,82 @@ def main() -> int:
     return 0 if state == "success" else 1
 
 
-def unpause_chiso_dags(env: dict, log) -> list[str]:
-    """Parse dags/ into the metadata DB and unpause every DAG defined there (a fresh Airflow pauses them)."""
+def chiso_dags(env: dict, log) -> list[str]:
+    """Parse dags/ into the metadata DB; the ids of the DAGs defined there."""
     _airflow(env, log, "dags", "reserialize")
     printed = _airflow(env, log, "dags", "list", "--output", "json").splitlines()
     listed = json.loads(next(line for line in printed if line.startswith("[")))  # log lines may come first
-    ours = sorted(dag["dag_id"] for dag in listed if str(dag.get("fileloc", "")).startswith(str(DAGS)))
-    for dag_id in ours:
-        _airflow(env, log, "dags", "unpause", dag_id)
+    return sorted(dag["dag_id"] for dag in listed if str(dag.get("fileloc", "")).startswith(str(DAGS)))
+
+
+def set_paused(env: dict, log, dag_ids: list[str], paused: bool) -> None:
+    """Pause or unpause the DAGs in one Airflow command."""
+    pattern = "^(" + "|".join(re.escape(dag_id) for dag_id in dag_ids) + ")$"
+    _airflow(env, log, "dags", "pause" if paused else "unpause", pattern, "--treat-dag-id-as-regex", "--yes")
+
+
+def unpause_chiso_dags(env: dict, log) -> list[str]:
+    """Parse dags/ into the metadata DB and unpause every DAG defined there (a fresh Airflow pauses them)."""
+    ours = chiso_dags(env, log)
+    set_paused(env, log, ours, paused=False)
     return ours
 
 
-def standalone(settings, env: dict) -> None:
-    """`make airflow`: Airflow on this machine with chiso's DAGs unpaused, and what to do next."""
+def wait_for_api(base_url: str, process: subprocess.Popen | None = None, timeout: float = API_START_SECONDS) -> float:
+    """Seconds until the api-server's health endpoint answers 200; exits if it never does or Airflow stops."""
+    started = time.monotonic()
+    while True:
+        try:
+            if httpx.get(f"{base_url}{API_HEALTH}", timeout=2).status_code == 200:
+                return time.monotonic() - started
+        except httpx.TransportError:
+            pass
+        if process is not None and process.poll() is not None:
+            sys.exit(f"airflow standalone stopped (exit {process.returncode}) before its api-server answered")
+        if time.monotonic() - started > timeout:
+            sys.exit(f"Airflow's api-server did not answer {base_url}{API_HEALTH} within {timeout:.0f} s")
+        time.sleep(0.5)
+
+
+def standalone(settings, env: dict) -> int:
+    """`make airflow`: Airflow on this machine; chiso's DAGs unpaused once its api-server answers.
+
+    Every task calls the api-server (the Execution API, over httpx): a task started before it
+    listens fails with `httpx.ConnectError`. So the DAGs stay paused (paused again, if an earlier
+    `make airflow` left them unpaused) until `/api/v2/monitor/health` answers, then are unpaused.
+    """
     log_path = Path(env["AIRFLOW_HOME"]) / "make-airflow.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
         prepare(settings, env, log)
-        unpaused = unpause_chiso_dags(env, log)
-    print(
-        f"""
-Airflow UI: {env["AIRFLOW__API__BASE_URL"]}  (user admin; Airflow prints the password below). Ctrl-C stops it.
-Unpaused: {", ".join(unpaused)}. Airflow's log: {log_path}
+        ours = chiso_dags(env, log)
+        set_paused(env, log, ours, paused=True)
+        airflow = subprocess.Popen(["airflow", "standalone"], env=env)
+        try:
+            waited = wait_for_api(env["AIRFLOW__API__BASE_URL"], airflow)
+            print(f"  api-server answered after {waited:.1f} s: unpausing the DAGs", flush=True)
+            set_paused(env, log, ours, paused=False)
+            print(
+                f"""
+Airflow UI: {env["AIRFLOW__API__BASE_URL"]}  (user admin; Airflow prints the password above). Ctrl-C stops it.
+Unpaused: {", ".join(ours)}. Airflow's log: {log_path}
 
-Drop a file and watch it being ingested:
-  cp report.xlsx {settings.inbox}/      # judged once unchanged for {settings.settle_seconds} s (CHISO_SETTLE_SECONDS)
+Drop a file and watch it being ingested (an example that passes every rule):
+  .venv/bin/chiso template DP-HUYEN --unit 026 --period 2017Q3 --example -o {settings.inbox}/
+  or any report: cp report.xlsx {settings.inbox}/  (judged once unchanged for {settings.settle_seconds} s)
   then in the UI: DAGs > chiso_ingest (a run starts within seconds), or:
   .venv/bin/chiso query "select file_name, status from submissions order by submission_id desc limit 5"
 Its verdict: the archive ({settings.archive}) or the quarantine with its reasons ({settings.quarantine}).
 """,
-        flush=True,
-    )
-    os.execvpe("airflow", ["airflow", "standalone"], env)
+                flush=True,
+            )
+            return airflow.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached Airflow too (same process group): let it stop
+            return airflow.wait()
+        finally:
+            if airflow.poll() is None:
+                airflow.terminate()
+                airflow.wait()
 
 
 def last_dag_run(metadata_db: Path, dag_id: str) -> tuple[str, str]:

@@ -163,8 +163,9 @@ class Settings:
     portal_url: str = setting(
         "CHISO_PORTAL_URL",
         "",
-        "The portal's address as the units reach it (e.g. `https://baocao.example.gov.vn`), for the links in notices;"
-        " empty: notices say to send the file again by the usual channel.",
+        "The portal's address as the units reach it (e.g. `https://baocao.example.gov.vn`): notices link each file"
+        " and report to its page there; empty: they say to e-mail the file to the province's contacts"
+        " (`catalog/contacts.csv`). `make portal` sets it to its own address.",
     )
     portal_hashes: int = setting(
         "CHISO_PORTAL_HASHES",

@@ -27,6 +27,25 @@ class Text:
         return f"{self.vi} / {self.en}"
 
 
+class Count(int):
+    """A whole number in a text: `{n:vn}` groups its thousands the Vietnamese way (1.234.567),
+    `{n:file|files}` is the English word for that number (1 file, 2 files); any other format as int's."""
+
+    def __format__(self, spec: str) -> str:
+        if spec == "vn":
+            return grouped(int(self))
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return one if int(self) == 1 else many
+        return int.__format__(int(self), spec)
+
+
+def grouped(number: int | float) -> str:
+    """A number as Vietnamese writes it: thousands grouped by '.', decimals after ','."""
+    text = f"{number:,}" if isinstance(number, int) else f"{number:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
 class _Lenient(dict):
     """Fields of a finding: a field a row lacks is shown empty, not raised."""
 
@@ -53,6 +72,7 @@ def entries() -> dict[str, dict[str, str]]:
 def say(key: str, **fields: object) -> Text:
     """The text `key` with its fields filled in; a missing field is an error."""
     entry = _entry(key)
+    fields = {name: Count(value) if type(value) is int else value for name, value in fields.items()}
     return Text(entry["vi"].format(**fields), entry["en"].format(**fields))
 
 

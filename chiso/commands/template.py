@@ -9,6 +9,7 @@ from chiso.commands import UserError
 from core.catalog import Catalog
 from core.settings import load_settings
 from core.text import code, unit_code
+from transforms.template.example import build_example
 from transforms.template.form import TemplateError, template_file_name
 from transforms.template.workbook import build_template, templates_for_period
 
@@ -18,6 +19,8 @@ def run(args: Namespace) -> int:
     # As the pipeline reads codes: trimmed, any case, a district's leading zeros optional.
     args.dataset, args.unit, args.period = code(args.dataset), unit_code(args.unit), code(args.period)
     try:
+        if args.all and args.example:
+            raise UserError("--example writes one filled workbook: give --unit CODE instead of --all")
         if args.all:
             written = _write_all(catalog, args.dataset, args.period, args.output or Path("."))
         else:
@@ -26,12 +29,14 @@ def run(args: Namespace) -> int:
             output = args.output or Path(template_file_name(args.dataset, args.unit, args.period))
             if output.is_dir():
                 output = output / template_file_name(args.dataset, args.unit, args.period)
-            written = [_write(output, build_template(catalog, args.dataset, args.unit, args.period))]
+            build = build_example if args.example else build_template
+            written = [_write(output, build(catalog, args.dataset, args.unit, args.period))]
     except TemplateError as error:
         raise UserError(str(error)) from None
     for path in written:
         print(f"{path}  ({path.stat().st_size / 1024:.1f} KB)")
-    print(f"{len(written)} template(s) for {args.dataset} {args.period}")
+    what = "example(s), filled" if args.example else "template(s)"
+    print(f"{len(written)} {what} for {args.dataset} {args.period}")
     return 0
 
 

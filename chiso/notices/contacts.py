@@ -9,6 +9,7 @@ login e-mail printed in every unit's mail would invite wrong-password attempts o
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -41,9 +42,14 @@ class Contact:
 class Directory:
     """Every address by unit and role, each address once (compared without case)."""
 
-    def __init__(self, contacts: list[Contact], province_code: str):
+    def __init__(self, contacts: list[Contact], province_code: str, accounts: Path | None = None):
         self.contacts = contacts
         self.province_code = province_code
+        self.accounts = accounts
+
+    def sent_as(self, inbox_names: list[str]) -> dict[str, str]:
+        """The name each file had on the clerk's computer, for the files sent through the portal."""
+        return client_file_names(self.accounts, inbox_names) if self.accounts else {}
 
     def of_unit(self, unit_code: str) -> list[Recipient]:
         return _unique(c for c in self.contacts if c.role == "unit" and c.unit_code == unit_code)
@@ -61,7 +67,7 @@ class Directory:
 
 def directory(catalog: Catalog, accounts: Path) -> Directory:
     rows = [Contact(r["unit_code"], r["email"].strip(), r["name"].strip(), r["role"]) for r in catalog.contacts]
-    return Directory(rows + portal_accounts(accounts), catalog.plan["province_code"])
+    return Directory(rows + portal_accounts(accounts), catalog.plan["province_code"], accounts)
 
 
 def engineers(catalog: Catalog) -> list[Recipient]:
@@ -96,6 +102,26 @@ def portal_accounts(path: Path) -> list[Contact]:
             continue
         kept.append(Contact(unit, email.strip(), name.strip(), role, login=True))
     return kept
+
+
+def client_file_names(path: Path, inbox_names: list[str]) -> dict[str, str]:
+    """inbox name -> the clerk's own file name (`sends.client_file_name`) of the portal's sends among them.
+
+    Read-only, like the accounts; a file that cannot be read costs a warning and the notices
+    show the inbox names.
+    """
+    if not path.is_file() or not inbox_names:
+        return {}
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+            rows = db.execute(
+                "select inbox_name, client_file_name from sends where inbox_name in (select value from json_each(?))",
+                [json.dumps(sorted(set(inbox_names)))],
+            ).fetchall()
+    except sqlite3.Error as error:
+        log.warning("the portal's sends in %s cannot be read (%s): notices show the inbox's file names", path, error)
+        return {}
+    return {inbox_name: client_name for inbox_name, client_name in rows if client_name}
 
 
 def _unique(contacts) -> list[Recipient]:

@@ -79,6 +79,12 @@ def ingest_notices(connection, people: Directory, names: dict[str, str]) -> Plan
     refused files no known unit sent."""
     files = rows(connection, "owed_ingest")
     found = findings_of(connection, [f["submission_id"] for f in files])
+    # The clerk's own names of the files sent through the portal (the inbox holds the portal's names).
+    sent_as = people.sent_as([f[key] for f in files for key in ("file_name", "in_force_file_name") if f.get(key)])
+    for file in files:
+        for key in ("file_name", "in_force_file_name"):
+            if file.get(key) in sent_as:
+                file[key] = sent_as[file[key]]
     by_unit: dict[str, list[dict]] = defaultdict(list)
     for file in files:
         findings = found.get(file["submission_id"], [])

@@ -18,7 +18,7 @@ from email.errors import MessageError
 from email.utils import parseaddr
 
 from chiso.notices import ledger
-from chiso.notices.compose import Letterhead, compose
+from chiso.notices.compose import Letterhead, compose, template_attachments
 from chiso.notices.contacts import Directory, directory
 from chiso.notices.delivery import deliver
 from chiso.notices.digest import digest
@@ -83,7 +83,8 @@ def send(plan_json: dict, settings: Settings) -> dict:
     for notice in plan.notices:
         attachment = settings.reports / REPORT_NAME if notice.message_kind == "digest" else None
         try:
-            composed[notice.message_id] = (notice, compose(notice, head, attachment))
+            made = template_attachments(catalog, notice) if notice.message_kind == "reminder" else []
+            composed[notice.message_id] = (notice, compose(notice, head, attachment, made))
         except (ValueError, MessageError) as error:  # an address the e-mail package refuses
             log.warning("cannot compose the notice to %s (%s): it waits", notice.unit_code, error)
             outcome["waiting"].append(_entry(notice, error=str(error)))

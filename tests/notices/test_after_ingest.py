@@ -88,11 +88,11 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
     for part in (text, page):
         assert "BC quý 2 - Sở KHCN.csv" in part and PORTAL in part
         assert "Gửi lại tệp đã sửa tại" in part and "Send the corrected file at" in part
-    assert f'<a href="{PORTAL}">' in parts(skhcn)[1]
+    assert f'<a href="{PORTAL}/units/SKHCN#due">' in parts(skhcn)[1]
 
     late_text, _ = parts(messages["SYT"])
     assert messages["SYT"]["Subject"] == "Sở Y tế: 1 báo cáo nộp muộn"
-    assert "sau hạn nộp 10/07/2017 10 ngày" in late_text and "10 day(s) after the due date 2017-07-10" in late_text
+    assert "sau hạn nộp 10/07/2017 10 ngày" in late_text and "10 days after the due date 10/07/2017" in late_text
     assert (
         "=Dự toán" in parts(messages["026"])[0]
         and "Ghi chú giống công thức / Formula-like note" in parts(messages["026"])[0]

@@ -44,7 +44,7 @@ def test_due_soon_from_the_catalogs_lead_time_then_overdue_each_once(told, mail_
     assert "SKHCN" not in due_soon  # it sent an accepted report
     assert due_soon["SCT"]["Subject"] == "Sở Công Thương: nhắc nộp báo cáo — 1 báo cáo sắp đến hạn"
     text, page = parts(due_soon["SCT"])
-    assert reports_in(text) == ["2017Q2"] and "Hạn nộp 10/07/2017: còn 3 ngày." in text and "3 day(s) left" in page
+    assert reports_in(text) == ["2017Q2"] and "Hạn nộp 10/07/2017: còn 3 ngày." in text and "3 days left" in page
     assert "Đã nhận 1 tệp nhưng đều bị từ chối." in parts(due_soon["SYT"])[0]  # refused only: still owed
     districts = [unit for unit in due_soon if unit.isdigit()]
     assert len(districts) == 11 and "02" not in due_soon  # DP-HUYEN too; no digest twice in a week
