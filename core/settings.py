@@ -127,10 +127,16 @@ class Settings:
     )
     portal_uploads_at_once: int = setting(
         "CHISO_PORTAL_UPLOADS_AT_ONCE",
-        8,
-        "Uploads (checks and sends) the portal takes in at once, two at most from one account; beyond, it answers"
-        " 503 with Retry-After instead of queueing (reading is CHISO_READER_PROCESSES at a time, first come first"
-        " served).",
+        32,
+        "Uploads (checks and sends) the portal takes in at once; beyond, it answers 503 with Retry-After instead"
+        " of queueing (reading is CHISO_READER_PROCESSES at a time, first come first served).",
+        minimum=1,
+    )
+    portal_uploads_per_account: int = setting(
+        "CHISO_PORTAL_UPLOADS_PER_ACCOUNT",
+        2,
+        "Of those, how many one account may have in progress (a clerk checks, then sends): one unit's script"
+        " cannot fill the slots every other clerk waits for.",
         minimum=1,
     )
     chunk_size: int = setting(

@@ -18,11 +18,9 @@ from contextlib import contextmanager
 
 from chiso.portal.errors import PortalError
 
-PER_ACCOUNT = 2  # a clerk checks, then sends: two at once is all a person does
-
 
 class Admission:
-    def __init__(self, total: int, per_account: int = PER_ACCOUNT):
+    def __init__(self, total: int, per_account: int):
         self.total, self.per_account = total, per_account
         self._busy: Counter[int] = Counter()
         self._lock = threading.Lock()

@@ -81,7 +81,7 @@ def create_app(settings: Settings, dry_run_window: float = 0.05) -> FastAPI:
         Accounts(settings.accounts),
         DryRuns(settings, catalog, dry_run_window),
         LoginLimiter(),
-        Admission(settings.portal_uploads_at_once),
+        Admission(settings.portal_uploads_at_once, settings.portal_uploads_per_account),
     )
 
     @asynccontextmanager
