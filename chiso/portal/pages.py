@@ -25,13 +25,20 @@ from chiso.portal.auth import (
     start_session,
 )
 from chiso.portal.errors import PortalError
-from chiso.portal.render import NO_STORE, dataset_name, local_time, page, unit_heading
-from chiso.portal.security import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Busy, password_problem, report_policy
+from chiso.portal.render import NO_STORE, dataset_name, local_time, page, say, unit_heading
+from chiso.portal.security import (
+    MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS,
+    Busy,
+    password_problem,
+    report_policy,
+    token_digest,
+)
 from chiso.portal.templates_served import template_response
-from chiso.portal.uploads import read_form, senders, sends_of
+from chiso.portal.uploads import KEPT_SECONDS, read_form, send_by_id, senders, sends_of
 from chiso.portal.views import snapshot
 from chiso.report.build import collect, render
-from core.vocabulary import Text, say
+from core.vocabulary import Text
 
 router = APIRouter(include_in_schema=False)
 COMPLETENESS_STATUSES = ("on_time", "late", "missing", "rejected_only", "not_due")
@@ -39,6 +46,7 @@ LINK_PATH = "/set-password"
 LINK_COOKIE = "chiso_link"  # a set-password link's token, between opening the link and setting the password
 LINK_COOKIE_SECONDS = 1800
 BUSY_RETRY_SECONDS = 5
+LATEST_ON_HOME = 5  # files shown whole on a unit's home page; the older ones are folded in its history
 
 
 def _context(request: Request, session: Session | None, title: Text, **extra) -> dict:
@@ -280,8 +288,10 @@ def _unit_page(request: Request, session: Session, code: str) -> Response:
         unit_heading(catalog, code),
         has_data=has_data,
         may_send=own,
-        obligations=obligations,
-        files=files,
+        owed=[o for o in obligations if not o.done],
+        done=[o for o in obligations if o.done],
+        latest=files[:LATEST_ON_HOME],
+        older=files[LATEST_ON_HOME:],
         warned=[file for file in files if file.warnings and file.status in ("accepted", "superseded")],
         dataset_names={o.dataset_code: dataset_name(catalog, o.dataset_code) for o in obligations},
         template_query="" if own else f"?unit={code}",
@@ -322,6 +332,11 @@ def monitoring_report(request: Request, session: ProvinceSession) -> Response:
 # ---------------------------------------------------------------- files: check, send, templates
 
 
+def _session_key(session: Session) -> str:
+    """What binds a checked file kept for sending to this browser's session (never the token itself)."""
+    return token_digest(session.token)
+
+
 @router.post("/dry-run")
 async def dry_run(request: Request, session: PageSession) -> Response:
     portal = portal_of(request)
@@ -329,24 +344,47 @@ async def dry_run(request: Request, session: PageSession) -> Response:
         form = await read_form(request, portal.settings.max_file_bytes)
         try:
             check_csrf(form, session.csrf_token)
-            verdict = await actions.dry_run(portal, session.account, form)
+            verdict, kept = await actions.check(portal, session.account, form, _session_key(session))
         finally:
             await form.close()
-    return page("verdict.html.j2", _context(request, session, say("portal.check_title"), verdict=verdict))
+    context = _context(
+        request, session, say("portal.check_title"), verdict=verdict, kept=kept, kept_minutes=KEPT_SECONDS // 60
+    )
+    return page("verdict.html.j2", context)
+
+
+@router.get("/send")
+def send_form(session: PageSession) -> Response:
+    """A reload or a bookmark of the send's address: nothing to send, the home page (with its form)."""
+    return RedirectResponse("/", 303)
 
 
 @router.post("/send")
 async def send(request: Request, session: PageSession) -> Response:
+    """Post/Redirect/Get: the send answers 303 to the file's own page, so reloading it never sends again."""
     portal = portal_of(request)
     with portal.admission.slot(session.account.account_id):
         form = await read_form(request, portal.settings.max_file_bytes)
         try:
             check_csrf(form, session.csrf_token)
-            sent = await actions.send(portal, session.account, form)
+            sent = await actions.send(portal, session.account, form, _session_key(session))
         finally:
             await form.close()
+    return RedirectResponse(f"/sends/{sent.send_id}", 303)
+
+
+@router.get("/sends/{send_id}")
+def one_send(request: Request, send_id: int, session: PageSession) -> Response:
+    """A file sent through the portal: what was received, when, and its verdict once the ingest judged it."""
+    portal = portal_of(request)
+    sent = send_by_id(portal.accounts, send_id)
+    if sent is None or not session.account.may_see(sent.unit_code):
+        raise PortalError(404, "portal.error_404")
+    with snapshot(portal.settings.snapshot) as db:
+        (file,) = views.sent_files(db, [sent])
     sent_at = local_time(sent.sent_at, portal.catalog.timezone)
-    return page("sent.html.j2", _context(request, session, say("portal.sent_title"), send=sent, sent_at=sent_at))
+    context = _context(request, session, say("portal.sent_title"), send=sent, sent_at=sent_at, file=file)
+    return page("sent.html.j2", context)
 
 
 @router.get("/templates/{dataset}/{period}")

@@ -22,6 +22,8 @@ from warehouse.load import findings_of
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 LATEST = 200  # files, rejections, warnings shown at most on a page
+DONE = ("on_time", "late")  # an accepted file was received: nothing is owed
+OWED = ("missing", "rejected_only", "not_due")
 
 
 @dataclass
@@ -42,6 +44,11 @@ class FileView:
     warnings: list[Finding] = field(default_factory=list)
     send: Send | None = None
 
+    @property
+    def shown_name(self) -> str:
+        """The name the clerk gave the file (a portal send's inbox name means nothing to anyone)."""
+        return self.send.client_file_name if self.send else self.file_name
+
 
 @dataclass(frozen=True)
 class Obligation:
@@ -53,7 +60,11 @@ class Obligation:
     files: int
     rejected_files: int
     first_accepted_at: datetime | None
-    days_left: int
+    days_left: int | None  # None once done (on time or late): it was received, nothing is counted down
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE
 
 
 @contextmanager
@@ -75,7 +86,7 @@ def obligations(connection, unit_code: str | None, today: date) -> list[Obligati
     if connection is None:
         return []
     return [
-        Obligation(**row, days_left=(row["due_date"] - today).days)
+        Obligation(**row, days_left=None if row["status"] in DONE else (row["due_date"] - today).days)
         for row in _rows(connection, "obligations", [unit_code])
     ]
 
@@ -113,6 +124,13 @@ def sent_files(connection, sends: list[Send]) -> list[FileView]:
         files = _with_findings(connection, _rows(connection, "files", [None, list(by_inbox_name), None, None]))
     judged = {file.inbox_name: file for file in _with_sends(files, by_inbox_name)}
     return [judged[send.inbox_name] for send in sends]
+
+
+def named(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[FileView]:
+    """Each file that came through the portal with its send, so it shows under the clerk's own name."""
+    for file in files:
+        file.send = by_inbox_name.get(file.inbox_name) or file.send
+    return files
 
 
 def _with_sends(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[FileView]:
