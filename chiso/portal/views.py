@@ -158,5 +158,22 @@ def warnings(connection) -> list[dict]:
     return [] if connection is None else _rows(connection, "warnings", [LATEST])
 
 
-def unit_summary(connection) -> list[dict]:
-    return [] if connection is None else _rows(connection, "unit_summary", [])
+def unit_summary(connection, period: str | None) -> list[dict]:
+    """Per unit, its expected reports in each completeness status, for a period (None: the whole plan)."""
+    return [] if connection is None else _rows(connection, "unit_summary", [period])
+
+
+def chase(connection, statuses: list[str] | None, unit_code: str | None, period: str | None, today: date) -> list[dict]:
+    """The expected reports in these statuses (of a unit, of a period), each with its days overdue
+    (None once received) — what the province chases."""
+    if connection is None:
+        return []
+    rows = _rows(connection, "chase", [statuses, unit_code, period])
+    for row in rows:
+        row["days_overdue"] = None if row["status"] in DONE else (today - row["due_date"]).days
+    return rows
+
+
+def received(connection, period: str | None, limit: int = LATEST) -> list[FileView]:
+    """Every file received, by any channel, of a period (None: every file), newest first."""
+    return [] if connection is None else _with_findings(connection, _rows(connection, "received", [period, limit]))
