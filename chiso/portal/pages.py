@@ -51,6 +51,8 @@ LINK_PATH = "/set-password"
 LINK_COOKIE = "chiso_link"  # a set-password link's token, between opening the link and setting the password
 LINK_COOKIE_SECONDS = 1800
 BUSY_RETRY_SECONDS = 5
+OWED_ON_HOME = 4  # reports owed shown first on a unit's home page, the others one click away
+CHASED_ON_DESK = 12  # late or missing reports shown on the province's desk, the others in their list
 LATEST_ON_HOME = 5  # files shown whole on a unit's home page; the older ones are folded in its history
 
 
@@ -294,6 +296,7 @@ def _unit_page(request: Request, session: Session, code: str) -> Response:
         has_data=has_data,
         may_send=own,
         owed=[o for o in obligations if not o.done],
+        owed_shown=OWED_ON_HOME,
         done=[o for o in obligations if o.done],
         latest=files[:LATEST_ON_HOME],
         older=files[LATEST_ON_HOME:],
@@ -373,7 +376,8 @@ def _province_page(request: Request, session: Session) -> Response:
         has_data=has_data,
         units=units,
         totals={s: sum(u[s] for u in units) for s in ("expected", *COMPLETENESS_STATUSES)},
-        owed=owed[: views.LATEST],
+        owed=owed[:CHASED_ON_DESK],
+        received_shown=CHASED_ON_DESK,
         owed_count=len(owed),
         received=waiting + received,
         channels={f.inbox_name: _channel(f, emails) for f in waiting + received},

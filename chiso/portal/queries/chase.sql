@@ -1,5 +1,5 @@
 -- One row per expected report in one of the statuses $1 (every status: null), of the unit $2 (every unit: null),
--- in the period $3 (a quarter, a year with its quarters, or null: the whole plan), the most overdue unit first.
+-- in the period $3 (a quarter, a year with its quarters, or null: the whole plan), the latest due first.
 select
     unit_code,
     unit_type,
@@ -19,4 +19,4 @@ where
         or period = $3::varchar
         or (length($3::varchar) = 4 and left(period, 4) = $3::varchar)
     )
-order by unit_type asc, unit_code asc, due_date asc, dataset_code asc
+order by due_date desc, unit_type asc, unit_code asc, dataset_code asc
