@@ -206,9 +206,9 @@ def test_a_file_checked_good_is_sent_from_its_verdict_without_choosing_it_again(
 
 def test_the_home_page_starts_with_what_is_owed_and_folds_the_history(clerk):
     page = clerk.get("/").text
-    order = [page.index(f'id="{section}"') for section in ("owed", "check-send", "files", "history")]
+    order = [page.index(f'id="{section}"') for section in ("owed", "files", "check-send", "history")]
     assert order == sorted(order)
-    owed = page[page.index('id="owed"') : page.index('id="check-send"')]
+    owed = page[page.index('id="owed"') : page.index('id="files"')]
     # What is owed only: never a report received; each with its countdown or its delay, and its template.
     assert "quá hạn" in owed and "Đúng hạn" not in owed and "DP-HUYEN</abbr> · 2017Q1" not in owed
     assert "DP-HUYEN</abbr> · 2017Q2" in owed  # rejected only: still owed

@@ -50,8 +50,10 @@ def test_the_desk_filters_by_period_and_its_counts_link_to_their_lists(province)
 
 def test_what_is_late_or_missing_now_names_each_units_contacts(province):
     chase = _section(province.get("/?period=2017Q2").text, "chase")
-    assert f'href="mailto:{CONTACT_026}"' in chase and "Chỉ có tệp bị từ chối" in chase  # 026: rejected only
-    assert "quá hạn" in chase and "overdue" in chase
+    assert 'href="mailto:vanthu@' in chase  # each unit's contacts, from catalog/contacts.csv
+    assert "quá hạn" in chase and "overdue" in chase and "See all (" in chase
+    owed_026 = province.get("/province/list?status=owed&unit=026&period=2017Q2").text
+    assert f'href="mailto:{CONTACT_026}"' in owed_026 and "Chỉ có tệp bị từ chối" in owed_026  # rejected only
     listed = province.get("/province/list?status=missing&unit=028&period=2017").text
     assert "DP-HUYEN" in listed and "2017Q4" in listed and "vanthu@yenminh.hagiang.example" in listed
     assert "026" not in re.sub(r"<[^>]+>", " ", listed.split("<tbody>")[1])
