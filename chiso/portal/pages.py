@@ -459,9 +459,12 @@ def province_list(request: Request, session: ProvinceSession) -> Response:
     """What a count of the province's desk counts: each report, its unit's contacts, downloadable."""
     rows, _, unit, period = _list_rows(request)
     status = request.query_params.get("status") or "owed"
-    label = say("portal.late_now_title") if status == "owed" else say(f"completeness.{status}")
-    if status == "all":
+    if status == "owed":
+        label = say("portal.late_now_title")
+    elif status == "all":
         label = say("portal.col_expected")
+    else:
+        label = say(f"completeness.{status}")
     query = f"status={status}&{'unit=' + unit + '&' if unit else ''}period={period or 'all'}"
     context = _context(
         request,
