@@ -282,6 +282,7 @@ def unit_page(request: Request, code: str, session: PageSession) -> Response:
 
 def _unit_page(request: Request, session: Session, code: str) -> Response:
     portal = portal_of(request)
+    portal.kept.sweep()  # checked files kept past their time are removed here too, not only at the next check
     catalog = portal.catalog
     sends = sends_of(portal.accounts, code)
     with snapshot(portal.settings.snapshot) as db:
