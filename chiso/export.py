@@ -12,6 +12,8 @@ against information_schema), and only then is that stored name quoted as an iden
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import os
 import re
@@ -162,6 +164,12 @@ def _write_csv(connection, relation, source: str, target: Path) -> None:
 
 
 def _write_xlsx(relation, title: str, target: Path) -> None:
+    write_sheet(relation.columns, relation.limit(200).fetchall(), relation.iter_rows(BATCH), title, target)
+
+
+def write_sheet(columns: list[str], sample: list, rows, title: str, target) -> None:
+    """One sheet `title` of `columns` then `rows` (any iterable of tuples; `sample` sizes the columns), written
+    to `target` (a path or a binary file): formula-like text neutralised, every text cell a string."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "_", title)[:31])
     sheet.freeze_panes = "A2"
@@ -186,11 +194,22 @@ def _write_xlsx(relation, title: str, target: Path) -> None:
             result.font = font
         return result
 
-    sample = relation.limit(200).fetchall()
-    for index, column in enumerate(relation.columns, 1):
+    for index, column in enumerate(columns, 1):
         width = max([len(column), *(len(str(row[index - 1])) for row in sample if row[index - 1] is not None)])
         sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
-    sheet.append([cell(column, bold) for column in relation.columns])
-    for row in relation.iter_rows(BATCH):
+    sheet.append([cell(column, bold) for column in columns])
+    for row in rows:
         sheet.append([cell(value) for value in row])
-    workbook.save(str(target))
+    workbook.save(target)
+
+
+def csv_text(columns: list[str], rows) -> bytes:
+    """A small table as CSV for spreadsheets (UTF-8 with a BOM), formula-like text neutralised as in `_write_csv`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(column) for column in columns])
+    for row in rows:
+        writer.writerow(
+            ["" if value is None else neutralise(value) if isinstance(value, str) else value for value in row]
+        )
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

@@ -19,14 +19,25 @@ from chiso.portal.accounts import Account, Accounts
 from chiso.portal.admission import Admission
 from chiso.portal.dryrun import DryRuns, shown_as
 from chiso.portal.errors import PortalError
+from chiso.portal.render import say
 from chiso.portal.security import HashGate, LoginLimiter
-from chiso.portal.uploads import Send, accepted_suffix, client_name, land, stage, staging_folder, uploaded_file
+from chiso.portal.uploads import (
+    KeptFiles,
+    Send,
+    Staged,
+    accepted_suffix,
+    client_name,
+    kept_copy,
+    land,
+    stage,
+    staging_folder,
+    uploaded_file,
+)
 from chiso.verdict import Verdict
 from core.catalog import Catalog
 from core.faults import fault_point
 from core.settings import Settings
 from core.text import unit_code
-from core.vocabulary import say
 from expectations.findings import Finding
 from transforms.sandbox import ReadingBudget, read_one
 from transforms.submission import RawSubmission, Unreadable
@@ -43,6 +54,7 @@ class Portal:
     logins: LoginLimiter
     admission: Admission
     hashes: HashGate = dataclasses.field(init=False)  # password hashes: a few at once (CHISO_PORTAL_HASHES)
+    kept: KeptFiles = dataclasses.field(default_factory=KeptFiles)  # checked files a clerk may send at once
 
     def __post_init__(self) -> None:
         self.hashes = HashGate(self.settings.portal_hashes, self.settings.portal_hash_wait)
@@ -67,15 +79,38 @@ def _refused_type(name: str) -> Verdict:
     return unread_verdict(submission)
 
 
-async def dry_run(portal: Portal, account: Account, form: FormData) -> Verdict:
-    """The verdict the ingest would give the uploaded file now; nothing is kept."""
+async def dry_run(portal: Portal, account: Account, form: FormData, session: str | None = None) -> Verdict:
+    """The verdict the ingest would give the uploaded file now; nothing is kept (see `check`)."""
+    verdict, _ = await check(portal, account, form, session)
+    return verdict
+
+
+async def check(portal: Portal, account: Account, form: FormData, session: str | None) -> tuple[Verdict, str | None]:
+    """The verdict, and, for a page's session whose file would be accepted, the one-time id under which
+    that file is kept a few minutes to be sent without a second upload (`send`'s field `kept`)."""
     upload = uploaded_file(form)
     name = client_name(upload)
     suffix = accepted_suffix(name)
     if suffix is None:
-        return _refused_type(name)
+        return _refused_type(name), None
     staged = await stage(upload, staging_folder(portal.settings), suffix, portal.settings.max_file_bytes)
     fault_point("portal.staged")
+    copy = kept_copy(staged) if session and not account.is_province else None
+    try:
+        verdict = await _judged(portal, account, staged, name)
+    except BaseException:
+        if copy is not None:
+            copy.path.unlink(missing_ok=True)
+        raise
+    if copy is None:
+        return verdict, None
+    if verdict.status != "accepted":
+        copy.path.unlink(missing_ok=True)
+        return verdict, None
+    return verdict, portal.kept.keep(copy, account.account_id, session)
+
+
+async def _judged(portal: Portal, account: Account, staged: Staged, name: str) -> Verdict:
     verdict = shown_as(await portal.dry_runs.verdict(staged.path, staged.sha256), name)
     if account.is_province:
         return verdict
@@ -101,16 +136,23 @@ def _own_duplicate(portal: Portal, account: Account, verdict: Verdict) -> bool:
         return found.fetchone() == (account.unit_code,)
 
 
-async def send(portal: Portal, account: Account, form: FormData) -> Send:
-    """Land the uploaded file in the inbox for the ingest, refused at once when it is another unit's."""
-    upload = uploaded_file(form)
-    name = client_name(upload)
-    suffix = accepted_suffix(name)
-    if suffix is None:
-        raise PortalError(422, "unreadable.file_type", suffix=Path(name).suffix.lower() or "-")
+async def send(portal: Portal, account: Account, form: FormData, session: str | None = None) -> Send:
+    """Land the uploaded file (or, from a page's session, the checked file kept under `kept`) in the inbox
+    for the ingest, refused at once when it is another unit's."""
     settings = portal.settings
-    staged = await stage(upload, staging_folder(settings), suffix, settings.max_file_bytes)
-    fault_point("portal.staged")
+    kept_id = form.get("kept")
+    if session is not None and isinstance(kept_id, str) and kept_id and form.get("file") is None:
+        staged = portal.kept.take(kept_id, account.account_id, session)
+        if staged is None:
+            raise PortalError(410, "portal.staged_gone")
+    else:
+        upload = uploaded_file(form)
+        name = client_name(upload)
+        suffix = accepted_suffix(name)
+        if suffix is None:
+            raise PortalError(422, "unreadable.file_type", suffix=Path(name).suffix.lower() or "-")
+        staged = await stage(upload, staging_folder(settings), suffix, settings.max_file_bytes)
+        fault_point("portal.staged")
     try:
         submission = await run_in_threadpool(read_one, staged.path, ReadingBudget.of(settings), portal.catalog.timezone)
         declared = foreign_unit(submission.declared.get("unit_code"), account)

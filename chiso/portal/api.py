@@ -116,7 +116,8 @@ def obligations(request: Request, account: ApiAccount) -> list[ObligationOut]:
     portal = portal_of(request)
     with views.snapshot(portal.settings.snapshot) as db:
         owed = views.obligations(db, None if account.is_province else account.unit_code, portal.catalog.today())
-    return [ObligationOut.of(obligation, portal.catalog.datasets) for obligation in owed]
+    zone = portal.catalog.timezone
+    return [ObligationOut.of(obligation, portal.catalog.datasets, zone) for obligation in owed]
 
 
 @router.get(

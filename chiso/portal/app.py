@@ -27,12 +27,11 @@ from chiso.portal.actions import Portal
 from chiso.portal.admission import Admission
 from chiso.portal.dryrun import DryRuns
 from chiso.portal.errors import LoginNeeded, text_of
-from chiso.portal.render import page
+from chiso.portal.render import page, say
 from chiso.portal.security import HEADERS, LoginLimiter
 from chiso.portal.uploads import staging_folder, sweep_staged
 from core.catalog import Catalog
 from core.settings import Settings
-from core.vocabulary import say
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "portal.css"
 log = logging.getLogger("chiso.portal")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
-from core.vocabulary import Text, say
+from chiso.portal.render import say
+from core.vocabulary import Text
 
 
 class PortalError(HTTPException):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from chiso.portal.render import local_time
+from chiso.portal.render import zoned
 from chiso.portal.uploads import Send
 from chiso.portal.views import FileView, Obligation
 from chiso.verdict import Verdict
@@ -65,7 +65,7 @@ class SendOut(BaseModel):
 
     id: int = Field(description="the send's number")
     file_name: str = Field(description="the name the file was sent under (kept as data only)")
-    sent_at: datetime = Field(description="when it was received, in the province's time")
+    sent_at: datetime = Field(description="when it was received: ISO 8601 with the province's UTC offset")
     size_bytes: int
     sha256: str
     status: Literal["pending", "accepted", "rejected", "duplicate", "superseded"]
@@ -73,7 +73,7 @@ class SendOut(BaseModel):
     dataset_code: str | None
     unit_code: str
     period: str | None
-    received_at: datetime | None = Field(description="the receipt time the ingest recorded")
+    received_at: datetime | None = Field(description="the receipt time the ingest recorded, with the province's offset")
     reasons: list[FindingOut]
     warnings: list[FindingOut]
 
@@ -82,7 +82,7 @@ class SendOut(BaseModel):
         return cls(
             id=send.send_id,
             file_name=send.client_file_name,
-            sent_at=local_time(send.sent_at, zone),
+            sent_at=zoned(send.sent_at, zone),
             size_bytes=send.size_bytes,
             sha256=send.sha256,
             status=file.status if file else "pending",
@@ -90,7 +90,7 @@ class SendOut(BaseModel):
             dataset_code=file.dataset_code if file else None,
             unit_code=send.unit_code,
             period=file.period if file else None,
-            received_at=file.received_at if file else None,
+            received_at=zoned(file.received_at, zone) if file else None,
             reasons=[FindingOut.of(f) for f in file.reasons] if file else [],
             warnings=[FindingOut.of(f) for f in file.warnings] if file else [],
         )
@@ -105,17 +105,23 @@ class ObligationOut(BaseModel):
     unit_code: str
     period: str
     due_date: date
-    days_left: int = Field(description="days until the due date (negative: overdue), province time")
+    days_left: int | None = Field(
+        description="days until the due date (negative: overdue), province time; null once the report is"
+        " received (status on_time or late): see received_at"
+    )
     status: Literal["on_time", "late", "missing", "rejected_only", "not_due"] = Field(
-        description="on_time / late: accepted, by or after the due date; missing: overdue, nothing received;"
+        description="on_time / late: done, accepted by or after the due date; missing: overdue, nothing received;"
         " rejected_only: only rejected files so far; not_due: nothing yet, not overdue"
+    )
+    received_at: datetime | None = Field(
+        description="when the first accepted file was received (ISO 8601, province offset); null while owed"
     )
     files: int
     rejected_files: int
     template: str = Field(description="where to download the unit's workbook for it")
 
     @classmethod
-    def of(cls, obligation: Obligation, names: dict[str, dict]) -> ObligationOut:
+    def of(cls, obligation: Obligation, names: dict[str, dict], zone) -> ObligationOut:
         row = names.get(obligation.dataset_code, {})
         return cls(
             dataset_code=obligation.dataset_code,
@@ -126,6 +132,7 @@ class ObligationOut(BaseModel):
             due_date=obligation.due_date,
             days_left=obligation.days_left,
             status=obligation.status,
+            received_at=zoned(obligation.first_accepted_at, zone),
             files=obligation.files,
             rejected_files=obligation.rejected_files,
             template=f"/api/v1/templates/{obligation.dataset_code}/{obligation.period}",

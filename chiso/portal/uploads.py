@@ -13,7 +13,9 @@ import hashlib
 import os
 import secrets
 import sqlite3
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
 from starlette.datastructures import FormData, UploadFile
@@ -158,6 +160,65 @@ def _alive(pid: int) -> bool:
     return True
 
 
+KEPT_SECONDS = 600  # a checked file may be sent without choosing it again for this long
+
+
+@dataclass(frozen=True)
+class _Kept:
+    staged: Staged
+    account_id: int
+    session: str  # the SHA-256 of the session token the check was made in
+    expires: float
+
+
+class KeptFiles:
+    """Files a clerk checked and found acceptable, kept a few minutes so that "Send this file" needs no
+    second upload. Each is a staged file (`inbox/.portal/<pid>-<random>.<ext>`, so `sweep_staged`
+    removes it if the server dies) under a one-time id bound to the account and the session; it is
+    deleted once sent or once expired (every keep and take sweeps the expired ones)."""
+
+    def __init__(self, seconds: float = KEPT_SECONDS):
+        self.seconds = seconds
+        self._kept: dict[str, _Kept] = {}
+        self._lock = threading.Lock()
+
+    def keep(self, staged: Staged, account_id: int, session: str) -> str:
+        self.sweep()
+        kept_id = secrets.token_urlsafe(24)
+        with self._lock:
+            self._kept[kept_id] = _Kept(staged, account_id, session, time.monotonic() + self.seconds)
+        return kept_id
+
+    def take(self, kept_id: str, account_id: int, session: str) -> Staged | None:
+        """The staged file, once: None when unknown, expired, or another account's or session's."""
+        self.sweep()
+        with self._lock:
+            kept = self._kept.get(kept_id)
+            if kept is None or kept.account_id != account_id or kept.session != session:
+                return None
+            del self._kept[kept_id]
+        return kept.staged
+
+    def sweep(self) -> int:
+        now = time.monotonic()
+        with self._lock:
+            gone = [key for key, kept in self._kept.items() if kept.expires <= now]
+            expired = [self._kept.pop(key) for key in gone]
+        for kept in expired:
+            kept.staged.path.unlink(missing_ok=True)
+        return len(expired)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def kept_copy(staged: Staged) -> Staged:
+    """A second name for a staged file (a hard link, same folder, same naming), which outlives the first."""
+    path = staged.path.with_name(f"{os.getpid()}-{secrets.token_hex(16)}{staged.path.suffix}")
+    os.link(staged.path, path)
+    return replace(staged, path=path)
+
+
 def land(settings: Settings, accounts: Accounts, account: Account, staged: Staged) -> Send:
     """Move a staged file into the inbox under the portal's name and record the send, all or nothing.
 
@@ -197,6 +258,10 @@ def land(settings: Settings, accounts: Accounts, account: Account, staged: Stage
     return send
 
 
+def _send_of(row) -> Send:
+    return Send(*row)
+
+
 def sends_of(accounts: Accounts, unit_code: str | None, limit: int = 500) -> list[Send]:
     """The latest sends of a unit (of every unit: None), newest first."""
     condition, parameters = ("where unit_code = ?", [unit_code]) if unit_code else ("", [])
@@ -214,6 +279,19 @@ def send_by_id(accounts: Accounts, send_id: int) -> Send | None:
         except (OverflowError, sqlite3.Error):
             return None
     return Send(*row) if row else None
+
+
+def sends_named(accounts: Accounts, inbox_names: list[str]) -> dict[str, Send]:
+    """The sends that landed under these inbox names, by inbox name (a file copied in has none)."""
+    wanted = sorted({name for name in inbox_names if name and name.startswith("portal-")})
+    found: dict[str, Send] = {}
+    with accounts.connect() as db:
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            rows = db.execute(f"select {SEND_COLUMNS} from sends where inbox_name in ({marks})", part).fetchall()
+            found.update((send.inbox_name, send) for send in map(_send_of, rows))
+    return found
 
 
 def senders(accounts: Accounts) -> dict[int, str]:

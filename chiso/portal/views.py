@@ -22,6 +22,8 @@ from warehouse.load import findings_of
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 LATEST = 200  # files, rejections, warnings shown at most on a page
+DONE = ("on_time", "late")  # an accepted file was received: nothing is owed
+OWED = ("missing", "rejected_only", "not_due")
 
 
 @dataclass
@@ -42,6 +44,11 @@ class FileView:
     warnings: list[Finding] = field(default_factory=list)
     send: Send | None = None
 
+    @property
+    def shown_name(self) -> str:
+        """The name the clerk gave the file (a portal send's inbox name means nothing to anyone)."""
+        return self.send.client_file_name if self.send else self.file_name
+
 
 @dataclass(frozen=True)
 class Obligation:
@@ -53,7 +60,11 @@ class Obligation:
     files: int
     rejected_files: int
     first_accepted_at: datetime | None
-    days_left: int
+    days_left: int | None  # None once done (on time or late): it was received, nothing is counted down
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE
 
 
 @contextmanager
@@ -75,7 +86,7 @@ def obligations(connection, unit_code: str | None, today: date) -> list[Obligati
     if connection is None:
         return []
     return [
-        Obligation(**row, days_left=(row["due_date"] - today).days)
+        Obligation(**row, days_left=None if row["status"] in DONE else (row["due_date"] - today).days)
         for row in _rows(connection, "obligations", [unit_code])
     ]
 
@@ -115,6 +126,13 @@ def sent_files(connection, sends: list[Send]) -> list[FileView]:
     return [judged[send.inbox_name] for send in sends]
 
 
+def named(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[FileView]:
+    """Each file that came through the portal with its send, so it shows under the clerk's own name."""
+    for file in files:
+        file.send = by_inbox_name.get(file.inbox_name) or file.send
+    return files
+
+
 def _with_sends(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[FileView]:
     seen = set()
     for file in files:
@@ -140,5 +158,22 @@ def warnings(connection) -> list[dict]:
     return [] if connection is None else _rows(connection, "warnings", [LATEST])
 
 
-def unit_summary(connection) -> list[dict]:
-    return [] if connection is None else _rows(connection, "unit_summary", [])
+def unit_summary(connection, period: str | None) -> list[dict]:
+    """Per unit, its expected reports in each completeness status, for a period (None: the whole plan)."""
+    return [] if connection is None else _rows(connection, "unit_summary", [period])
+
+
+def chase(connection, statuses: list[str] | None, unit_code: str | None, period: str | None, today: date) -> list[dict]:
+    """The expected reports in these statuses (of a unit, of a period), each with its days overdue
+    (None once received) — what the province chases."""
+    if connection is None:
+        return []
+    rows = _rows(connection, "chase", [statuses, unit_code, period])
+    for row in rows:
+        row["days_overdue"] = None if row["status"] in DONE else (today - row["due_date"]).days
+    return rows
+
+
+def received(connection, period: str | None, limit: int = LATEST) -> list[FileView]:
+    """Every file received, by any channel, of a period (None: every file), newest first."""
+    return [] if connection is None else _with_findings(connection, _rows(connection, "received", [period, limit]))

@@ -48,6 +48,7 @@ def test_a_send_is_accepted_for_processing_and_its_verdict_follows(server, home)
     assert sent.status_code == 202
     body = sent.json()
     assert body["status"] == "pending" and body["file_name"] == "Q4.csv" and body["size_bytes"] == len(data)
+    assert body["sent_at"].endswith("+07:00")  # ISO 8601 with the province's UTC offset
     send_id = body["id"]
     assert [s["id"] for s in client.get("/api/v1/submissions").json()] == [send_id]
     assert client.get(f"/api/v1/submissions/{send_id}").json()["status"] == "pending"
@@ -55,6 +56,7 @@ def test_a_send_is_accepted_for_processing_and_its_verdict_follows(server, home)
     run_inbox(home)
     judged = client.get(f"/api/v1/submissions/{send_id}").json()
     assert judged["status"] == "accepted" and judged["period"] == "2017Q4" and judged["submission_id"] > 0
+    assert judged["file_name"] == "Q4.csv" and judged["received_at"].endswith("+07:00")
     assert [w["rule"] for w in judged["warnings"]] == ["late"]
     assert client.get("/api/v1/submissions/999999").status_code == 404
     assert client.get("/api/v1/submissions/99999999999999999999999").status_code == 404
@@ -71,6 +73,11 @@ def test_obligations_say_what_is_due_with_its_status(server):
         by_key[("DP-HUYEN", "2016Q1")]["days_left"] < 0 and by_key[("DP-HUYEN", "2016Q1")]["due_date"] == "2016-04-10"
     )
     assert by_key[("CNTT-NAM", "2017")]["template"] == "/api/v1/templates/CNTT-NAM/2017"
+    # A report received is done: no countdown, its receipt time with the province's offset instead.
+    done = by_key[("DP-HUYEN", "2017Q1")]
+    assert done["days_left"] is None and done["received_at"].startswith("2017-04-05T09:00:00")
+    assert done["received_at"].endswith("+07:00")
+    assert by_key[("DP-HUYEN", "2017Q2")]["days_left"] < 0 and by_key[("DP-HUYEN", "2017Q2")]["received_at"] is None
 
 
 def test_templates_are_the_units_workbooks(server):

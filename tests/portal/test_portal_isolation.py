@@ -58,6 +58,11 @@ PAGE_REQUESTS = {
     ("POST", "/account/password"): lambda c, ids: c.post("/account/password", data={"csrf_token": "forged"}),
     ("POST", "/dry-run"): lambda c, ids: c.post("/dry-run", data={"csrf_token": page_csrf(c)}, files=_file_of_026()),
     ("POST", "/send"): lambda c, ids: c.post("/send", data={"csrf_token": page_csrf(c)}, files=_file_of_026()),
+    ("GET", "/send"): lambda c, ids: c.get("/send"),
+    ("GET", "/sends/{send_id}"): lambda c, ids: c.get(f"/sends/{ids}"),
+    ("GET", "/province/list"): lambda c, ids: c.get("/province/list?status=all&unit=026"),
+    ("GET", "/province/list.{fmt}"): lambda c, ids: c.get("/province/list.csv?status=all&unit=026"),
+    ("GET", "/province/overview.{fmt}"): lambda c, ids: c.get("/province/overview.xlsx"),
     ("GET", "/static/portal.css"): lambda c, ids: c.get("/static/portal.css"),
     ("GET", "/healthz"): lambda c, ids: c.get("/healthz"),
 }
@@ -87,8 +92,10 @@ def test_no_page_shows_another_units_files(server, sent_by_026, route):
     answer = PAGE_REQUESTS[route](logged_in(server, CLERK_027), sent_by_026)
     assert answer.status_code < 500
     assert not [secret for secret in SECRETS if secret in answer.text]
-    if route == ("GET", "/units/{code}") or route == ("GET", "/templates/{dataset}/{period}"):
+    if route in (("GET", "/units/{code}"), ("GET", "/templates/{dataset}/{period}"), ("GET", "/sends/{send_id}")):
         assert answer.status_code == 404
+    if route[1].startswith("/province/"):
+        assert answer.status_code == 403  # the province's desk
     if route == ("POST", "/send"):
         assert answer.status_code == 403  # 026's report, refused at upload
 

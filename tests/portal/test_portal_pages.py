@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 from html import unescape
 
@@ -67,7 +68,8 @@ def test_the_home_page_shows_what_is_due_every_verdict_and_its_reasons(clerk):
     page = clerk.get("/").text
     assert "Huyện Đồng Văn (026)" in page and "Reporting unit 026" in page
     # What is due, from completeness: 2017Q1 accepted on time, 2017Q2 only a rejected file, the rest missing.
-    assert '<tr class="on_time">' in page and '<tr class="rejected_only">' in page and '<tr class="missing">' in page
+    assert '<tr class="on_time">' in page and '<li class="card rejected_only">' in page
+    assert '<li class="card missing">' in page
     assert 'href="/templates/DP-HUYEN/2017Q3"' in page and 'href="/templates/CNTT-NAM/2017"' in page
     # The rejected file with its reason in both languages, the rows named.
     assert PRIVATE_FILE in page and "quy tắc 6" in page and "rule 6" in page and "dòng 4" in page
@@ -101,6 +103,8 @@ def test_a_dry_run_gives_the_verdict_chiso_validate_gives(clerk, home, tmp_path)
 def test_a_send_lands_once_in_the_inbox_and_its_verdict_follows_the_ingest(clerk, home):
     data = csv_bytes(district_report("026", "2017Q3"))
     answer = clerk.post("/send", data={"csrf_token": page_csrf(clerk)}, files={"file": ("../../Q3 dong van.csv", data)})
+    assert answer.status_code == 303 and answer.headers["location"] == "/sends/1"
+    answer = clerk.get("/sends/1")
     assert answer.status_code == 200 and "Đã nhận tệp" in answer.text and "Q3 dong van.csv" in answer.text
     (landed,) = home.inbox_files()
     assert landed.name.startswith("portal-0000001-026-") and landed.suffix == ".csv"
@@ -110,13 +114,17 @@ def test_a_send_lands_once_in_the_inbox_and_its_verdict_follows_the_ingest(clerk
         row = db.execute("select unit_code, client_file_name, inbox_name, size_bytes from sends").fetchone()
     assert row == ("026", "Q3 dong van.csv", landed.name, len(data))
     assert "Đang chờ xử lý" in clerk.get("/").text
+    assert clerk.get("/sends/1").status_code == 200 and len(home.inbox_files()) == 1  # a reload sends nothing
 
     run_inbox(home)
     page = clerk.get("/").text
     item = page[page.index("Q3 dong van.csv") :][:1500]
     assert "Được chấp nhận" in item and "DP-HUYEN · 026 · 2017Q3" in item
+    assert landed.name not in page  # the clerk's own name, never the portal's inbox name
     warnings = page[page.index('id="warnings"') :]
     assert "Report for 2017Q3 received on" in warnings  # long after the due date: a warning on an accepted file
+    judged = clerk.get("/sends/1").text
+    assert "Được chấp nhận" in judged and landed.name not in judged
 
 
 def test_a_unit_cannot_send_another_units_report(clerk, home):
@@ -159,3 +167,52 @@ def test_the_size_limit_holds_while_the_upload_streams(clerk, home):
 def test_a_form_without_its_token_is_refused(clerk, home):
     answer = clerk.post("/send", files={"file": ("a.csv", csv_bytes(district_report("026", "2017Q4")))})
     assert answer.status_code == 403 and home.inbox_files() == []
+
+
+_KEPT = re.compile(r'name="kept" value="([^"]+)"')
+
+
+def test_a_reload_of_the_send_address_goes_home(clerk):
+    answer = clerk.get("/send")
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+
+
+def test_a_file_checked_good_is_sent_from_its_verdict_without_choosing_it_again(server, clerk, home):
+    staging = home.settings.inbox / ".portal"
+    data = csv_bytes(district_report("026", "2018Q1"))
+    checked = clerk.post("/dry-run", data={"csrf_token": page_csrf(clerk)}, files={"file": ("Q1 2018.csv", data)})
+    assert checked.status_code == 200 and "Được chấp nhận" in checked.text and "Gửi tệp này" in checked.text
+    kept = _KEPT.search(checked.text)[1]
+    (staged,) = staging.iterdir()  # kept under the staging folder's naming: <server pid>-<random>.<ext>
+    assert re.fullmatch(r"\d+-[0-9a-f]{32}\.csv", staged.name) and staged.read_bytes() == data
+    assert home.inbox_files() == []
+    # Another session of the same account cannot use it (the id is bound to the session).
+    other = logged_in(server, CLERK_026)
+    refused = other.post("/send", data={"csrf_token": page_csrf(other), "kept": kept})
+    assert refused.status_code == 410 and "chọn lại tệp" in refused.text
+    sent = clerk.post("/send", data={"csrf_token": page_csrf(clerk), "kept": kept})
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/sends/")
+    (landed,) = home.inbox_files()
+    assert landed.read_bytes() == data and list(staging.iterdir()) == []
+    assert "Q1 2018.csv" in clerk.get(sent.headers["location"]).text
+    again = clerk.post("/send", data={"csrf_token": page_csrf(clerk), "kept": kept})  # once only
+    assert again.status_code == 410 and len(home.inbox_files()) == 1
+    # A rejected check keeps nothing and offers no send.
+    broken = csv_bytes(district_report("026", "2018Q2").setting("NV_GIAO", "ba"))
+    refused = clerk.post("/dry-run", data={"csrf_token": page_csrf(clerk)}, files={"file": ("x.csv", broken)})
+    assert "Bị từ chối" in refused.text and not _KEPT.search(refused.text) and list(staging.iterdir()) == []
+    run_inbox(home)
+
+
+def test_the_home_page_starts_with_what_is_owed_and_folds_the_history(clerk):
+    page = clerk.get("/").text
+    order = [page.index(f'id="{section}"') for section in ("owed", "files", "check-send", "history")]
+    assert order == sorted(order)
+    owed = page[page.index('id="owed"') : page.index('id="files"')]
+    # What is owed only: never a report received; each with its countdown or its delay, and its template.
+    assert "quá hạn" in owed and "Đúng hạn" not in owed and "DP-HUYEN</abbr> · 2017Q1" not in owed
+    assert "DP-HUYEN</abbr> · 2017Q2" in owed  # rejected only: still owed
+    assert 'href="/templates/DP-HUYEN/2016Q1"' in owed and 'href="#check-send"' in owed
+    done = page[page.index('id="due"') :]
+    assert '<tr class="on_time">' in done and "đã nhận ngày 05/04/2017" in done and "received on 05/04/2017" in done
+    assert "<details" in page[page.index('id="history"') :]
