@@ -1,5 +1,6 @@
 """One definition of timeliness on the demo: the report's late warnings, the completeness grid's late
-cells, the `completeness` view and the notices all count the same late slots; corrections are not late."""
+cells, the `completeness` view, the portal's desk and the notices all count the same late slots (and the
+same on-time and missing ones); corrections are not late."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from collections import Counter
 import duckdb
 
 from chiso.notices.plan import open_ledger, rows
+from chiso.portal import views
 from chiso.report.build import collect, render
+from core.catalog import Catalog
 
 
 def test_every_output_counts_the_same_late_reports(demo_warehouse, tmp_path):
@@ -27,6 +30,8 @@ def test_every_output_counts_the_same_late_reports(demo_warehouse, tmp_path):
             "select dataset_code, unit_code, period from submission_warnings where warning = 'late'"
         ).fetchall()
         corrections = snapshot.execute("select sum(corrections) from completeness").fetchone()[0]
+        desk = views.unit_summary(snapshot, None)
+        chased = views.chase(snapshot, ["late"], None, None, Catalog(settings.catalog_dir).today())
     html = render(data, "chiso.duckdb")
     [(report_late, report_corrections)] = re.findall(
         r"(\d+) nộp muộn <span class=\"en\">/ late</span>; (\d+) bản sửa", html
@@ -41,6 +46,11 @@ def test_every_output_counts_the_same_late_reports(demo_warehouse, tmp_path):
 
     assert int(report_late) == grid_late == view["late"] == len(warned_slots) == len(told_late) > 0
     assert set(warned_slots) == late_slots == told_late  # the same slots, each once
+    # the province's desk: its totals per status, and the late list it chases
+    for status in ("late", "on_time", "missing", "rejected_only"):
+        grid = Counter(row["status"] for row in data["completeness"])[status]
+        assert sum(unit[status] for unit in desk) == view.get(status, 0) == grid, status
+    assert {(row["dataset_code"], row["unit_code"], row["period"]) for row in chased} == late_slots
     # every correction is seen, and none of them is late
     resent = sum("correction" in f.expected_warnings for f in files)
     assert int(report_corrections) == corrections == resent > 0
