@@ -777,12 +777,14 @@ def _budget(**changes):
 
 
 def _reader_pids() -> set[int]:
+    """This process's reader processes (another pytest worker's are not ours to kill)."""
     found = set()
-    for status in Path("/proc").glob("[0-9]*/cmdline"):
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if b"transforms.sandbox" in status.read_bytes() and int(status.parent.name) != os.getpid():
-                found.add(int(status.parent.name))
-        except OSError:
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            if parent == os.getpid() and b"transforms.sandbox" in (stat.parent / "cmdline").read_bytes():
+                found.add(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
             continue
     return found
 
