@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -56,16 +57,20 @@ def _read_error(error: BaseException) -> Unreadable:
 
 
 def _sha256(path: Path, data: bytes, link: bool) -> str:
-    if link:
+    return hashlib.sha256(data).hexdigest() if data and not link else file_sha256(path)
+
+
+def file_sha256(path: Path) -> str:
+    """A received file's digest, read in blocks; a symbolic link's is its target's text (never
+    followed), and anything but a regular file's is that of no bytes: opening a FIFO never blocks."""
+    if path.is_symlink():
         return hashlib.sha256(os.fsencode(os.readlink(path))).hexdigest()
-    return hashlib.sha256(data).hexdigest() if data else _sha256_of_large(path)
-
-
-def _sha256_of_large(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as stream:
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 

@@ -15,7 +15,6 @@ At most `processes` files are read at once in a process; a caller beyond that wa
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 import pickle
 import queue
@@ -33,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from core.settings import Settings
 from core.text import readable_name
-from transforms.read import read_submission, received_at
+from transforms.read import file_sha256, read_submission, received_at
 from transforms.submission import RawSubmission, Unreadable
 
 # What a worker may send back: a real report's rows pickle to well under 1 MB.
@@ -78,14 +77,10 @@ def read_one(path: Path, budget: ReadingBudget, zone: ZoneInfo) -> RawSubmission
 
 def unread(path: Path, zone: ZoneInfo, error: Unreadable) -> RawSubmission:
     """A file whose reader gave up or died: what is known of it without reading it, and why."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
     submission = RawSubmission(
         path=path,
         file_name=readable_name(path.name),
-        sha256=digest.hexdigest(),
+        sha256=file_sha256(path),
         size_bytes=path.lstat().st_size,
         received_at=received_at(path, zone),
         file_format=path.suffix.lower().lstrip(".") or "none",
