@@ -99,6 +99,7 @@ def deadline_minute(url: str, token: str, unit: str, inbox: Path, uploads: int =
         "server_errors_5xx": sum(a[1] >= 500 for a in answers),
         "told_busy_503": sum(a[4] for a in answers),
         "transport_errors": sum(a[1] == 0 for a in answers),
+        "transport_error_kinds": sorted({a[3]["error"] for a in answers if a[1] == 0}),
         "dry_run_p50_ms": 1000 * percentile([a[2] for a in dry_runs], 0.5),
         "dry_run_p95_ms": 1000 * percentile([a[2] for a in dry_runs], 0.95),
         "send_p50_ms": 1000 * percentile([a[2] for a in sends], 0.5),

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -25,6 +24,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from needs import program
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -350,21 +350,18 @@ def test_the_image_holds_every_package_the_wheel_ships(services: dict) -> None:
 
 # ---------------------------------------------------------------- (d) a real Compose implementation
 
-COMPOSE_BIN = shutil.which("docker-compose")
-needs_compose = pytest.mark.skipif(
-    COMPOSE_BIN is None,
-    reason="docker-compose is not installed (apt-get install --no-install-recommends docker-compose)",
-)
+
+def _compose_bin() -> str:
+    return program("docker-compose", install="apt-get install --no-install-recommends docker-compose")
 
 
 def run_compose(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    assert COMPOSE_BIN is not None
     # Only the given variables (nothing leaks from the caller's environment), and an
     # explicit --env-file so that a developer's own .env beside the compose file is not read.
     env_file = tmp_path / "compose.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()), encoding="utf-8")
     return subprocess.run(
-        [COMPOSE_BIN, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), *args],
+        [_compose_bin(), "--env-file", str(env_file), "-f", str(COMPOSE_FILE), *args],
         cwd=ROOT,
         env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path), **env},
         capture_output=True,
@@ -373,13 +370,11 @@ def run_compose(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.C
     )
 
 
-@needs_compose
 def test_compose_implementation_accepts_the_file(tmp_path: Path) -> None:
     result = run_compose(tmp_path, read_env_example(), "config", "-q")
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-@needs_compose
 def test_compose_implementation_resolves_the_stack(tmp_path: Path) -> None:
     env = read_env_example() | {"CHISO_WAREHOUSE_DIR": "/srv/chiso/warehouse"}
     result = run_compose(tmp_path, env, "config")
@@ -409,7 +404,6 @@ def test_compose_implementation_resolves_the_stack(tmp_path: Path) -> None:
                 assert text.endswith(":rw") == (name == "airflow-loader"), f"{name}: {text}"
 
 
-@needs_compose
 @pytest.mark.parametrize("secret", sorted(SECRETS))
 def test_compose_implementation_refuses_a_missing_secret(tmp_path: Path, secret: str) -> None:
     env = {k: v for k, v in read_env_example().items() if k != secret}

@@ -79,7 +79,9 @@ def test_make_portal_on_another_port_lands_a_sends_verdict_within_seconds(demo_h
         data = csv_bytes(district_report("026", "2017Q3"))
         sent_at = time.monotonic()
         sent = clerk.post("/send", data={"csrf_token": page_csrf(clerk)}, files={"file": ("bao cao Q3.csv", data)})
-        assert sent.status_code == 200 and "bao cao Q3.csv" in sent.text, sent.text
+        assert sent.status_code == 303 and sent.headers["location"].startswith("/sends/"), sent.text
+        page = clerk.get(sent.headers["location"])
+        assert page.status_code == 200 and "bao cao Q3.csv" in page.text, page.text
         while True:
             with connect_read_only(demo_home.settings.snapshot) as db:
                 found = db.execute(

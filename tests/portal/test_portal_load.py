@@ -32,7 +32,7 @@ def test_two_hundred_uploads_at_once_lose_nothing(home):
         counts = _load_module().deadline_minute(server.url, token, "028", home.settings.inbox, UPLOADS)
     finally:
         server.stop()
-    assert counts["server_errors_5xx"] == 0 and counts["transport_errors"] == 0
+    assert counts["server_errors_5xx"] == 0 and counts["transport_errors"] == 0, counts
     assert counts["told_busy_503"] > 0  # 64 at once: the others came back after Retry-After
     assert counts["sends"] == counts["sends_accepted_202"] == counts["send_ids_distinct"] == UPLOADS // 2
     assert counts["landed_in_inbox"] == counts["landed_exactly_once"] == UPLOADS // 2

@@ -97,7 +97,8 @@ ALLOWLISTED = "pragma: allowlist secret"
 
 
 def _placeholder(match: re.Match) -> bool:
-    """Values that name a secret without being one: REPLACE_ME…, ${VAR…}, <…>, a *_FILE path, an allowlisted line."""
+    """Values that name a secret without being one: REPLACE_ME…, ${VAR…}, <…>, a *_FILE path, a number
+    (a limit such as MAX_PASSWORD_CHARS = 1024), an allowlisted line."""
     line_end = match.string.find("\n", match.end())
     if ALLOWLISTED in match.string[match.start() : line_end if line_end >= 0 else None]:
         return True
@@ -106,6 +107,8 @@ def _placeholder(match: re.Match) -> bool:
     if value is None:
         return False
     if groups.get("name", "").upper().endswith(("_FILE", "_PATH", "_DIR")):
+        return True
+    if value.replace("_", "").isdigit():
         return True
     return value.startswith(("REPLACE_ME", "${", "$", "<", "{{")) or value.strip("*x.") == ""
 
@@ -141,6 +144,7 @@ def test_the_secret_scanner_sees_planted_secrets():
         "AIRFLOW__CORE__FERNET_KEY: " + fernet,
         "connect(password=" + "'hunter2hunter2')",
         "POSTGRES_PASSWORD=" + "s3cr3tvalue",
+        "REDIS_PASSWORD=" + "12345678a",
         "postgresql://airflow:" + "s3cr3t@postgres/airflow",
     ]
     for sample in samples:
@@ -153,6 +157,7 @@ def test_the_secret_scanner_sees_planted_secrets():
         "token = new_token()",  # code, not a value
         "password=self.password,",
         'data = {"password": "short"}',  # too short to be a real secret
+        "MAX_PASSWORD_CHARS = 1024",  # a limit, not a value
         'PASSWORD = "' + 'test-only-words"  # ' + ALLOWLISTED,
     ]:
         assert find_secrets(harmless) == [], harmless
