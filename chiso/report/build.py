@@ -140,8 +140,11 @@ def _heatmaps(completeness: list[dict], years: list[int]) -> list[dict]:
         cells = {(row["unit_code"], row["period"]): row for row in rows}
         name = rows[0]["dataset_name"]
         chart = charts.heatmap(f"completeness-{code}", f"{code}: {name}", rows[0]["period_type"], years, units, cells)
+        listed = charts.heatmap_units(rows[0]["period_type"], years, units, cells)
         counts = Counter(row["status"] for row in rows)
-        heatmaps.append({"code": code, "name": name, "chart": chart, "counts": counts, "expected": len(rows)})
+        heatmaps.append(
+            {"code": code, "name": name, "chart": chart, "units": listed, "counts": counts, "expected": len(rows)}
+        )
     return heatmaps
 
 

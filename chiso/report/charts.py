@@ -116,6 +116,37 @@ def _cell_title(code: str, period: str, cell: dict) -> str:
     return "; ".join(parts)
 
 
+def heatmap_units(
+    period_type: str, years: list[int], units: list[tuple[str, str]], cells: dict[tuple[str, str], dict]
+) -> list[dict]:
+    """The heatmap as a list, for narrow screens: per unit its row of cells by year, and each
+    expected report's status and dates spelt out (what the grid shows only on hover)."""
+    listed = []
+    for code, name in units:
+        row, reports = [], []
+        for year in years:
+            periods = [f"{year}Q{q}" for q in range(1, 5)] if period_type == "quarter" else [str(year)]
+            marks = []
+            for period in periods:
+                cell = cells.get((code, period))
+                marks.append(None if cell is None else cell["status"])
+                if cell is not None:
+                    reports.append({"period": period, "status": cell["status"], "text": _cell_text(cell)})
+            row.append((year, marks))
+        listed.append({"code": code, "name": name, "row": row, "reports": reports})
+    return listed
+
+
+def _cell_text(cell: dict) -> Text:
+    """A cell's status, due date, receipt and files, each language on its own."""
+    parts = [status_text(cell["status"]), say("chart.due", date=cell["due_date"])]
+    if cell.get("first_accepted_at"):
+        parts.append(say("chart.received", date=f"{cell['first_accepted_at']:%Y-%m-%d}"))
+    if cell.get("files"):
+        parts.append(say("chart.files", files=cell["files"], rejected=cell["rejected_files"]))
+    return Text("; ".join(part.vi for part in parts), "; ".join(part.en for part in parts))
+
+
 def heatmap_legend() -> Chart:
     chart = Chart("completeness-legend", str(say("chart.legend")), WIDTH, 24)
     chart.legend(4, 16, [(colour, str(status_text(status))) for status, colour in STATUS_COLOURS.items()])

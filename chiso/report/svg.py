@@ -111,6 +111,10 @@ class Chart:
             }
         )
 
+    def tips(self) -> list[str]:
+        """The marks' tooltips, each once, in painting order: the figures a narrow screen lists as text."""
+        return list(dict.fromkeys(shape["title"] for shape in self.shapes if shape.get("title")))
+
     def path(self, d, stroke, width=1.5, fill="none"):
         self.shapes.append({"kind": "path", "d": d, "stroke": stroke, "width": width, "fill": fill})
 
