@@ -250,7 +250,7 @@ def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home
     assert [r.email for r in people.reply_to()] == ["bcd.dotpha@ubnd.hagiang.example"]
     # What the notices' composer is given, by the preview and by a real send alike.
     heads = []
-    monkeypatch.setattr(run, "compose", lambda notice, head, attachment=None: heads.append(head))
+    monkeypatch.setattr(run, "compose", lambda notice, head, *attached: heads.append(head))
     settings = load_settings(home=home.root, accounts=path)
     notice = Notice("reminder", "026", "Đồng Văn", [{"email": "a@x.vn", "name": "A"}], [], {}, "<1@x.vn>")
     run.preview(Plan([notice]), settings)
