@@ -91,10 +91,21 @@ def _secure(request: Request) -> bool:
 
 
 def start_session(request: Request, response: Response, account: Account) -> None:
+    keep_session(request, response, open_session(request, account))
+
+
+def open_session(request: Request, account: Account) -> Session:
+    """A new session of the account (its cookie set by `keep_session`, on the answer that shows it)."""
     token = portal_of(request).accounts.new_session(account.account_id)
+    found = portal_of(request).accounts.session(token)
+    assert found is not None  # just made
+    return Session(found[0], found[1], token)
+
+
+def keep_session(request: Request, response: Response, session: Session) -> None:
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        session.token,
         max_age=SESSION_HOURS * 3600,
         httponly=True,
         samesite="lax",

@@ -25,6 +25,8 @@ from chiso.portal.auth import (
     end_session,
     form_token,
     keep_form_token,
+    keep_session,
+    open_session,
     portal_of,
     session_of,
     start_session,
@@ -254,11 +256,12 @@ async def change_password(request: Request, session: PageSession) -> Response:
     if changed is None:
         return _change_page(request, session, say("portal.current_password_wrong"), 422)
     portal.logins.succeeded(email, client)
+    kept = open_session(request, changed)  # this browser stays logged in; every other session ended
     context = _context(
-        request, None, say("portal.change_password_title"), kind="ok", message=say("portal.password_changed")
+        request, kept, say("portal.change_password_title"), kind="ok", message=say("portal.password_changed")
     )
     response = page("message.html.j2", {**context, "link": "/", "link_text": say("portal.back_home")})
-    start_session(request, response, changed)  # this browser stays logged in; every other session ended
+    keep_session(request, response, kept)
     return response
 
 
