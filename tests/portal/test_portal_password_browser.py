@@ -173,7 +173,8 @@ def test_a_clerk_changes_the_password_while_logged_in(browser, server, home, tmp
     done = page.inner_text("main p[role=status]")
     assert "Đã đổi mật khẩu" in done and "Your password is changed" in done
 
-    assert email in page.text_content("header")  # (hidden on a phone) this browser's session goes on, the header says whose
+    # This browser's session goes on: the header says whose (the address is hidden on a phone).
+    assert email in page.text_content("header")
     page.click("header form.who button[type=submit]")  # its log-out form carries the new session's token
     page.wait_for_url(f"{server.url}/login")
     _log_in(page, server, email, OLD)
