@@ -130,7 +130,7 @@ def _dimensions(catalog: dict, area: Component, *extra: Component) -> list[Compo
         _component("INDICATOR", Role.DIMENSION, "Indicator", codes=_codes("CL_INDICATOR", indicators)),
         _component("DISAGGREGATION", Role.DIMENSION, "Disaggregation", codes=_codes("CL_DISAGGREGATION", breakdowns)),
         _component("TIME_PERIOD", Role.DIMENSION, "Time period", dtype=DataType.PERIOD),
-        _component("OBS_VALUE", Role.MEASURE, "Observation value", dtype=DataType.DOUBLE, required=False),
+        _component("OBS_VALUE", Role.MEASURE, "Observation value", dtype=DataType.DOUBLE),  # missing: NaN
         _component("UNIT_MEASURE", Role.ATTRIBUTE, "Unit of measure", required=False, attached="O"),
     ]
 
