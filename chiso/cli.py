@@ -12,6 +12,7 @@ from pathlib import Path
 from textwrap import shorten
 
 from chiso.failures import explain
+from chiso.outputs import OUTPUTS, export_formats
 from core.settings import Settings, declared
 
 DEBUG_ENV = Settings.__dataclass_fields__["debug"].metadata["env"]
@@ -130,10 +131,10 @@ def export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         required=True,
-        choices=("csv", "xlsx", "parquet"),
-        help="csv (UTF-8 with BOM), xlsx or parquet (values verbatim)",
+        choices=tuple(export_formats()),
+        help="; ".join(output.format_help for output in OUTPUTS.values() if output.formats),
     )
-    parser.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: VIEW.FORMAT here)")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: named after VIEW, here)")
     parser.add_argument("--warehouse", type=Path, help=WAREHOUSE_HELP)
 
 
@@ -249,11 +250,10 @@ COMMANDS = {
         report_arguments,
     ),
     "export": (
-        "Write one view or table of the warehouse to CSV, Excel or Parquet;"
-        " formula-like text is neutralised in CSV and Excel.",
-        "  chiso export completeness --format xlsx\n"
-        "  chiso export indicator_values --format parquet --output values.parquet\n"
-        "  chiso export rejection_reasons --format csv --warehouse wh.duckdb\n",
+        "Write one view or table of the warehouse as "
+        + ", or ".join(output.summary for output in OUTPUTS.values() if output.formats)
+        + ".",
+        "".join(output.examples for output in OUTPUTS.values() if output.formats),
         export_arguments,
     ),
     "template": (

@@ -1,20 +1,15 @@
-"""Monitoring outputs refreshed after each load (by the monitoring DAG, or `chiso report`)."""
+"""Monitoring outputs refreshed after each load (by the monitoring DAG): every output of
+`chiso.outputs` declared `after_publish`, written from the analysts' snapshot into CHISO_REPORTS."""
 
 from __future__ import annotations
 
-from chiso.export import export_view
-from chiso.report import REPORT_NAME
-from chiso.report.build import build_report
+from chiso.outputs import refreshed
 from core.settings import Settings
-
-OUTPUT_VIEWS = ("completeness", "reporting_rates")
 
 
 def refresh_outputs(settings: Settings) -> dict:
-    """Write each monitoring view from the analysts' snapshot to `reports/<view>.csv`, and the HTML report."""
-    written = {
-        view: str(export_view(settings.snapshot, view, "csv", settings.reports / f"{view}.csv")[0])
-        for view in OUTPUT_VIEWS
-    }
-    written["report"] = str(build_report(settings.snapshot, settings.reports / REPORT_NAME))
+    """Write each refreshed output from the analysts' snapshot to `reports/`; every file written, by name."""
+    written: dict[str, str] = {}
+    for output in refreshed():
+        written |= {name: str(path) for name, path in output.write(settings.snapshot, settings.reports).items()}
     return written

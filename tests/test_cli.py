@@ -300,7 +300,7 @@ def test_the_disk_and_the_folders_failures_are_one_line(error, words, tmp_path, 
 def test_duckdbs_own_disk_and_permission_errors_are_one_line(tmp_path, monkeypatch, capsys):
     import duckdb
 
-    import chiso.commands.export
+    import chiso.outputs.views
     from chiso.cli import main
 
     monkeypatch.setenv("CHISO_HOME", str(tmp_path))
@@ -312,7 +312,7 @@ def test_duckdbs_own_disk_and_permission_errors_are_one_line(tmp_path, monkeypat
         def fails(*args, text=text, **kwargs):
             raise duckdb.IOException(text)
 
-        monkeypatch.setattr(chiso.commands.export, "export_view", fails)
+        monkeypatch.setattr(chiso.outputs.views, "export", fails)  # the writer of --format csv
         assert main(["export", "t", "--format", "csv"]) == 1
         err = capsys.readouterr().err
         assert words in err and len(err.splitlines()) == 1

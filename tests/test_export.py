@@ -233,3 +233,32 @@ def test_cli_refuses_unknown_view_with_exit_2(warehouse, tmp_path):
         [CHISO, "export", "samples", "--format", "xls"], capture_output=True, text=True, env=env
     )
     assert bad_format.returncode == 2 and "invalid choice: 'xls'" in bad_format.stderr
+
+
+def test_every_declared_output_has_what_it_declares(capsys):
+    """chiso/outputs/: a module per output, `write` for the refreshed ones, `export` for those with formats;
+    `chiso export --help` offers every declared format with its examples, and the refresh is the
+    `after_publish` outputs in declaration order."""
+    import importlib
+
+    from chiso.cli import main
+    from chiso.outputs import OUTPUTS, Output, declare, export_formats, refreshed
+
+    assert [output.name for output in refreshed()] == ["completeness", "report"]
+    assert list(export_formats()) == ["csv", "xlsx", "parquet", "sdmx"]
+    for output in OUTPUTS.values():
+        module = importlib.import_module(output.module)
+        assert callable(getattr(module, "write", None)) or not output.after_publish, output.name
+        assert callable(getattr(module, "export", None)) or not output.formats, output.name
+        assert output.after_publish or output.formats, f"{output.name} is neither refreshed nor exported"
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    text = capsys.readouterr().out
+    for output in OUTPUTS.values():
+        assert output.examples in text or not output.formats
+        assert all(fmt in text for fmt in output.formats)
+    with pytest.raises(ValueError, match="'sdmx' is declared twice"):
+        declare(Output("sdmx", "again"))
+    with pytest.raises(ValueError, match=r"format\(s\) csv already declared"):
+        declare(Output("other", "a second csv", formats=("csv",)))
+    assert "other" not in OUTPUTS
