@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -9,6 +11,7 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 MIGRATIONS = HERE / "migrations"
 VIEWS = HERE / "views"
+SQL = HERE / "sql"
 # Analysts' tools (the DuckDB CLI on PyPI is 1.5) lag the library: write files they can open.
 STORAGE_VERSION = "v1.5.0"
 
@@ -21,8 +24,45 @@ class NotAWarehouse(RuntimeError):
     """A file given as a warehouse that is not a DuckDB database; the message says what to do."""
 
 
+def read_sql(sql_file: Path) -> str:
+    """The text of a SQL file (each package keeps its own beside its code, e.g. `QUERIES / "x.sql"`)."""
+    return sql_file.read_text(encoding="utf-8")
+
+
 def sql(name: str) -> str:
-    return (HERE / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+    """The warehouse's own statement `sql/<name>.sql`."""
+    return read_sql(SQL / f"{name}.sql")
+
+
+def query_rows(
+    connection: duckdb.DuckDBPyConnection, sql_file: Path, *parameters: object, **named: object
+) -> list[dict]:
+    """The rows of the query in `sql_file` as dicts (column name: value); `parameters` fill its
+    `$1`, `$2`…, or `named` its `$name`s (DuckDB takes one kind or the other, not both)."""
+    if parameters and named:
+        raise TypeError(f"{sql_file.name}: give its parameters by position ($1) or by name ($name), not both")
+    relation = connection.execute(read_sql(sql_file), named or list(parameters))
+    columns = [column[0] for column in relation.description]
+    return [dict(zip(columns, row)) for row in relation.fetchall()]
+
+
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection, commit: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`with transaction(connection):` everything in the block is kept together or not at all: committed
+    at its end, rolled back if it raises (anything, an interrupt too). `commit=False` rolls back at the
+    end as well: a dry run that does the work and keeps none of it."""
+    connection.begin()
+    try:
+        yield connection
+    except BaseException:
+        connection.rollback()
+        raise
+    # Outside the `try`: a commit that fails has ended the transaction already, and a rollback
+    # then would raise "no transaction is active" in place of the commit's own error.
+    if commit:
+        connection.commit()
+    else:
+        connection.rollback()
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -79,14 +119,13 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
     applied = {row[0] for row in connection.execute("select version from schema_migrations").fetchall()}
     pending = [script for script in sorted(MIGRATIONS.glob("*.sql")) if script.stem not in applied]
     for script in pending:
-        connection.begin()
-        # One statement at a time: a script's later statements may use what its earlier ones renamed.
-        for statement in connection.extract_statements(script.read_text(encoding="utf-8")):
-            connection.execute(statement)
-        connection.execute("insert into schema_migrations values (?, now())", [script.stem])
-        connection.commit()
+        with transaction(connection):
+            # One statement at a time: a script's later statements may use what its earlier ones renamed.
+            for statement in connection.extract_statements(read_sql(script)):
+                connection.execute(statement)
+            connection.execute("insert into schema_migrations values (?, now())", [script.stem])
     if pending:
         # Into the file at once: a schema change is never left to a log replay after a crash.
         connection.execute("checkpoint")
     for script in sorted(VIEWS.glob("*.sql")):
-        connection.execute(script.read_text(encoding="utf-8"))
+        connection.execute(read_sql(script))

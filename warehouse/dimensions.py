@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.catalog import TABLES as CATALOG_TABLES
 from core.catalog import Catalog, CatalogError
-from warehouse.db import sql
+from warehouse.db import sql, transaction
 
 
 def load_catalog(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -16,8 +16,7 @@ def load_catalog(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
     A catalog that drops a code the warehouse holds values for is refused: units that cease
     to exist keep their row, with a `valid_to` date, so that their history stays queryable.
     """
-    connection.begin()
-    try:
+    with transaction(connection):
         for table in CATALOG_TABLES:
             # Empty cells are NULL, except a disaggregation: "none" is '' throughout the warehouse.
             frame = pd.DataFrame(catalog.table(table), columns=list(CATALOG_TABLES[table]), dtype=object)
@@ -33,10 +32,6 @@ def load_catalog(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
                 f"the catalog in {catalog.directory} no longer lists codes the warehouse holds values for ({codes}); "
                 "keep them (a unit that ceased to exist keeps its row, with a valid_to date)"
             )
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
 
 
 def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.faults import fault_point
 from expectations.findings import Finding
-from warehouse.db import sql
+from warehouse.db import sql, transaction
 
 RECORD_COLUMNS = [
     "submission_id",
@@ -100,8 +100,7 @@ def load_chunk(
 ) -> dict[int, str]:
     """Insert the chunk's submission records, their findings and the accepted values, settle
     supersession, commit. Returns the final status of each submission of the chunk."""
-    connection.begin()
-    try:
+    with transaction(connection):
         _insert(connection, "submission_records", records[RECORD_COLUMNS])
         fault_point("load.submissions_inserted")
         _insert(connection, "findings", findings[FINDING_COLUMNS])
@@ -109,10 +108,6 @@ def load_chunk(
         fault_point("load.facts_inserted")
         connection.execute(sql("supersede"), [run_id])
         fault_point("load.before_commit")
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
     fault_point("load.committed")
     ids = [int(i) for i in records["submission_id"]]
     rows = connection.execute(
@@ -133,13 +128,8 @@ def _insert(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFra
 
 def refresh_rollup(connection: duckdb.DuckDBPyConnection) -> None:
     """Store the roll-up of the current values, all at once or not at all."""
-    connection.begin()
-    try:
+    with transaction(connection):
         connection.execute(sql("refresh_rollup"))
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
 
 
 def findings_of(connection: duckdb.DuckDBPyConnection, submission_ids: list[int]) -> dict[int, list[Finding]]:

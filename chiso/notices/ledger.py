@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from chiso.notices.plan import LEDGER_KEY, QUERIES, Plan
+from warehouse.db import read_sql, transaction
 
 
 def give_up_stale_claims(connection, now: datetime, lease_minutes: int) -> int:
@@ -44,7 +45,7 @@ def claim(connection, plan: Plan, now: datetime, domain: str) -> None:
 
 def record(connection, sent: list[dict], waiting: list[dict]) -> None:
     """Record what was sent and give back the claims of what waits, in one transaction."""
-    upsert = (QUERIES / "record_sent.sql").read_text(encoding="utf-8")
+    upsert = read_sql(QUERIES / "record_sent.sql")
     rows = [
         [
             *(item[key] for key in LEDGER_KEY),
@@ -60,13 +61,8 @@ def record(connection, sent: list[dict], waiting: list[dict]) -> None:
         for message in sent
         for item in message["items"]
     ]
-    connection.begin()
-    try:
+    with transaction(connection):
         if rows:
             connection.executemany(upsert, rows)
         for message in waiting:
             connection.execute("delete from notices where message_id = ? and sent_at is null", [message["message_id"]])
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from chiso.notices.contacts import Directory, Recipient
+from warehouse.db import query_rows, read_sql
 from warehouse.load import findings_of
 
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -57,21 +58,21 @@ class Plan:
 
 def rows(connection, name: str) -> list[dict]:
     """Rows of `queries/<name>.sql` as dicts with JSON-ready values."""
-    relation = connection.execute((QUERIES / f"{name}.sql").read_text(encoding="utf-8"))
-    columns = [column[0] for column in relation.description]
-    return [{key: _plain(value) for key, value in zip(columns, row)} for row in relation.fetchall()]
+    return [
+        {key: _plain(value) for key, value in row.items()} for row in query_rows(connection, QUERIES / f"{name}.sql")
+    ]
 
 
 def open_ledger(connection) -> None:
     """`told(kind, unit, data set, period, run)` on the notifier's connection: the one test of
     whether an item is owed still, which every query of what is owed applies."""
-    connection.execute((QUERIES / "told.sql").read_text(encoding="utf-8"))
+    connection.execute(read_sql(QUERIES / "told.sql"))
 
 
 def set_day(connection, as_of: date) -> None:
     """The day the reminder and digest queries look from (`reports_as_of`, `getvariable('as_of')`)."""
     connection.execute("set variable as_of = ?", [as_of])
-    connection.execute("create or replace temp view reports_as_of as " + (QUERIES / "reports_as_of.sql").read_text())
+    connection.execute("create or replace temp view reports_as_of as " + read_sql(QUERIES / "reports_as_of.sql"))
 
 
 def ingest_notices(connection, people: Directory, names: dict[str, str]) -> Plan:

@@ -26,7 +26,7 @@ from chiso.notices.plan import Notice, Plan, ingest_notices, open_ledger, remind
 from chiso.report import REPORT_NAME
 from core.catalog import Catalog
 from core.settings import SettingError, Settings
-from warehouse.db import connect
+from warehouse.db import connect, transaction
 from warehouse.lock import writer_lock
 
 log = logging.getLogger(__name__)
@@ -56,20 +56,15 @@ def _plan(settings: Settings, build: Build, dry_run: bool) -> dict:
     catalog = Catalog(settings.catalog_dir)
     people = directory(catalog, settings.accounts)
     now = _now(catalog)
-    with writer_lock(settings.warehouse), connect(settings.warehouse) as connection:
-        connection.begin()
-        try:
-            ledger.give_up_stale_claims(connection, now, settings.notice_lease_minutes)
-            open_ledger(connection)
-            plan = build(connection, people, unit_names(connection))
-            ledger.claim(connection, plan, now, _domain(settings.smtp_from))
-            if dry_run:
-                connection.rollback()
-            else:
-                connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
+    with (
+        writer_lock(settings.warehouse),
+        connect(settings.warehouse) as connection,
+        transaction(connection, commit=not dry_run),
+    ):
+        ledger.give_up_stale_claims(connection, now, settings.notice_lease_minutes)
+        open_ledger(connection)
+        plan = build(connection, people, unit_names(connection))
+        ledger.claim(connection, plan, now, _domain(settings.smtp_from))
     return plan.as_json()
 
 

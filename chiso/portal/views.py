@@ -17,7 +17,7 @@ import duckdb
 
 from chiso.portal.uploads import Send
 from expectations.findings import Finding
-from warehouse.db import connect_read_only
+from warehouse.db import connect_read_only, query_rows
 from warehouse.load import findings_of
 
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -76,18 +76,12 @@ def snapshot(path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
         yield connection
 
 
-def _rows(connection, name: str, parameters: list) -> list[dict]:
-    relation = connection.execute((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), parameters)
-    columns = [column[0] for column in relation.description]
-    return [dict(zip(columns, row)) for row in relation.fetchall()]
-
-
 def obligations(connection, unit_code: str | None, today: date) -> list[Obligation]:
     if connection is None:
         return []
     return [
         Obligation(**row, days_left=None if row["status"] in DONE else (row["due_date"] - today).days)
-        for row in _rows(connection, "obligations", [unit_code])
+        for row in query_rows(connection, QUERIES / "obligations.sql", unit_code)
     ]
 
 
@@ -111,7 +105,7 @@ def unit_files(connection, unit_code: str, sends: list[Send]) -> list[FileView]:
     by_inbox_name = {send.inbox_name: send for send in sends}
     files = []
     if connection is not None:
-        rows = _rows(connection, "files", [unit_code, list(by_inbox_name), None, LATEST])
+        rows = query_rows(connection, QUERIES / "files.sql", unit_code, list(by_inbox_name), None, LATEST)
         files = _with_findings(connection, rows)
     return _with_sends(files, by_inbox_name)
 
@@ -121,7 +115,9 @@ def sent_files(connection, sends: list[Send]) -> list[FileView]:
     by_inbox_name = {send.inbox_name: send for send in sends}
     files = []
     if connection is not None and sends:
-        files = _with_findings(connection, _rows(connection, "files", [None, list(by_inbox_name), None, None]))
+        files = _with_findings(
+            connection, query_rows(connection, QUERIES / "files.sql", None, list(by_inbox_name), None, None)
+        )
     judged = {file.inbox_name: file for file in _with_sends(files, by_inbox_name)}
     return [judged[send.inbox_name] for send in sends]
 
@@ -150,17 +146,17 @@ def rejected_files(connection) -> list[FileView]:
     return (
         []
         if connection is None
-        else _with_findings(connection, _rows(connection, "files", [None, [], "rejected", LATEST]))
+        else _with_findings(connection, query_rows(connection, QUERIES / "files.sql", None, [], "rejected", LATEST))
     )
 
 
 def warnings(connection) -> list[dict]:
-    return [] if connection is None else _rows(connection, "warnings", [LATEST])
+    return [] if connection is None else query_rows(connection, QUERIES / "warnings.sql", LATEST)
 
 
 def unit_summary(connection, period: str | None) -> list[dict]:
     """Per unit, its expected reports in each completeness status, for a period (None: the whole plan)."""
-    return [] if connection is None else _rows(connection, "unit_summary", [period])
+    return [] if connection is None else query_rows(connection, QUERIES / "unit_summary.sql", period)
 
 
 def chase(connection, statuses: list[str] | None, unit_code: str | None, period: str | None, today: date) -> list[dict]:
@@ -168,7 +164,7 @@ def chase(connection, statuses: list[str] | None, unit_code: str | None, period:
     (None once received) — what the province chases."""
     if connection is None:
         return []
-    rows = _rows(connection, "chase", [statuses, unit_code, period])
+    rows = query_rows(connection, QUERIES / "chase.sql", statuses, unit_code, period)
     for row in rows:
         row["days_overdue"] = None if row["status"] in DONE else (today - row["due_date"]).days
     return rows
@@ -176,4 +172,8 @@ def chase(connection, statuses: list[str] | None, unit_code: str | None, period:
 
 def received(connection, period: str | None, limit: int = LATEST) -> list[FileView]:
     """Every file received, by any channel, of a period (None: every file), newest first."""
-    return [] if connection is None else _with_findings(connection, _rows(connection, "received", [period, limit]))
+    return (
+        []
+        if connection is None
+        else _with_findings(connection, query_rows(connection, QUERIES / "received.sql", period, limit))
+    )

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from chiso.report import charts, svg
 from core.vocabulary import Text, say
-from warehouse.db import connect_read_only
+from warehouse.db import connect_read_only, query_rows
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "queries"
@@ -42,22 +42,15 @@ def build_report(warehouse: Path, output: Path, generated_at: datetime | None = 
     return output
 
 
-def query(connection, name: str, parameters: list | None = None) -> list[dict]:
-    """Rows of `queries/<name>.sql` as dicts; `parameters` fill its `$1`, `$2`."""
-    relation = connection.execute((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), parameters or [])
-    columns = [column[0] for column in relation.description]
-    return [dict(zip(columns, row)) for row in relation.fetchall()]
-
-
 def collect(connection) -> dict:
     names = ("plan", "scopes", "submission_counts", "completeness", "targets", "rejections", "warnings", "charts")
-    data = {name: query(connection, name) for name in names}
+    data = {name: query_rows(connection, QUERIES / f"{name}.sql") for name in names}
     for chart in data["charts"]:
         if chart["chart_kind"] == "parts":
-            chart["rows"] = query(connection, "parts", [chart["indicator_code"], chart["period_type"]])
+            chart["rows"] = query_rows(connection, QUERIES / "parts.sql", chart["indicator_code"], chart["period_type"])
         else:
             scope = chart["scopes"].split()[0]
-            chart["rows"] = query(connection, "share", [chart["indicator_code"], scope])
+            chart["rows"] = query_rows(connection, QUERIES / "share.sql", chart["indicator_code"], scope)
     return data
 
 

@@ -1,14 +1,4 @@
 -- One row per period (quarter or year) × scope × indicator × breakdown, as of the last load:
--- indicator_rollup_live as the loader stored it (same rows, read in a millisecond).
+-- indicator_rollup_live as the loader stored it (same rows and columns, read in a millisecond).
 create or replace view indicator_rollup as
-select
-    period,
-    period_type,
-    scope,
-    indicator_code,
-    disaggregation,
-    numerator,
-    denominator,
-    value,
-    units_reporting
-from indicator_rollup_current;
+select * from indicator_rollup_current;
