@@ -63,7 +63,9 @@ async def _upload(client: httpx.AsyncClient, path: str, name: str, data: bytes) 
 
 
 async def _fire(url: str, token: str, unit: str, uploads: int) -> list[tuple[str, int, float, dict, int, bytes]]:
-    limits = httpx.Limits(max_connections=uploads, max_keepalive_connections=uploads)
+    # An idle connection is dropped before the server's 5 s keep-alive ends, so a client back after
+    # Retry-After never sends on a connection the server is closing (a lost request).
+    limits = httpx.Limits(max_connections=uploads, max_keepalive_connections=uploads, keepalive_expiry=2)
     headers = {"authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=300) as client:
         files = [report_csv(unit, "2017Q3", 1000 + n) for n in range(uploads)]

@@ -32,10 +32,7 @@ class Admission:
         with self._lock:
             if sum(self._busy.values()) >= self.total or self._busy[account_id] >= self.per_account:
                 seconds = self.retry_after()
-                # Connection: close: the body is left unread, and a client that comes back after
-                # Retry-After opens a new connection instead of racing the idle keep-alive's close.
-                busy = {"Retry-After": str(seconds), "Connection": "close"}
-                raise PortalError(503, "portal.uploads_busy", headers=busy, seconds=seconds)
+                raise PortalError(503, "portal.uploads_busy", headers={"Retry-After": str(seconds)}, seconds=seconds)
             self._busy[account_id] += 1
         started = time.monotonic()
         try:

@@ -71,7 +71,6 @@ def test_ten_of_the_worst_workbooks_at_once_keep_the_portal_and_its_readers_smal
     assert len(judged) >= 8  # two at a time per account: any others were told when to come back
     busy = [a for a in answers if a not in judged]
     assert all(a.status_code == 503 and int(a.headers["retry-after"]) >= 1 for a in busy)
-    assert all(a.headers["connection"] == "close" for a in busy)  # come back on a new connection
     for answer in judged:
         (reason,) = answer.json()["reasons"]
         assert reason["rule"] == "1" and "MB of memory" in reason["en"] and "MB bộ nhớ" in reason["vi"]
