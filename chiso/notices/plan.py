@@ -14,18 +14,15 @@ from pathlib import Path
 
 from chiso.notices.contacts import Directory, Recipient
 from warehouse.db import query_rows, read_sql
-from warehouse.load import findings_of
 
 QUERIES = Path(__file__).resolve().parent / "queries"
-# The post-ingest kinds a unit's message carries, in the order it tells them.
-INGEST_KINDS = ("rejected", "late", "warnings")
 # What the ledger knows an item by (its primary key).
 LEDGER_KEY = ("kind", "unit_code", "dataset_code", "period", "run_id")
 
 
 @dataclass
 class Notice:
-    message_kind: str  # ingest | unattributed | reminder | digest
+    message_kind: str  # a registered kind's name (chiso/notices/kinds/): ingest, reminder, …
     unit_code: str
     unit_name: str
     recipients: list[dict]  # {email, name}
@@ -58,9 +55,12 @@ class Plan:
 
 def rows(connection, name: str) -> list[dict]:
     """Rows of `queries/<name>.sql` as dicts with JSON-ready values."""
-    return [
-        {key: _plain(value) for key, value in row.items()} for row in query_rows(connection, QUERIES / f"{name}.sql")
-    ]
+    return json_ready(query_rows(connection, QUERIES / f"{name}.sql"))
+
+
+def json_ready(found: list[dict]) -> list[dict]:
+    """Rows with JSON-ready values (dates as text), as the ledger and the templates take them."""
+    return [{key: _plain(value) for key, value in row.items()} for row in found]
 
 
 def open_ledger(connection) -> None:
@@ -70,52 +70,40 @@ def open_ledger(connection) -> None:
 
 
 def set_day(connection, as_of: date) -> None:
-    """The day the reminder and digest queries look from (`reports_as_of`, `getvariable('as_of')`)."""
+    """The day the daily kinds' queries look from (`reports_as_of`, `getvariable('as_of')`)."""
     connection.execute("set variable as_of = ?", [as_of])
     connection.execute("create or replace temp view reports_as_of as " + read_sql(QUERIES / "reports_as_of.sql"))
 
 
-def ingest_notices(connection, people: Directory, names: dict[str, str]) -> Plan:
-    """One message per unit for every file of every run not told yet; one to the province for the
-    refused files no known unit sent."""
-    files = rows(connection, "owed_ingest")
-    found = findings_of(connection, [f["submission_id"] for f in files])
-    # The clerk's own names of the files sent through the portal (the inbox holds the portal's names).
-    sent_as = people.sent_as([f[key] for f in files for key in ("file_name", "in_force_file_name") if f.get(key)])
-    for file in files:
-        for key in ("file_name", "in_force_file_name"):
-            if file.get(key) in sent_as:
-                file[key] = sent_as[file[key]]
-    by_unit: dict[str, list[dict]] = defaultdict(list)
-    for file in files:
-        findings = found.get(file["submission_id"], [])
-        file["reasons"] = [_finding(f) for f in findings if f.severity == "critical"]
-        file["warnings"] = [_finding(f) for f in findings if f.severity == "warning"]
-        by_unit[file["notice_unit"]].append(file)
-    plan = Plan()
-    for unit_code, unit_files in by_unit.items():
-        told = [f for f in unit_files if f["kind"] != "unattributed"]
-        if told:
-            content = {kind: [f for f in told if f["kind"] == kind] for kind in INGEST_KINDS}
-            plan.add(notice_of("ingest", unit_code, names, people.of_unit(unit_code), told, content))
-        unattributed = [f for f in unit_files if f["kind"] == "unattributed"]
-        if unattributed:
-            content = {"files": unattributed}
-            province = people.of_role("province")
-            plan.add(notice_of("unattributed", unit_code, names, province, unattributed, content))
-    return plan
+@dataclass
+class Owed:
+    """What a kind's content is read from: the notifier's connection (the ledger open, the day set),
+    who is told, the units' names, and the day of a daily notify."""
+
+    connection: object
+    people: Directory
+    names: dict[str, str]
+    as_of: date | None = None
 
 
-def reminders(connection, people: Directory, names: dict[str, str], as_of: date) -> Plan:
-    """One message per unit with the reports due soon or overdue on `as_of` it was not reminded of."""
-    set_day(connection, as_of)
-    by_unit: dict[str, list[dict]] = defaultdict(list)
-    for report in rows(connection, "owed_reminders"):
-        by_unit[report["notice_unit"]].append(report)
+def owed_notices(kinds: list, connection, people: Directory, names: dict[str, str], as_of: date | None = None) -> Plan:
+    """What `kinds` (chiso/notices/kinds/) are owed: one message per kind and addressee, from each kind's
+    query (each query read once); `as_of`, the day the daily kinds look from."""
+    if as_of is not None:
+        set_day(connection, as_of)
+    owed = Owed(connection, people, names, as_of)
+    found: dict[Path, list[dict]] = {}
     plan = Plan()
-    for unit_code, reports in by_unit.items():
-        content = {kind: [r for r in reports if r["kind"] == kind] for kind in ("due_soon", "overdue")}
-        plan.add(notice_of("reminder", unit_code, names, people.of_unit(unit_code), reports, content))
+    for kind in kinds:
+        if kind.query not in found:
+            found[kind.query] = json_ready(query_rows(connection, kind.query))
+        by_addressee: dict[str, list[dict]] = defaultdict(list)
+        for row in found[kind.query]:
+            if row["kind"] in kind.items:
+                by_addressee[row["notice_unit"]].append(row)
+        for unit_code, entries in by_addressee.items():
+            recipients = people.of_unit(unit_code) if kind.audience == "unit" else people.of_role(kind.audience)
+            plan.add(notice_of(kind.name, unit_code, names, recipients, entries, kind.content_of(entries, owed)))
     return plan
 
 
@@ -139,17 +127,6 @@ def notice_of(message_kind, unit_code, names, recipients: list[Recipient], entri
         list(items.values()),
         content,
     )
-
-
-def _finding(finding) -> dict:
-    return {
-        "rule": finding.rule,
-        "check": finding.check,
-        "vi": finding.vi,
-        "en": finding.en,
-        "rows": list(finding.rows),
-        "values": [str(value) for value in finding.values],
-    }
 
 
 def _plain(value):

@@ -17,13 +17,11 @@ from datetime import date, datetime
 from email.errors import MessageError
 from email.utils import parseaddr
 
-from chiso.notices import ledger
-from chiso.notices.compose import Letterhead, compose, template_attachments
+from chiso.notices import kinds, ledger
+from chiso.notices.compose import Letterhead, compose
 from chiso.notices.contacts import Directory, directory
 from chiso.notices.delivery import deliver
-from chiso.notices.digest import digest
-from chiso.notices.plan import Notice, Plan, ingest_notices, open_ledger, reminders, unit_names
-from chiso.report import REPORT_NAME
+from chiso.notices.plan import Notice, Plan, open_ledger, owed_notices, unit_names
 from core.catalog import Catalog
 from core.settings import SettingError, Settings
 from warehouse.db import connect, transaction
@@ -34,18 +32,20 @@ Build = Callable[[object, Directory, dict[str, str]], Plan]
 
 
 def plan_after_ingest(settings: Settings, dry_run: bool = False) -> dict:
-    """Claim the post-ingest notices every run not told yet owes (refused, late, warnings)."""
-    return _plan(settings, ingest_notices, dry_run)
+    """Claim what the kinds told after ingest owe for every run not told yet (refused, late, warnings…)."""
+
+    def build(connection, people, names) -> Plan:
+        return owed_notices(kinds.every("after_ingest"), connection, people, names)
+
+    return _plan(settings, build, dry_run)
 
 
 def plan_scheduled(settings: Settings, as_of: date | None = None, dry_run: bool = False) -> dict:
-    """Claim the reminders due on `as_of` (default today, province time), and the week's digest."""
+    """Claim what the daily kinds owe on `as_of` (default today, province time): reminders, the week's digest…"""
     day = as_of or Catalog(settings.catalog_dir).today()
 
     def build(connection, people, names) -> Plan:
-        plan = reminders(connection, people, names, day)
-        weekly = digest(connection, people, names, day)
-        return Plan(plan.notices + weekly.notices, plan.unaddressed + weekly.unaddressed)
+        return owed_notices(kinds.every("daily"), connection, people, names, day)
 
     return _plan(settings, build, dry_run)
 
@@ -76,10 +76,9 @@ def send(plan_json: dict, settings: Settings) -> dict:
     outcome: dict = {"sent": [], "waiting": []}
     composed = {}
     for notice in plan.notices:
-        attachment = settings.reports / REPORT_NAME if notice.message_kind == "digest" else None
         try:
-            made = template_attachments(catalog, notice) if notice.message_kind == "reminder" else []
-            composed[notice.message_id] = (notice, compose(notice, head, attachment, made))
+            made = kinds.of(notice.message_kind).attached(notice, catalog, settings)
+            composed[notice.message_id] = (notice, compose(notice, head, made))
         except (ValueError, MessageError) as error:  # an address the e-mail package refuses
             log.warning("cannot compose the notice to %s (%s): it waits", notice.unit_code, error)
             outcome["waiting"].append(_entry(notice, error=str(error)))

@@ -6,12 +6,17 @@ import shutil
 from datetime import date, timedelta
 
 from builders import PROJECT_ROOT, csv_bytes, department_report, write
-from chiso.notices.digest import week_of
 from chiso.notices.run import notify_after_ingest, plan_after_ingest, plan_scheduled, record, send
 from chiso.pipeline import ingest_paths
 from core.catalog import Catalog
 from core.settings import load_settings
 from letters import by_unit, parts
+
+
+def week_of(day: date) -> str:
+    """The ISO week the ledger knows a digest by (`owed_digest.sql` says it in SQL)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def remind(settings, day: date) -> dict:
