@@ -194,7 +194,7 @@ def test_a_failed_task_emails_the_engineers_with_its_log_link(chiso_home, mail_s
     [alert] = mail_server.messages
     assert alert["To"].addresses[0].addr_spec == "kythuat.dulieu@skhcn.hagiang.example"
     assert alert["Subject"] == (
-        "chiso: tác vụ plan_reminders của chiso_reminders bị lỗi / chiso: task plan_reminders of chiso_reminders failed"
+        "chiso: tác vụ plan_notices của chiso_reminders bị lỗi / chiso: task plan_notices of chiso_reminders failed"
     )
     body = alert.get_body(("html",)).get_content()
-    assert "/dags/chiso_reminders/runs/" in body and "/tasks/plan_reminders" in body
+    assert "/dags/chiso_reminders/runs/" in body and "/tasks/plan_notices" in body
