@@ -30,7 +30,6 @@ from core.settings import INSTALL_ROOT, WAREHOUSE_POOL_DECLARED, load_settings
 from core.vocabulary import say
 from warehouse.db import connect_read_only
 
-
 DAGS = INSTALL_ROOT / "dags"
 API_HEALTH = "/api/v2/monitor/health"  # Airflow's api-server, no login needed
 API_START_SECONDS = 300
