@@ -26,12 +26,9 @@ import httpx
 
 from chiso.commands import UserError
 from chiso.commands.demo_data import demo_generator
-from core.settings import INSTALL_ROOT, WAREHOUSE_POOL, load_settings
+from core.settings import INSTALL_ROOT, WAREHOUSE_POOL_DECLARED, load_settings
 from core.vocabulary import say
 from warehouse.db import connect_read_only
-
-POOL = (WAREHOUSE_POOL, "1", "DuckDB single writer: every task that writes the warehouse")
-
 
 DAGS = INSTALL_ROOT / "dags"
 API_HEALTH = "/api/v2/monitor/health"  # Airflow's api-server, no login needed
@@ -88,7 +85,7 @@ def _airflow(env: dict, log, *args: str) -> str:
 def prepare(settings, env: dict, log) -> None:
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     _airflow(env, log, "db", "migrate")
-    _airflow(env, log, "pools", "set", *POOL)
+    _airflow(env, log, "pools", "set", *map(str, WAREHOUSE_POOL_DECLARED))
 
 
 def write_demo_inbox_if_new(settings) -> None:

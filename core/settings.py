@@ -18,8 +18,10 @@ from pathlib import Path
 INSTALL_ROOT = Path(__file__).resolve().parent.parent
 # The Airflow Asset the ingest DAG updates and the monitoring DAG is scheduled on.
 WAREHOUSE_ASSET = {"name": "chiso_warehouse", "uri": "chiso://warehouse/snapshot"}
-# The one-slot Airflow pool every task that writes DuckDB takes.
-WAREHOUSE_POOL = "chiso_warehouse"
+# The one-slot Airflow pool every task that writes DuckDB takes, as `airflow pools set` takes it
+# (name, slots, description): airflow-init, `make run` and the tests' metadata DB make it from this.
+WAREHOUSE_POOL_DECLARED = ("chiso_warehouse", 1, "DuckDB single writer: every task that writes the warehouse")
+WAREHOUSE_POOL = WAREHOUSE_POOL_DECLARED[0]
 
 
 def _default_home() -> str:

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from builders import AS_OF, PROJECT_ROOT
 from core.catalog import Catalog
-from core.settings import WAREHOUSE_POOL, load_settings
+from core.settings import WAREHOUSE_POOL_DECLARED, load_settings
 from mailserver import MailServer
 
 
@@ -36,7 +36,7 @@ def airflow_db(airflow_env) -> Path:
     from airflow.utils import db
 
     db.resetdb()
-    Pool.create_or_update_pool(WAREHOUSE_POOL, 1, "DuckDB single writer", include_deferred=False)
+    Pool.create_or_update_pool(*WAREHOUSE_POOL_DECLARED, include_deferred=False)
     return airflow_env
 
 

@@ -1,11 +1,10 @@
 """The data engineers' alerts: a failed task of a chiso DAG e-mails them, with its log link.
 
 Airflow's own `SmtpNotifier` (the SMTP provider) sends them, through the Airflow connection
-`chiso_smtp` made from CHISO_SMTP_URL, the setting the notices use: the DAG files export it as
-`AIRFLOW_CONN_CHISO_SMTP` when they are parsed (by the scheduler's DAG processor and by every
-task runner, which is where a task's failure callback runs), unless the deployment defines
-that variable itself. Imported when a DAG file is parsed: the standard library, the catalog
-and the notifier only.
+`chiso_smtp` made from CHISO_SMTP_URL, the setting the notices use: `engineer_alerts` exports
+it as `AIRFLOW_CONN_CHISO_SMTP` in the failed task's process, where the failure callback
+(`chiso.dag_tasks.alert_engineers`) makes the notifier, unless the deployment defines that
+variable itself.
 """
 
 from __future__ import annotations

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from builders import csv_bytes, department_report, district_report, write, xlsx_bytes
-from core.settings import load_settings
+from builders import PROJECT_ROOT, csv_bytes, department_report, district_report, write, xlsx_bytes
+from core.settings import WAREHOUSE_POOL, load_settings
 from mailserver import MailServer, free_port
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
@@ -52,16 +55,148 @@ def statuses(home: Path) -> dict[str, str]:
         return dict(db.execute("select file_name, status from submissions").fetchall())
 
 
-def test_dags_import_cleanly_without_heavy_libraries():
-    code = (
-        "import sys; from airflow.dag_processing.dagbag import DagBag; "
-        f"bag = DagBag(dag_folder={str(DAGS)!r}); "
-        "heavy = ('pandas', 'great_expectations', 'duckdb', 'openpyxl'); "
-        "print(bag.import_errors, sorted(bag.dag_ids), sorted(m for m in heavy if m in sys.modules))"
-    )
-    env = {**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW_HOME": "/tmp/chiso-dagbag-check"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
-    assert out.strip().splitlines()[-1] == "{} ['chiso_ingest', 'chiso_monitoring', 'chiso_reminders'] []"
+# Parses dags/ with every file open, folder made, connection and environment write recorded (audit hooks).
+PARSE_PROBE = """
+import json, os, sys
+from airflow.dag_processing.dagbag import DagBag
+home, root = os.environ["CHISO_HOME"], sys.argv[1]
+environment, seen = dict(os.environ), []
+
+def record(event, args):
+    if event in ("sqlite3.connect", "socket.connect", "os.putenv", "os.unsetenv"):
+        seen.append([event, str(args[0])])
+    elif event in ("open", "os.mkdir", "os.rename", "os.remove") and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.fsdecode(args[0])
+        source = path.endswith((".py", ".pyc")) or "__pycache__" in path
+        if path.startswith(home) or (path.startswith(root) and not source):
+            seen.append([event, os.path.relpath(path, root)])
+
+sys.addaudithook(record)
+bag = DagBag(dag_folder=os.path.join(root, "dags"))
+heavy = sorted(m for m in ("pandas", "great_expectations", "duckdb", "openpyxl", "fastapi") if m in sys.modules)
+changed = sorted(k for k in os.environ.keys() | environment.keys() if os.environ.get(k) != environment.get(k))
+print(json.dumps({"errors": list(bag.import_errors), "dags": sorted(bag.dag_ids), "heavy": heavy,
+                  "seen": sorted(set(map(tuple, seen))), "environment": changed, "home": os.listdir(home)}))
+"""
+
+
+def test_parsing_the_dags_loads_no_heavy_library_and_leaves_nothing_behind(tmp_path):
+    """An empty CHISO_HOME stays empty; the one file read is the catalog's plan (the province's time
+    zone); no database, no socket, no environment variable written, even with SMTP configured."""
+    (tmp_path / "home").mkdir()
+    env = {
+        **os.environ,
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "CHISO_HOME": str(tmp_path / "home"),
+        "CHISO_SMTP_URL": "smtp://127.0.0.1:2525",
+    }
+    command = [sys.executable, "-W", "ignore", "-c", PARSE_PROBE, str(PROJECT_ROOT)]
+    out = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    parsed = json.loads(out.strip().splitlines()[-1])
+    assert parsed["errors"] == [] and parsed["dags"] == ["chiso_ingest", "chiso_monitoring", "chiso_reminders"]
+    assert parsed["heavy"] == []
+    assert parsed["home"] == []
+    assert parsed["environment"] == []
+    assert parsed["seen"] == [["open", "catalog/plan.csv"]]
+
+
+@pytest.fixture(scope="module")
+def dags(airflow_env) -> dict:
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}
+    return bag.dags
+
+
+def test_every_dag_starts_in_the_provinces_time(dags, catalog):
+    for dag in dags.values():
+        assert dag.start_date.utcoffset() is not None, dag.dag_id
+        assert dag.timezone.name == catalog.plan["timezone"], dag.dag_id
+
+
+def test_every_task_follows_the_retry_policy_and_alerts_the_engineers(dags):
+    from chiso.dag_tasks import alert_engineers, retry_policy
+
+    policy = retry_policy(print).__code__
+    for dag in dags.values():
+        for task in dag.tasks:
+            assert task.python_callable.__code__ is policy, f"{dag.dag_id}.{task.task_id}"
+            assert alert_engineers in _as_list(task.on_failure_callback), f"{dag.dag_id}.{task.task_id}"
+
+
+def _as_list(callbacks) -> list:
+    return callbacks if isinstance(callbacks, list) else [callbacks]
+
+
+def test_both_dags_that_tell_people_share_one_notice_group(dags):
+    def notice_group(dag) -> dict:
+        group = dag.task_group_dict["notices"]
+        return {t.task_id: (t.pool, t.retries > 0, sorted(t.downstream_task_ids)) for t in group.children.values()}
+
+    expected = {
+        "plan_notices": (WAREHOUSE_POOL, True, ["send_notices"]),
+        "send_notices": ("default_pool", False, ["record_notices"]),
+        "record_notices": (WAREHOUSE_POOL, True, []),
+    }
+    assert notice_group(dags["chiso_ingest"]) == notice_group(dags["chiso_reminders"]) == expected
+    assert dags["chiso_ingest"].task_dict["publish"].downstream_task_ids == {"plan_notices"}
+
+
+def test_a_terminal_error_fails_at_once_and_a_busy_writer_is_retried():
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from chiso.dag_tasks import retry_policy
+    from core.catalog import CatalogError
+    from core.settings import SettingError
+    from warehouse.db import NotAWarehouse
+    from warehouse.lock import WarehouseBusy
+
+    def raising(error: Exception):
+        def task():
+            raise error
+
+        return retry_policy(task)
+
+    for terminal in (CatalogError("contacts.csv lacks the column(s) role"), SettingError("x"), NotAWarehouse("y")):
+        with pytest.raises(AirflowFailException, match=type(terminal).__name__) as caught:
+            raising(terminal)()
+        assert caught.value.__cause__ is terminal
+    with pytest.raises(WarehouseBusy):
+        raising(WarehouseBusy("another ingest still holds the lock"))()
+    assert retry_policy(lambda: 7)() == 7
+
+
+def test_an_injected_fault_is_retried_and_a_catalog_error_fails_without_retry(chiso_home, monkeypatch):
+    """Real runs: a fault in publish (an error that is not terminal) is retried and the run succeeds;
+    then, with a catalog that lacks contacts.csv, plan_notices fails on its first try though it has a retry."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    def tries(run, task_id: str) -> tuple[str, int]:
+        with create_session() as session:
+            ti = session.query(TaskInstance).filter_by(dag_id=run.dag_id, run_id=run.run_id, task_id=task_id).one()
+            return ti.state, ti.try_number
+
+    def without_retry_delay(dag):
+        for task in dag.tasks:
+            task.retry_delay = timedelta(0)
+        return dag
+
+    monkeypatch.setenv("CHISO_FAULT", "publish.copied:1:raise")
+    retried = without_retry_delay(load_dag("chiso_ingest")).test(run_conf={"as_of": "2018-01-01"})
+    assert retried.state == "success"
+    assert tries(retried, "publish") == ("success", 2)
+
+    monkeypatch.delenv("CHISO_FAULT")
+    broken = chiso_home / "catalog"
+    shutil.copytree(PROJECT_ROOT / "catalog", broken)
+    (broken / "contacts.csv").unlink()
+    monkeypatch.setenv("CHISO_CATALOG_DIR", str(broken))
+    failed = without_retry_delay(load_dag("chiso_reminders")).test(run_conf={"as_of": "2017-07-07"})
+    assert failed.state == "failed"
+    assert tries(failed, "plan_notices") == ("failed", 1)
 
 
 def test_ingest_dag_run_gives_verdicts_moves_files_publishes_and_updates_asset(chiso_home):
@@ -194,7 +329,7 @@ def test_a_failed_task_emails_the_engineers_with_its_log_link(chiso_home, mail_s
     [alert] = mail_server.messages
     assert alert["To"].addresses[0].addr_spec == "kythuat.dulieu@skhcn.hagiang.example"
     assert alert["Subject"] == (
-        "chiso: tác vụ plan_reminders của chiso_reminders bị lỗi / chiso: task plan_reminders of chiso_reminders failed"
+        "chiso: tác vụ plan_notices của chiso_reminders bị lỗi / chiso: task plan_notices of chiso_reminders failed"
     )
     body = alert.get_body(("html",)).get_content()
-    assert "/dags/chiso_reminders/runs/" in body and "/tasks/plan_reminders" in body
+    assert "/dags/chiso_reminders/runs/" in body and "/tasks/plan_notices" in body
