@@ -9,6 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from needs import program
+
 from builders import AS_OF, PROJECT_ROOT
 from core.catalog import Catalog
 from core.settings import WAREHOUSE_POOL_DECLARED, load_settings
@@ -120,3 +122,26 @@ def pytest_collection_modifyitems(items):
         return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
+
+
+# Debian's Chromium under Playwright (Playwright's own browser download is not reachable here).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module, for the pages and the report in a real browser."""
+    executable = program("chromium", install="apt-get install chromium")
+    from playwright.sync_api import sync_playwright  # the dev dependency, only where a browser runs
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -11,38 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
-from needs import program
 from openpyxl import load_workbook
 from portal_helpers import CLERK_026, CLERK_027, PASSWORD, run_inbox
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 GOOD = {"NV_GIAO": 2, "NV_TRIENKHAI": 1, "NV_CUTHE": 3, "NV_HOANTHANH": 1, "KP_BOTRI": 500, "KP_GIAINGAN": 120.5}
 # Rule 9: more task groups deployed than assigned; rule 6: a word where a number belongs.
 BROKEN = {**GOOD, "NV_TRIENKHAI": 5, "NV_CUTHE": "ba"}
 RED, GREEN = (0xB8, 0x32, 0x27), (0x1F, 0x7A, 0x5A)  # the stylesheet's --bad and --good
-
-
-def _chromium() -> str:
-    return program("chromium", install="apt-get install chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright  # the dev dependency, only where a browser runs
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _log_in(browser, server, email: str):

@@ -16,7 +16,6 @@ import subprocess
 
 import pytest
 from portal_helpers import CHISO
-from test_portal_browser import CHROMIUM_ARGS, _chromium
 
 from chiso.portal.accounts import Accounts
 
@@ -27,17 +26,6 @@ SHORT = "ngan qua"  # 8 characters: under the policy's 12
 WIDTHS = [375, 1280]
 HEIGHT = 740
 TAP = 40  # px: the least height of a field or a button a finger can hit
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright  # the dev dependency, only where a browser runs
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _clerk(home, name: str) -> str:

@@ -8,23 +8,11 @@ from __future__ import annotations
 
 import pytest
 from portal_helpers import CLERK_026, PASSWORD, PROVINCE
-from test_portal_browser import CHROMIUM_ARGS, _chromium
 
 from builders import csv_bytes, district_report
 
 PHONE = {"width": 375, "height": 740}
 SCREEN = PHONE["height"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright  # the dev dependency, only where a browser runs
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _open(browser, server, email: str, viewport=PHONE):

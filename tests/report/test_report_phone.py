@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from needs import program
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -27,17 +26,6 @@ SCROLLER = """e => {
   }
   return false;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = program("chromium", install="apt-get install chromium")  # before the demo is built
-    from playwright.sync_api import sync_playwright  # the dev dependency, only where a browser runs
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def _open(browser, report, viewport):
