@@ -56,7 +56,9 @@ create table message_kinds (
 create table notice_kinds (
     kind varchar primary key,
     position integer,
-    message_kind varchar references message_kinds (message_kind)
+    -- the message it travels in (message_kinds); not a foreign key: DuckDB cannot update a
+    -- foreign key's column in a row that notices reference
+    message_kind varchar
 );
 
 create table chart_kinds (
