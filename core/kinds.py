@@ -221,18 +221,18 @@ NOTICE_KINDS = Family(
 
 @dataclass(frozen=True)
 class ChartKind(Kind):
-    query: str  # the query of chiso/report/queries/ that gives its rows
+    """Drawn by a function of chiso/report/charts.py from a query of chiso/report/queries/."""
 
 
 CHART_KINDS = Family(
     "chart kind",
-    (ChartKind("parts", query="parts"), ChartKind("share_vs_target", query="share")),
+    (ChartKind("parts"), ChartKind("share_vs_target")),
     table="chart_kinds",
     key="chart_kind",
 )
 
 
-# ---------------------------------------------------------------- who: contacts (catalog/contacts.csv) and portal accounts
+# ---------------------------------------------------------------- who: contacts (catalog) and portal accounts
 
 
 @dataclass(frozen=True)

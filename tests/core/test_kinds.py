@@ -1,6 +1,6 @@
 """Every kind is declared once (core.kinds), and what else names kinds agrees with it: the
 vocabulary, the GX suites, the portal's own schema. The warehouse's lookup tables are checked
-against it in tests/warehouse/test_kinds.py."""
+against it in tests/warehouse/test_kind_tables.py."""
 
 from __future__ import annotations
 

@@ -63,8 +63,7 @@ create table notice_kinds (
 
 create table chart_kinds (
     chart_kind varchar primary key,
-    position integer,
-    query varchar
+    position integer
 );
 
 create table contact_roles (
@@ -117,8 +116,8 @@ create table findings (
     rule varchar not null,
     check_name varchar not null,
     severity varchar not null references severities (severity),
-    source_rows integer [] not null,
-    offending_values varchar [] not null,
+    source_rows integer[] not null,
+    offending_values varchar[] not null,
     message_vi varchar not null,
     message_en varchar not null,
     primary key (submission_id, finding_no)
@@ -167,13 +166,13 @@ create table notices (
     dataset_code varchar not null,
     period varchar not null,
     run_id varchar not null,
-    submission_ids integer [] not null,
+    submission_ids integer[] not null,
     message_kind varchar not null references message_kinds (message_kind),
     message_id varchar not null,
     claimed_at timestamp not null,
     sent_at timestamp,
     channel varchar check (channel in ('smtp', 'outbox')),
-    recipients varchar [],
+    recipients varchar[],
     subject varchar,
     primary key (kind, unit_code, dataset_code, period, run_id)
 );

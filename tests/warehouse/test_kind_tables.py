@@ -15,6 +15,10 @@ from warehouse.db import MIGRATIONS, migrate
 from warehouse.kinds import stored_rows
 
 TABLED = [family for family in FAMILIES if family.table]
+APPROVED_RECORD = (
+    "insert into submission_records (submission_id, file_name, sha256, size_bytes, file_format, received_at,"
+    " ingested_at, run_id, status, value_rows) values (1, 'f.csv', 'h', 1, 'csv', now(), now(), 'r', 'approved', 0)"
+)
 
 
 def migrated(path) -> duckdb.DuckDBPyConnection:
@@ -42,11 +46,7 @@ def test_opening_a_warehouse_that_agrees_writes_nothing(tmp_path, monkeypatch):
 
 def test_a_kind_outside_the_declaration_is_refused(tmp_path):
     with migrated(tmp_path / "w.duckdb") as connection, pytest.raises(duckdb.ConstraintException, match="foreign key"):
-        connection.execute(
-            "insert into submission_records (submission_id, file_name, sha256, size_bytes, file_format, received_at,"
-            " ingested_at, run_id, status, value_rows) values (1, 'f.csv', 'h', 1, 'csv', now(), now(), 'r', 'approved',"
-            " 0)"
-        )
+        connection.execute(APPROVED_RECORD)
 
 
 def test_a_new_kind_is_one_declaration_and_no_rebuild(tmp_path, monkeypatch):
@@ -60,11 +60,7 @@ def test_a_new_kind_is_one_declaration_and_no_rebuild(tmp_path, monkeypatch):
         warehouse_kinds, "FAMILIES", tuple(statuses if family is SUBMISSION_STATUSES else family for family in FAMILIES)
     )
     with migrated(path) as connection:
-        connection.execute(
-            "insert into submission_records (submission_id, file_name, sha256, size_bytes, file_format, received_at,"
-            " ingested_at, run_id, status, value_rows) values (1, 'f.csv', 'h', 1, 'csv', now(), now(), 'r', 'approved',"
-            " 0)"
-        )
+        connection.execute(APPROVED_RECORD)
         assert connection.execute("select has_values, position from submission_statuses where status = 'approved'")
         assert connection.fetchall() == [(True, 5)]
         versions = [v for (v,) in connection.execute("select version from schema_migrations").fetchall()]
