@@ -61,9 +61,9 @@ class Family(Generic[K]):
     def codes(self) -> tuple[str, ...]:
         return tuple(member.code for member in self.members)
 
-    def codes_where(self, flag: str) -> tuple[str, ...]:
-        """The codes of the members whose field `flag` is true."""
-        return tuple(member.code for member in self.members if getattr(member, flag))
+    def codes_where(self, field: str, value: object = True) -> tuple[str, ...]:
+        """The codes of the members whose `field` is `value` (true, unless said)."""
+        return tuple(member.code for member in self.members if getattr(member, field) == value)
 
     def word_id(self, code: str) -> str | None:
         return f"{self.words}.{code}" if self.words else None
