@@ -8,16 +8,16 @@ import dataclasses
 import duckdb
 import pytest
 
-from core import kinds
 from core.kinds import FAMILIES, SUBMISSION_STATUSES, Family, SubmissionStatus
+from core.vocabulary import say
 from warehouse import kinds as warehouse_kinds
 from warehouse.db import MIGRATIONS, migrate
 from warehouse.kinds import stored_rows
 
 TABLED = [family for family in FAMILIES if family.table]
-APPROVED_RECORD = (
+RECORD_OF_STATUS = (
     "insert into submission_records (submission_id, file_name, sha256, size_bytes, file_format, received_at,"
-    " ingested_at, run_id, status, value_rows) values (1, 'f.csv', 'h', 1, 'csv', now(), now(), 'r', 'approved', 0)"
+    " ingested_at, run_id, status, value_rows) values (1, 'f.csv', 'h', 1, 'csv', now(), now(), 'r', ?, 0)"
 )
 
 
@@ -46,23 +46,25 @@ def test_opening_a_warehouse_that_agrees_writes_nothing(tmp_path, monkeypatch):
 
 def test_a_kind_outside_the_declaration_is_refused(tmp_path):
     with migrated(tmp_path / "w.duckdb") as connection, pytest.raises(duckdb.ConstraintException, match="foreign key"):
-        connection.execute(APPROVED_RECORD)
+        connection.execute(RECORD_OF_STATUS, ["no_such_status"])
 
 
 def test_a_new_kind_is_one_declaration_and_no_rebuild(tmp_path, monkeypatch):
     """Declared after the warehouse was made: the next opening adds it, and rows may use it at once."""
     path = tmp_path / "w.duckdb"
     migrated(path).close()
-    approved = SubmissionStatus("approved", has_values=True)
-    statuses = dataclasses.replace(SUBMISSION_STATUSES, members=(*SUBMISSION_STATUSES.members, approved))
-    monkeypatch.setattr(Family, "text", lambda family, code: kinds.say("status.accepted"))  # its words, for the test
+    example = SubmissionStatus("example_status", has_values=True)
+    statuses = dataclasses.replace(SUBMISSION_STATUSES, members=(*SUBMISSION_STATUSES.members, example))
+    monkeypatch.setattr(Family, "text", lambda family, code: say("status.accepted"))  # its words, for the test
     monkeypatch.setattr(
         warehouse_kinds, "FAMILIES", tuple(statuses if family is SUBMISSION_STATUSES else family for family in FAMILIES)
     )
     with migrated(path) as connection:
-        connection.execute(APPROVED_RECORD)
-        assert connection.execute("select has_values, position from submission_statuses where status = 'approved'")
-        assert connection.fetchall() == [(True, 5)]
+        connection.execute(RECORD_OF_STATUS, [example.code])
+        added = connection.execute(
+            "select has_values, position from submission_statuses where status = 'example_status'"
+        )
+        assert added.fetchall() == [(True, len(SUBMISSION_STATUSES) + 1)]
         versions = [v for (v,) in connection.execute("select version from schema_migrations").fetchall()]
     assert versions == sorted(script.stem for script in MIGRATIONS.glob("*.sql"))  # no migration was needed
 
