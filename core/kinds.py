@@ -1,6 +1,8 @@
 """Every kind of thing chiso names by a word — a submission's status, a finding's severity, a
-report's completeness, a warning, a notice, a chart, a role — declared once, with what the code
-needs to know of it (its words' id, its colour, whether it counts as done…).
+report's completeness, a warning, a chart, a role — declared once, with what the code needs to
+know of it (its words' id, its colour, whether it counts as done…). The kinds of notice are the
+application's (each a module of chiso/notices/kinds/, with its query and templates); the ledger's
+lookup tables take them from that registry.
 
 The report, the portal and the notices iterate these declarations instead of keeping their own
 lists; the warehouse keeps each family with a `table` as a lookup table, filled from here each
@@ -179,43 +181,6 @@ COMPLETENESS_STATUSES = Family(
 )
 
 
-# ---------------------------------------------------------------- notices (the ledger `notices`)
-
-
-@dataclass(frozen=True)
-class MessageKind(Kind):
-    pass
-
-
-MESSAGE_KINDS = Family(
-    "message kind",
-    (MessageKind("ingest"), MessageKind("unattributed"), MessageKind("reminder"), MessageKind("digest")),
-    table="message_kinds",
-    key="message_kind",
-)
-
-
-@dataclass(frozen=True)
-class NoticeKind(Kind):
-    message_kind: str  # the message it travels in (MESSAGE_KINDS)
-
-
-NOTICE_KINDS = Family(
-    "notice kind",
-    (
-        NoticeKind("rejected", message_kind="ingest"),
-        NoticeKind("late", message_kind="ingest"),
-        NoticeKind("warnings", message_kind="ingest"),
-        NoticeKind("unattributed", message_kind="unattributed"),
-        NoticeKind("due_soon", message_kind="reminder"),
-        NoticeKind("overdue", message_kind="reminder"),
-        NoticeKind("digest", message_kind="digest"),
-    ),
-    table="notice_kinds",
-    key="kind",
-)
-
-
 # ---------------------------------------------------------------- the report's charts (catalog/report_charts.csv)
 
 
@@ -267,8 +232,6 @@ FAMILIES: tuple[Family, ...] = (
     SEVERITIES,
     WARNING_KINDS,
     COMPLETENESS_STATUSES,
-    MESSAGE_KINDS,
-    NOTICE_KINDS,
     CHART_KINDS,
     CONTACT_ROLES,
     ACCOUNT_ROLES,

@@ -130,6 +130,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
     if pending:
         # Into the file at once: a schema change is never left to a log replay after a crash.
         connection.execute("checkpoint")
-    fill_kinds(connection)
+    with transaction(connection):
+        fill_kinds(connection)
     for script in sorted(VIEWS.glob("*.sql")):
         connection.execute(read_sql(script))

@@ -14,8 +14,6 @@ from core.kinds import (
     ACCOUNT_ROLES,
     COMPLETENESS_STATUSES,
     FAMILIES,
-    MESSAGE_KINDS,
-    NOTICE_KINDS,
     SEVERITIES,
     WARNING_KINDS,
 )
@@ -45,10 +43,6 @@ def test_the_suites_use_declared_severities_and_only_critical_ones_refuse():
     assert {e["severity"] for e in suite_expectations()} <= set(SEVERITIES.codes)
     assert SEVERITIES.codes_where("rejects") == ("critical",)
     assert SEVERITIES.codes_where("warns") == ("warning",)
-
-
-def test_each_notice_kind_travels_in_a_declared_message_kind():
-    assert {kind.message_kind for kind in NOTICE_KINDS} == set(MESSAGE_KINDS.codes)
 
 
 def test_completeness_flags_are_consistent():

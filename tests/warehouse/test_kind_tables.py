@@ -30,7 +30,7 @@ def migrated(path) -> duckdb.DuckDBPyConnection:
 @pytest.mark.parametrize("family", TABLED, ids=lambda family: family.table)
 def test_each_lookup_table_holds_its_declaration(tmp_path, family):
     with migrated(tmp_path / "w.duckdb") as connection:
-        stored = stored_rows(connection, family)
+        stored = stored_rows(connection, family.table, family.key)
     assert stored == sorted(family.rows(), key=lambda row: row[family.key])
 
 

@@ -48,6 +48,8 @@ create table completeness_statuses (
     chased boolean
 );
 
+-- The kinds of notice are declared by the notices (chiso/notices/kinds/), which add theirs here
+-- when they claim: a message's kind and each kind of item it tells.
 create table message_kinds (
     message_kind varchar primary key,
     position integer
