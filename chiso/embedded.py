@@ -26,6 +26,7 @@ import httpx
 
 from chiso.commands import UserError
 from chiso.commands.demo_data import demo_generator
+from core.kinds import SUBMISSION_STATUSES
 from core.settings import INSTALL_ROOT, WAREHOUSE_POOL_DECLARED, load_settings
 from core.vocabulary import say
 from warehouse.db import connect_read_only
@@ -109,10 +110,7 @@ def summary(settings) -> None:
             " where status = 'rejected' order by submission_id"
         ).fetchall()
         values = db.execute("select count(*) from indicator_values").fetchone()[0]
-    print(
-        "\nverdicts: "
-        + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("accepted", "rejected", "duplicate", "superseded"))
-    )
+    print("\nverdicts: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in SUBMISSION_STATUSES.codes))
     print(f"current values in indicator_values: {values}")
     print(f"\nrejected files ({len(rejected)}), first reason of each:")
     for name, vi, en in rejected[:12]:

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from core.kinds import SUBMISSION_STATUSES
 from core.vocabulary import say
 from expectations.findings import Finding
 
-STATUSES = ("accepted", "rejected", "duplicate", "superseded")
+STATUSES = SUBMISSION_STATUSES.codes
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Verdict:
 
 
 def verdict_text(file_name: str, status: str, reasons: list[Finding], warnings: list[Finding]) -> str:
-    label, result, verdict = say("verdict.file"), say("verdict.result"), say(f"status.{status}")
+    label, result, verdict = say("verdict.file"), say("verdict.result"), SUBMISSION_STATUSES.text(status)
     lines = [
         f"{label.vi} / {label.en}: {file_name}",
         f"{result.vi} / {result.en}: {verdict.vi.upper()} / {verdict.en.upper()}",

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from core.kinds import CONTACT_ROLES
 from core.periods import Period, plan_periods
 from core.text import fold
 
@@ -79,9 +80,6 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "contacts": ("unit_code", "email", "name", "role"),
 }
-# Who a contact is: a reporting unit's clerk (its notices), the province (the weekly digest, files
-# no unit could be told about) or a data engineer (failed DAG runs).
-CONTACT_ROLES = ("unit", "province", "engineer")
 
 
 class CatalogError(ValueError):
@@ -108,7 +106,7 @@ def _contact_problem(row: Row, units: dict[str, Row]) -> str:
     if row["unit_code"] not in units:
         return f"unit_code {row['unit_code']!r} is not in units.csv"
     if row["role"] not in CONTACT_ROLES:
-        return f"role {row['role']!r} is not one of {', '.join(CONTACT_ROLES)}"
+        return f"role {row['role']!r} is not one of {', '.join(CONTACT_ROLES.codes)}"
     if not _EMAIL.fullmatch(row["email"]):
         return f"{row['email']!r} is not one e-mail address"
     return ""

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.kinds import fill_kinds
+
 HERE = Path(__file__).resolve().parent
 MIGRATIONS = HERE / "migrations"
 VIEWS = HERE / "views"
@@ -112,7 +114,8 @@ def connect_read_only(
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> None:
-    """Apply pending migrations in order, each in its own transaction, then (re)create the views."""
+    """Apply pending migrations in order, each in its own transaction, fill the lookup tables of
+    kinds from their declaration, then (re)create the views."""
     connection.execute(
         "create table if not exists schema_migrations (version varchar primary key, applied_at timestamp not null)"
     )
@@ -127,5 +130,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
     if pending:
         # Into the file at once: a schema change is never left to a log replay after a crash.
         connection.execute("checkpoint")
+    with transaction(connection):
+        fill_kinds(connection)
     for script in sorted(VIEWS.glob("*.sql")):
         connection.execute(read_sql(script))

@@ -13,8 +13,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
+from chiso.notices import kinds
 from chiso.notices.plan import LEDGER_KEY, QUERIES, Plan
 from warehouse.db import read_sql, transaction
+from warehouse.kinds import upsert_rows
 
 
 def give_up_stale_claims(connection, now: datetime, lease_minutes: int) -> int:
@@ -28,6 +30,7 @@ def give_up_stale_claims(connection, now: datetime, lease_minutes: int) -> int:
 
 def claim(connection, plan: Plan, now: datetime, domain: str) -> None:
     """Give each notice its Message-ID and claim its items under it."""
+    admit_kinds(connection)
     rows = []
     for notice in plan.notices:
         notice.message_id = make_msgid(idstring=notice.message_kind, domain=domain)
@@ -41,6 +44,25 @@ def claim(connection, plan: Plan, now: datetime, domain: str) -> None:
             " message_id, claimed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+
+
+def admit_kinds(connection) -> None:
+    """The ledger's lookup tables take the registered kinds: a kind registered since is one more
+    row in each, no migration (the ledger's columns reference them by foreign keys)."""
+    registered = kinds.every()
+    upsert_rows(
+        connection,
+        "message_kinds",
+        "message_kind",
+        [{"message_kind": kind.name, "position": n} for n, kind in enumerate(registered, 1)],
+    )
+    items = [(item, kind.name) for kind in registered for item in kind.items]
+    upsert_rows(
+        connection,
+        "notice_kinds",
+        "kind",
+        [{"kind": item, "position": n, "message_kind": name} for n, (item, name) in enumerate(items, 1)],
+    )
 
 
 def record(connection, sent: list[dict], waiting: list[dict]) -> None:

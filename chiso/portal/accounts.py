@@ -20,10 +20,11 @@ from email.headerregistry import Address
 from pathlib import Path
 
 from chiso.portal.security import hash_password, new_token, token_digest, verify_password
+from core.kinds import ACCOUNT_ROLES
 from core.text import unit_code
 
 SCHEMA = Path(__file__).resolve().parent / "sql" / "accounts_schema.sql"
-ROLES = ("unit", "province")
+ROLES = ACCOUNT_ROLES.codes
 SESSION_HOURS = 12
 LINK_HOURS = 72
 TOKEN_ID_CHARS = 12
@@ -89,7 +90,7 @@ class Account:
 
     @property
     def is_province(self) -> bool:
-        return self.role == "province"
+        return ACCOUNT_ROLES[self.role].sees_every_unit
 
     def may_see(self, unit_code: str | None) -> bool:
         return self.is_province or (unit_code is not None and unit_code == self.unit_code)

@@ -11,13 +11,19 @@ from chiso.portal.render import zoned
 from chiso.portal.uploads import Send
 from chiso.portal.views import FileView, Obligation
 from chiso.verdict import Verdict
+from core.kinds import COMPLETENESS_STATUSES, SEVERITIES, SUBMISSION_STATUSES
 from expectations.findings import Finding
+
+# The schema's enumerations, from the declared kinds (a tuple in Literal[...] is its members).
+Severity = Literal[SEVERITIES.codes]
+SendStatus = Literal[("pending", *SUBMISSION_STATUSES.codes)]
+CompletenessStatus = Literal[COMPLETENESS_STATUSES.codes]
 
 
 class FindingOut(BaseModel):
     rule: str = Field(description="`1`..`9` (the spec's rules), a warning's kind (`late`, `outlier`, ...), or `sender`")
     check: str = Field(description="the check's name: the same in every language")
-    severity: Literal["critical", "warning", "info"]
+    severity: Severity
     rows: list[int] = Field(description="the file's rows at fault (the row numbers a spreadsheet shows)")
     values: list[str] = Field(description="the values at fault, as written in the file")
     vi: str = Field(description="what is wrong and how to fix it, in Vietnamese")
@@ -68,7 +74,7 @@ class SendOut(BaseModel):
     sent_at: datetime = Field(description="when it was received: ISO 8601 with the province's UTC offset")
     size_bytes: int
     sha256: str
-    status: Literal["pending", "accepted", "rejected", "duplicate", "superseded"]
+    status: SendStatus
     submission_id: int | None = Field(description="the warehouse's number for the file, once ingested")
     dataset_code: str | None
     unit_code: str
@@ -109,7 +115,7 @@ class ObligationOut(BaseModel):
         description="days until the due date (negative: overdue), province time; null once the report is"
         " received (status on_time or late): see received_at"
     )
-    status: Literal["on_time", "late", "missing", "rejected_only", "not_due"] = Field(
+    status: CompletenessStatus = Field(
         description="on_time / late: done, accepted by or after the due date; missing: overdue, nothing received;"
         " rejected_only: only rejected files so far; not_due: nothing yet, not overdue"
     )

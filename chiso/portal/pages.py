@@ -45,10 +45,11 @@ from chiso.portal.templates_served import template_response
 from chiso.portal.uploads import KEPT_SECONDS, read_form, send_by_id, senders, sends_named, sends_of
 from chiso.portal.views import snapshot
 from chiso.report.build import collect, render
+from core import kinds
 from core.vocabulary import Text
 
 router = APIRouter(include_in_schema=False)
-COMPLETENESS_STATUSES = ("on_time", "late", "missing", "rejected_only", "not_due")
+COMPLETENESS_STATUSES = kinds.COMPLETENESS_STATUSES.codes
 LINK_PATH = "/set-password"
 LINK_COOKIE = "chiso_link"  # a set-password link's token, between opening the link and setting the password
 LINK_COOKIE_SECONDS = 1800
@@ -411,7 +412,7 @@ def _period_context(request: Request, period: str | None) -> dict:
     }
 
 
-CHASED = ("missing", "rejected_only")  # overdue with nothing accepted: what the province chases now
+CHASED = kinds.COMPLETENESS_STATUSES.codes_where("chased")  # overdue, nothing accepted: what the province chases
 EXPORTS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW_COLUMNS = ["unit_code", "unit_name", "unit_type", "expected", *COMPLETENESS_STATUSES]

@@ -17,14 +17,13 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from chiso.report import charts, svg
+from core.kinds import COMPLETENESS_STATUSES, SUBMISSION_STATUSES, WARNING_KINDS
 from core.vocabulary import Text, say
 from warehouse.db import connect_read_only, query_rows
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "queries"
 TEMPLATE = "template.html.j2"
-SUBMISSION_STATUSES = ("accepted", "superseded", "rejected", "duplicate")
-WARNING_KINDS = ("late", "correction", "outlier", "formula_text", "outdated_template")
 
 
 def build_report(warehouse: Path, output: Path, generated_at: datetime | None = None) -> Path:
@@ -93,7 +92,7 @@ def context(data: dict, warehouse_name: str, generated_at: datetime | None) -> d
         "kpis": _kpis(data["submission_counts"], data["completeness"]),
         "heatmaps": _heatmaps(data["completeness"], years),
         "heatmap_legend": charts.heatmap_legend(),
-        "statuses": {status: (colour, charts.status_text(status)) for status, colour in charts.STATUS_COLOURS.items()},
+        "statuses": {status.code: (status.colour, charts.status_text(status.code)) for status in COMPLETENESS_STATUSES},
         "sections": [_section(chart, years, scopes) for chart in data["charts"]],
         "targets": data["targets"],
         "target_verdict": charts.target_verdict,
@@ -106,17 +105,17 @@ def context(data: dict, warehouse_name: str, generated_at: datetime | None) -> d
 
 
 def _kpis(counts: list[dict], completeness: list[dict]) -> dict:
-    files = dict.fromkeys(SUBMISSION_STATUSES, 0) | {row["status"]: row["files"] for row in counts}
+    files = dict.fromkeys(SUBMISSION_STATUSES.codes, 0) | {row["status"]: row["files"] for row in counts}
     statuses = Counter(row["status"] for row in completeness)
-    expected = len(completeness) - statuses["not_due"]  # rates over the reports already due
-    received = statuses["on_time"] + statuses["late"]
+    expected = sum(statuses[s] for s in COMPLETENESS_STATUSES.codes_where("due"))  # rates over the reports already due
+    received = sum(statuses[s] for s in COMPLETENESS_STATUSES.codes_where("done"))
     return {
         "files": sum(files.values()),
         "by_status": files,
         "expected": expected,
         "received": received,
         "on_time": statuses["on_time"],
-        "missing": statuses["missing"] + statuses["rejected_only"],
+        "missing": sum(statuses[s] for s in COMPLETENESS_STATUSES.codes_where("chased")),
         "reporting_rate": 100 * received / expected if expected else None,
         "on_time_rate": 100 * statuses["on_time"] / expected if expected else None,
     }

@@ -20,17 +20,12 @@ from chiso.report.svg import (
     rounded,
     y_axis,
 )
+from core.kinds import COMPLETENESS_STATUSES
 from core.vocabulary import Text, say
 
-# Completeness status colours. Lightness differs as well as hue, and a rejected-only cell also
-# carries a cross, so the heatmap reads in grey print and for the colour-blind.
-STATUS_COLOURS = {
-    "on_time": "#1f8a70",
-    "late": "#f0b429",
-    "rejected_only": "#b83227",
-    "missing": "#cbd2d9",
-    "not_due": "#eef2f6",
-}
+# Completeness status colours (declared with the statuses). A rejected-only cell also carries a
+# cross, so the heatmap reads in grey print and for the colour-blind.
+STATUS_COLOURS = {status.code: status.colour for status in COMPLETENESS_STATUSES}
 PLANNED = "#a9c6e8"  # the whole: what was planned (assigned, allocated)
 REALISED = "#1c5d99"  # the part, or the share: what happened (deployed, disbursed)
 TARGET = "#d9480f"
@@ -45,7 +40,7 @@ VERDICT_COLOURS = {True: STATUS_COLOURS["on_time"], False: STATUS_COLOURS["rejec
 
 
 def status_text(status: str) -> Text:
-    return say(f"completeness.{status}")
+    return COMPLETENESS_STATUSES.text(status)
 
 
 # --- completeness heatmap ----------------------------------------------------------------
