@@ -39,6 +39,7 @@ RUN uv sync --frozen --no-dev --extra deploy --no-install-project
 COPY README.md ./
 COPY core/ core/
 COPY chiso/ chiso/
+COPY portal/ portal/
 COPY transforms/ transforms/
 COPY expectations/ expectations/
 COPY warehouse/ warehouse/

@@ -23,7 +23,7 @@ $(VENV)/.synced: pyproject.toml uv.lock Makefile | $(UV)
 	touch $@
 
 run: setup
-	$(VENV)/bin/python -m chiso.embedded
+	$(VENV)/bin/python -m dev.embedded
 
 # Two workers, one test file each at a time (module fixtures built once): most tests wait on
 # processes, servers and files, so two cores run the suite in about 60 % of the serial time.
@@ -35,7 +35,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@! git grep -n "fmt: skip" -- "*.py" || { echo "no fmt: skip: let ruff format the code"; exit 1; }
-	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries chiso/portal/queries chiso/portal/sql benchmarks
+	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries portal/queries portal/sql benchmarks
 
 # Throughput, overheads, the portal and the analysts' queries (run.py); then one send's latency,
 # landing -> verdict in the snapshot, under `airflow standalone` and the Celery deployment
@@ -47,13 +47,13 @@ bench: setup
 	$(VENV)/bin/python benchmarks/latency.py --executor celery --cold --out benchmarks/results/latency-celery-cold.json
 
 airflow: setup
-	$(VENV)/bin/python -m chiso.embedded --standalone
+	$(VENV)/bin/python -m dev.embedded --standalone
 
 # The reporting units' portal on 127.0.0.1:$(PORT) (8000), on `make run`'s data (made first if missing),
 # with a demo account per unit and one for the province (their passwords printed).
 PORT ?= 8000
 portal: setup
-	$(VENV)/bin/python -m chiso.portal.demo --port $(PORT)
+	$(VENV)/bin/python -m dev.portal_demo --port $(PORT)
 
 clean:
 	rm -rf var .pytest_cache

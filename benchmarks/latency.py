@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/latency.py --executor celery     [--sends 20] [--drop] [--cold] [--out FILE]
 
 Starts Airflow itself in a temporary folder: `airflow standalone` (LocalExecutor, SQLite,
-the environment of `chiso.embedded.airflow_env` on a free port, prepared as `make airflow`
+the environment of `dev.embedded.airflow_env` on a free port, prepared as `make airflow`
 does), or the Celery deployment as docker-compose.yml runs it (tests/deploy/cluster.py:
 PostgreSQL, Redis, scheduler, dag-processor, api-server, triggerer, a general and a loader
 worker, all on 127.0.0.1). The chiso_ingest DAG is left to its inbox watcher: nothing is
@@ -22,7 +22,7 @@ snapshot where the time went:
     publish->seen publish done -> the verdict readable in the snapshot
 
 and prints p50/p95 of landing -> verdict with the mean of each part; `--out` writes the
-samples as JSON. `--cold` (Celery only) runs the workers without chiso/celery_config.py's
+samples as JSON. `--cold` (Celery only) runs the workers without chiso/airflow_glue/celery_config.py's
 preload, so that each task process imports Great Expectations itself (the time before).
 
 The standalone mode's task-log servers listen on all interfaces (standalone cannot skip
@@ -80,8 +80,8 @@ class Metadata:
 
 
 def start_standalone(stack: services.Stack, chiso_env: dict) -> tuple[Metadata, int]:
-    from chiso.embedded import airflow_env, api_urls, prepare, unpause_chiso_dags
     from core.settings import load_settings
+    from dev.embedded import airflow_env, api_urls, prepare, unpause_chiso_dags
 
     port = services.free_port()
     os.environ.update(chiso_env, AIRFLOW_HOME=str(stack.root / "airflow"), AIRFLOW__API__PORT=str(port))

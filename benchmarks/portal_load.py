@@ -140,9 +140,9 @@ def _free_port() -> int:
 def main(argv: list[str]) -> int:
     uploads = int(argv[argv.index("--uploads") + 1]) if "--uploads" in argv else 200
     from chiso.pipeline import ingest_paths
-    from chiso.portal.accounts import Accounts
     from core.catalog import Catalog
     from core.settings import load_settings
+    from portal.accounts import Accounts
     from transforms.template.workbook import build_template
 
     root = Path(tempfile.mkdtemp(prefix="chiso-portal-bench-"))

@@ -6,7 +6,7 @@ appears (written beside, then renamed), and the portal *announces* it with a mar
 inbox's hidden `.arrivals/` folder: it counts at once, so a clerk's send starts an ingest
 within seconds. The marker goes when the file has been moved to the archive or quarantine.
 
-Standard library only: the Airflow triggerer imports it (chiso.triggers) and must stay light.
+Standard library only: the Airflow triggerer imports it (chiso.airflow_glue.triggers) and must stay light.
 """
 
 from __future__ import annotations

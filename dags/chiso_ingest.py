@@ -1,15 +1,15 @@
 """Ingest the inbox when files arrive, and on a schedule: chunks of files -> verdicts and loads -> snapshot -> notices.
 
 Thin wiring only: each task calls a tested function of chiso.pipeline (as `chiso inbox` does), and
-the notice tasks are the group `chiso_reminders` has too (chiso.dag_tasks.notice_tasks). Every task
+the notice tasks are the group `chiso_reminders` has too (chiso.airflow_glue.tasks.notice_tasks). Every task
 that writes DuckDB takes the one slot of the warehouse pool (core.settings.WAREHOUSE_POOL); sending
 the notices takes none, so a slow or absent mail server never holds a load up, and it never fails:
 what it could not send waits for the next run. A task that fails on a setting or the catalog fails
 at once, anything else (a busy writer) is retried; a failed task e-mails the data engineers
-(chiso.dag_tasks).
+(chiso.airflow_glue.tasks).
 
 Scheduled on "asset or time": the `chiso_inbox` Asset is updated by its watcher (the triggerer
-runs `chiso.triggers.InboxTrigger`) once new files have arrived whole (chiso.arrivals), and the
+runs `chiso.airflow_glue.triggers.InboxTrigger`) once new files have arrived whole (chiso.arrivals), and the
 cron schedule stays as a safety net (a triggerer down, a file the watcher missed). With
 max_active_runs=1, events that arrive during a run start one follow-up run.
 """
@@ -20,8 +20,8 @@ from datetime import timedelta
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, CronTriggerTimetable, Param, dag
 
-from chiso.dag_tasks import as_of, chiso_task, dag_arguments, notice_tasks, writer
-from chiso.triggers import InboxTrigger
+from chiso.airflow_glue.tasks import as_of, chiso_task, dag_arguments, notice_tasks, writer
+from chiso.airflow_glue.triggers import InboxTrigger
 from core.settings import WAREHOUSE_ASSET, load_settings
 
 SETTINGS = load_settings()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from airflow.sdk import Asset, dag
 
-from chiso.dag_tasks import chiso_task, dag_arguments
+from chiso.airflow_glue.tasks import chiso_task, dag_arguments
 from core.settings import WAREHOUSE_ASSET, load_settings
 
 SETTINGS = load_settings()

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from chiso import embedded
+from dev import embedded
 from core.settings import load_settings
 
 FAKE_AIRFLOW = """#!{python}

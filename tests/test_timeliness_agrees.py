@@ -11,9 +11,9 @@ from collections import Counter
 import duckdb
 
 from chiso.notices.plan import open_ledger, rows
-from chiso.portal import views
 from chiso.report.build import collect, render
 from core.catalog import Catalog
+from portal import views
 
 
 def test_every_output_counts_the_same_late_reports(demo_warehouse, tmp_path):

@@ -1,4 +1,4 @@
-"""The inbox watcher (chiso.triggers.InboxTrigger) driven as the triggerer drives it: its events."""
+"""The inbox watcher (chiso.airflow_glue.triggers.InboxTrigger) driven as the triggerer drives it: its events."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def inbox(tmp_path):
 @pytest.fixture
 def watcher(airflow_env):
     """The watcher on a folder (imported here: Airflow must read the tests' configuration first)."""
-    from chiso.triggers import InboxTrigger
+    from chiso.airflow_glue.triggers import InboxTrigger
 
     return lambda inbox: InboxTrigger(str(inbox), settle_seconds=SETTLE, poll_interval=POLL, max_wait_seconds=5)
 

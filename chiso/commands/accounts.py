@@ -6,11 +6,11 @@ import sys
 from argparse import Namespace
 
 from chiso.commands import UserError
-from chiso.portal.accounts import LINK_HOURS, AccountError, AccountExists, Accounts, catalog_unit
-from chiso.portal.security import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, password_problem
 from core.catalog import Catalog
 from core.settings import Settings, load_settings
 from core.vocabulary import say
+from portal.accounts import LINK_HOURS, AccountError, AccountExists, Accounts, catalog_unit
+from portal.security import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, password_problem
 
 LOCAL_PORTAL = "http://127.0.0.1:8000"
 

@@ -10,6 +10,7 @@ from chiso.ingest import IngestRun
 from chiso.notices.run import notify_after_ingest
 from chiso.pipeline import inbox_destinations, ingest_paths
 from core.settings import Settings, load_settings
+from portal.directory import PortalAccounts
 from warehouse.lock import WarehouseBusy
 
 
@@ -35,7 +36,7 @@ def run(args: Namespace) -> int:
 def print_notices(settings: Settings) -> None:
     """The post-ingest notices; a mail server that is down or a busy warehouse leaves them waiting."""
     try:
-        done = notify_after_ingest(settings)
+        done = notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     except WarehouseBusy as error:
         print(f"notices wait for the next run: {error}")
         return

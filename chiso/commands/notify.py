@@ -5,16 +5,19 @@ from __future__ import annotations
 from argparse import Namespace
 from collections import Counter
 
+from chiso.notices.contacts import AccountBook
 from chiso.notices.delivery import parse_smtp_url
 from chiso.notices.run import Pass, notify, preview
 from core.settings import Settings, load_settings
+from portal.directory import PortalAccounts
 
 
 def run(args: Namespace) -> int:
     settings = load_settings()
-    done = notify(settings, args.as_of, args.dry_run)
+    accounts = PortalAccounts(settings.accounts)
+    done = notify(settings, args.as_of, args.dry_run, accounts=accounts)
     if args.dry_run:
-        print_preview(done, settings)
+        print_preview(done, settings, accounts)
     else:
         print_pass(done, settings)
     for plan in done.plans:
@@ -26,8 +29,8 @@ def run(args: Namespace) -> int:
     return 0
 
 
-def print_preview(done: Pass, settings: Settings) -> None:
-    messages = [message for plan in done.plans for message in preview(plan, settings)]
+def print_preview(done: Pass, settings: Settings, accounts: AccountBook) -> None:
+    messages = [message for plan in done.plans for message in preview(plan, settings, accounts=accounts)]
     for message in messages:
         print("=" * 78)
         for header in ("To", "Reply-To", "Subject"):

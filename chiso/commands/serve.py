@@ -6,10 +6,10 @@ from argparse import Namespace
 
 import uvicorn
 
-from chiso.portal.app import create_app
-from chiso.portal.connections import with_header_deadline
-from chiso.portal.logs import log_config
 from core.settings import load_settings
+from portal.app import create_app
+from portal.connections import with_header_deadline
+from portal.logs import log_config
 
 KEEP_ALIVE_SECONDS = 5
 MAX_HEADER_BYTES = 16 * 1024

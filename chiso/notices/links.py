@@ -2,7 +2,7 @@
 
 The portal shows a unit's files and what it owes on the unit's page (`/units/<code>`: the
 sections `#files` and `#due`) and serves its templates at `/templates/<data set>/<period>`
-(chiso/portal/pages.py). When the portal gets a page per file, `file_page` points to it.
+(portal/pages.py). When the portal gets a page per file, `file_page` points to it.
 """
 
 from __future__ import annotations

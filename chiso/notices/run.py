@@ -4,7 +4,8 @@ The three steps are separate functions because the DAGs run them as three tasks:
 touch the warehouse take its pool slot (and the loader's queue), the one that talks to SMTP
 takes neither, so a slow or absent mail server never holds up a load. Their inputs and outputs
 are plain JSON (XComs). `notify_after_ingest` and `notify` run the three in one process
-(`chiso inbox`, `chiso ingest --notify`, `chiso notify`).
+(`chiso inbox`, `chiso ingest --notify`, `chiso notify`). The users' accounts come as an
+`AccountBook` from the interface that runs the pass (the portal's, `portal.directory`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from email.utils import parseaddr
 
 from chiso.notices import kinds, ledger
 from chiso.notices.compose import Letterhead, compose
-from chiso.notices.contacts import Directory, directory
+from chiso.notices.contacts import AccountBook, Directory, directory
 from chiso.notices.delivery import deliver
 from chiso.notices.plan import Notice, Plan, open_ledger, owed_notices, unit_names
 from core.catalog import Catalog
@@ -31,30 +32,32 @@ log = logging.getLogger(__name__)
 Build = Callable[[object, Directory, dict[str, str]], Plan]
 
 
-def plan_after_ingest(settings: Settings, dry_run: bool = False) -> dict:
+def plan_after_ingest(settings: Settings, dry_run: bool = False, *, accounts: AccountBook) -> dict:
     """Claim what the kinds told after ingest owe for every run not told yet (refused, late, warnings…)."""
 
     def build(connection, people, names) -> Plan:
         return owed_notices(kinds.every("after_ingest"), connection, people, names)
 
-    return _plan(settings, build, dry_run)
+    return _plan(settings, build, dry_run, accounts)
 
 
-def plan_scheduled(settings: Settings, as_of: date | None = None, dry_run: bool = False) -> dict:
+def plan_scheduled(
+    settings: Settings, as_of: date | None = None, dry_run: bool = False, *, accounts: AccountBook
+) -> dict:
     """Claim what the daily kinds owe on `as_of` (default today, province time): reminders, the week's digest…"""
     day = as_of or Catalog(settings.catalog_dir).today()
 
     def build(connection, people, names) -> Plan:
         return owed_notices(kinds.every("daily"), connection, people, names, day)
 
-    return _plan(settings, build, dry_run)
+    return _plan(settings, build, dry_run, accounts)
 
 
-def _plan(settings: Settings, build: Build, dry_run: bool) -> dict:
+def _plan(settings: Settings, build: Build, dry_run: bool, accounts: AccountBook) -> dict:
     if not settings.warehouse.exists():
         return Plan().as_json()
     catalog = Catalog(settings.catalog_dir)
-    people = directory(catalog, settings.accounts)
+    people = directory(catalog, accounts)
     now = _now(catalog)
     with (
         writer_lock(settings.warehouse),
@@ -68,11 +71,11 @@ def _plan(settings: Settings, build: Build, dry_run: bool) -> dict:
     return plan.as_json()
 
 
-def send(plan_json: dict, settings: Settings) -> dict:
+def send(plan_json: dict, settings: Settings, *, accounts: AccountBook) -> dict:
     """Compose and deliver a plan's notices; never raises for a mail server's trouble (they wait)."""
     plan = Plan.from_json(plan_json)
     catalog = Catalog(settings.catalog_dir)
-    head = Letterhead(settings.smtp_from, directory(catalog, settings.accounts).reply_to(), settings.portal_url)
+    head = Letterhead(settings.smtp_from, directory(catalog, accounts).reply_to(), settings.portal_url)
     outcome: dict = {"sent": [], "waiting": []}
     composed = {}
     for notice in plan.notices:
@@ -124,32 +127,32 @@ class Pass:
     plans: list[Plan] = field(default_factory=list)
     outcome: dict = field(default_factory=lambda: {"sent": [], "waiting": []})
 
-    def add(self, plan_json: dict, settings: Settings, dry_run: bool) -> None:
+    def add(self, plan_json: dict, settings: Settings, dry_run: bool, accounts: AccountBook) -> None:
         self.plans.append(Plan.from_json(plan_json))
         if not dry_run:
-            done = send(plan_json, settings)
+            done = send(plan_json, settings, accounts=accounts)
             record(done, settings)
             self.outcome["sent"] += done["sent"]
             self.outcome["waiting"] += done["waiting"]
 
 
-def notify_after_ingest(settings: Settings) -> dict:
+def notify_after_ingest(settings: Settings, *, accounts: AccountBook) -> dict:
     """The post-ingest notices in one process; a mail server that is down leaves them waiting."""
-    return record(send(plan_after_ingest(settings), settings), settings)
+    return record(send(plan_after_ingest(settings, accounts=accounts), settings, accounts=accounts), settings)
 
 
-def notify(settings: Settings, as_of: date | None = None, dry_run: bool = False) -> Pass:
+def notify(settings: Settings, as_of: date | None = None, dry_run: bool = False, *, accounts: AccountBook) -> Pass:
     """Everything owed: post-ingest notices, reminders and the digest (what the DAG tasks do)."""
     done = Pass()
-    done.add(plan_after_ingest(settings, dry_run), settings, dry_run)
-    done.add(plan_scheduled(settings, as_of, dry_run), settings, dry_run)
+    done.add(plan_after_ingest(settings, dry_run, accounts=accounts), settings, dry_run, accounts)
+    done.add(plan_scheduled(settings, as_of, dry_run, accounts=accounts), settings, dry_run, accounts)
     return done
 
 
-def preview(plan: Plan, settings: Settings) -> list:
+def preview(plan: Plan, settings: Settings, *, accounts: AccountBook) -> list:
     """The messages a plan would send, composed but not sent (`chiso notify --dry-run`)."""
     catalog = Catalog(settings.catalog_dir)
-    head = Letterhead(settings.smtp_from, directory(catalog, settings.accounts).reply_to(), settings.portal_url)
+    head = Letterhead(settings.smtp_from, directory(catalog, accounts).reply_to(), settings.portal_url)
     return [compose(notice, head) for notice in plan.notices]
 
 

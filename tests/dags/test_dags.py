@@ -117,7 +117,7 @@ def test_every_dag_starts_in_the_provinces_time(dags, catalog):
 
 
 def test_every_task_follows_the_retry_policy_and_alerts_the_engineers(dags):
-    from chiso.dag_tasks import alert_engineers, retry_policy
+    from chiso.airflow_glue.tasks import alert_engineers, retry_policy
 
     policy = retry_policy(print).__code__
     for dag in dags.values():
@@ -147,7 +147,7 @@ def test_both_dags_that_tell_people_share_one_notice_group(dags):
 def test_a_terminal_error_fails_at_once_and_a_busy_writer_is_retried():
     from airflow.sdk.exceptions import AirflowFailException
 
-    from chiso.dag_tasks import retry_policy
+    from chiso.airflow_glue.tasks import retry_policy
     from core.catalog import CatalogError
     from core.settings import SettingError
     from warehouse.db import NotAWarehouse
@@ -265,7 +265,7 @@ def test_loader_killed_mid_chunk_then_retried_leaves_no_duplicate(chiso_home):
 def smtp_for_dags(monkeypatch, url: str) -> None:
     """The DAGs' notices and alerts go to `url` (the connection the DAG files would export, made here
     so that the test's environment is restored afterwards)."""
-    from chiso.notices.alerts import CONNECTION_VARIABLE, airflow_connection  # after airflow_db set AIRFLOW_HOME
+    from chiso.airflow_glue.alerts import CONNECTION_VARIABLE, airflow_connection  # after airflow_db set AIRFLOW_HOME
 
     monkeypatch.setenv("CHISO_SMTP_URL", url)
     monkeypatch.setenv(CONNECTION_VARIABLE, airflow_connection(url, load_settings().smtp_from))

@@ -1,7 +1,7 @@
 """`make airflow` on a port other than 8080: its DAGs unpaused, and a file dropped in the inbox ingested by itself.
 
 `airflow standalone` runs scheduler, dag-processor, api-server and triggerer with the
-environment `chiso.embedded.airflow_env` gives it (LocalExecutor, SQLite). The test prepares
+environment `dev.embedded.airflow_env` gives it (LocalExecutor, SQLite). The test prepares
 Airflow as `make airflow` does (`prepare`, `unpause_chiso_dags`), then runs those four
 components the same way, on a free port (one by one rather than through `airflow standalone`,
 so that no log server listens on every interface: standalone cannot be told to skip them).
@@ -20,8 +20,8 @@ import duckdb
 from services import VENV_BIN, Stack, free_port, wait_for
 
 from builders import csv_bytes, department_report, write
-from chiso.embedded import airflow_env, api_urls, prepare, unpause_chiso_dags
 from core.settings import load_settings
+from dev.embedded import airflow_env, api_urls, prepare, unpause_chiso_dags
 
 
 def resolved_execution_api_url(env: dict[str, str]) -> str:

@@ -15,6 +15,7 @@ from chiso.pipeline import ingest_paths
 from core.settings import load_settings
 from letters import PORTAL, by_unit, parts, write_accounts
 from mailserver import MailServer, free_port
+from portal.directory import PortalAccounts
 
 
 def inbox(root) -> None:
@@ -57,7 +58,7 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
         ],
     )
     ingest_paths([tmp_path / "inbox"], told, AS_OF)
-    summary = notify_after_ingest(told)
+    summary = notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
 
     assert summary["messages"] == {"ingest": 3, "unattributed": 1} and summary["waiting"] == 0
     messages = by_unit(mail_server.messages)
@@ -108,7 +109,7 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
     assert "scan <script>.pdf" in province_text
     assert "<script>" not in province_page and "scan &lt;script&gt;.pdf" in province_page  # text, never markup
 
-    assert notify_after_ingest(told)["messages"] == {}
+    assert notify_after_ingest(told, accounts=PortalAccounts(told.accounts))["messages"] == {}
     assert len(mail_server.messages) == 4  # nothing twice
     assert ledger(told) == [
         ("late", "SYT", "DP-SN", "2017Q2", True),
@@ -121,11 +122,11 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
 def test_the_next_run_tells_only_what_it_brought(told, mail_server, tmp_path):
     write(tmp_path / "a" / "syt.csv", csv_bytes(department_report("SYT").setting("NV_GIAO", -3)), received="2017-07-05")
     ingest_paths([tmp_path / "a"], told, AS_OF)
-    notify_after_ingest(told)
+    notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     fixed = department_report("SYT")
     write(tmp_path / "b" / "syt again.csv", csv_bytes(fixed.setting("NV_CUTHE", "mười")), received="2017-07-06")
     ingest_paths([tmp_path / "b"], told, AS_OF)
-    notify_after_ingest(told)
+    notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     first, second = mail_server.messages
     assert "syt.csv" in parts(first)[0] and "syt.csv" not in parts(second)[0]
     assert "syt again.csv" in parts(second)[0] and "«mười»" in parts(second)[0]
@@ -135,7 +136,7 @@ def test_a_refusal_already_fixed_says_there_is_nothing_more_to_do(told, mail_ser
     write(tmp_path / "in" / "a.csv", csv_bytes(department_report().setting("NV_GIAO", -3)), received="2017-07-05")
     write(tmp_path / "in" / "b.csv", csv_bytes(department_report()), received="2017-07-06")
     ingest_paths([tmp_path / "in"], told, AS_OF)
-    notify_after_ingest(told)
+    notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     text, _ = parts(mail_server.messages[0])
     assert "Đơn vị đã gửi lại tệp «b.csv»" in text and "nothing more to do" in text
     assert "Send the corrected file" not in text
@@ -147,14 +148,14 @@ def test_a_mail_server_down_for_one_run_gets_everything_on_the_next(tmp_path):
     inbox(tmp_path / "inbox")
     ingest_paths([tmp_path / "inbox"], settings, AS_OF)
 
-    down = notify_after_ingest(settings)
+    down = notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     assert down["messages"] == {} and down["waiting"] == 4 and "ConnectionRefusedError" in down["errors"][0]
     assert ledger(settings) == []  # nothing recorded, nothing claimed: all of it waits
 
     server = MailServer(port).start()
     try:
-        up = notify_after_ingest(settings)
-        again = notify_after_ingest(settings)
+        up = notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
+        again = notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     finally:
         server.stop()
     assert up["messages"] == {"ingest": 3, "unattributed": 1} and again["messages"] == {}
@@ -166,7 +167,8 @@ def test_a_crash_between_send_and_record_repeats_that_message_once_and_loses_not
     ingest_paths([tmp_path / "inbox"], told, AS_OF)
     code = (
         "from chiso.notices.run import notify_after_ingest; from core.settings import load_settings;"
-        " notify_after_ingest(load_settings())"
+        " from portal.directory import PortalAccounts; settings = load_settings();"
+        " notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))"
     )
     env = {
         **os.environ,
@@ -179,10 +181,11 @@ def test_a_crash_between_send_and_record_repeats_that_message_once_and_loses_not
     [first] = [m["X-Chiso-Unit"] for m in mail_server.messages]
 
     # The dead notifier's claims hold for the lease: a notifier right after it sends nothing twice.
-    assert notify_after_ingest(told)["messages"] == {}
+    assert notify_after_ingest(told, accounts=PortalAccounts(told.accounts))["messages"] == {}
     # Once the lease is over its items are owed again: the one message already accepted goes once more.
-    after_lease = notify_after_ingest(load_settings(home=told.home, smtp_url=told.smtp_url, notice_lease_minutes=0))
+    leased = load_settings(home=told.home, smtp_url=told.smtp_url, notice_lease_minutes=0)
+    after_lease = notify_after_ingest(leased, accounts=PortalAccounts(leased.accounts))
     assert sum(after_lease["messages"].values()) == 4
     units = [m["X-Chiso-Unit"] for m in mail_server.messages]
     assert sorted(set(units)) == ["02", "026", "SKHCN", "SYT"] and units.count(first) == 2 and len(units) == 5
-    assert notify_after_ingest(told)["messages"] == {}
+    assert notify_after_ingest(told, accounts=PortalAccounts(told.accounts))["messages"] == {}

@@ -11,13 +11,14 @@ from datetime import date
 from chiso.notices.run import notify
 from core.catalog import Catalog
 from core.settings import load_settings
+from portal.directory import PortalAccounts
 
 
 def test_every_refused_demo_file_reaches_its_unit_with_every_reason(demo_warehouse, tmp_path):
     _, verdicts, demo = demo_warehouse
     shutil.copy(demo.warehouse, tmp_path / "chiso.duckdb")  # the session's warehouse stays as it was
     settings = load_settings(home=tmp_path / "home", warehouse=tmp_path / "chiso.duckdb")
-    done = notify(settings, date(2021, 6, 1))
+    done = notify(settings, date(2021, 6, 1), accounts=PortalAccounts(settings.accounts))
     assert done.outcome["waiting"] == []
 
     letters = defaultdict(list)

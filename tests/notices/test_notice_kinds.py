@@ -16,6 +16,7 @@ from chiso.notices.run import notify_after_ingest, plan_after_ingest, record, se
 from chiso.pipeline import ingest_paths
 from core.vocabulary import entries, say
 from letters import by_unit, parts
+from portal.directory import PortalAccounts
 
 HERE = Path(__file__).resolve().parent / "acknowledgement"
 
@@ -50,11 +51,18 @@ def test_a_kind_registered_from_outside_is_planned_composed_sent_and_recorded(
     write(tmp_path / "in" / "meo vac.csv", csv_bytes(district_report("027")), received="2017-07-06 10:00")
     ingest_paths([tmp_path / "in"], told, AS_OF)  # the ledger takes the new kind: no migration, no rebuild
 
-    plan = plan_after_ingest(told, dry_run=True)
+    plan = plan_after_ingest(told, dry_run=True, accounts=PortalAccounts(told.accounts))
     [notice] = [n for n in plan["notices"] if n["message_kind"] == "acknowledgement"]
     assert notice["unit_code"] == "027" and [i["kind"] for i in notice["items"]] == ["received"]
 
-    summary = record(send(plan_after_ingest(told), told), told)
+    summary = record(
+        send(
+            plan_after_ingest(told, accounts=PortalAccounts(told.accounts)),
+            told,
+            accounts=PortalAccounts(told.accounts),
+        ),
+        told,
+    )
     assert summary["messages"] == {"acknowledgement": 1} and summary["waiting"] == 0
     message = by_unit(mail_server.messages)["027"]
     assert message["X-Chiso-Notice"] == "acknowledgement"
@@ -71,7 +79,10 @@ def test_a_kind_registered_from_outside_is_planned_composed_sent_and_recorded(
             ["acknowledgement"],
         ).fetchall() == [("received", "027", "acknowledgement", True)]
     mail_server.mailbox.received.clear()
-    assert notify_after_ingest(told)["messages"] == {} and mail_server.messages == []  # told once
+    assert (
+        notify_after_ingest(told, accounts=PortalAccounts(told.accounts))["messages"] == {}
+        and mail_server.messages == []
+    )  # told once
 
 
 @pytest.mark.parametrize("kind", kinds.every(), ids=lambda kind: kind.name)

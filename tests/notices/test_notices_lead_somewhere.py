@@ -13,11 +13,12 @@ from openpyxl import load_workbook
 from builders import csv_bytes, department_report, write
 from chiso.notices.run import notify_after_ingest, plan_scheduled, record, send
 from chiso.pipeline import ingest_paths
-from chiso.portal.accounts import Accounts
 from core.catalog import Catalog
 from core.settings import load_settings
 from core.vocabulary import Text
 from letters import PORTAL, by_unit, parts
+from portal.accounts import Accounts
+from portal.directory import PortalAccounts
 from transforms.template.stamp import STAMP_SHEET
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -25,7 +26,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def remind(settings, day: date) -> None:
-    record(send(plan_scheduled(settings, day), settings), settings)
+    record(
+        send(
+            plan_scheduled(settings, day, accounts=PortalAccounts(settings.accounts)),
+            settings,
+            accounts=PortalAccounts(settings.accounts),
+        ),
+        settings,
+    )
 
 
 def province_addresses(settings) -> list[str]:
@@ -52,7 +60,7 @@ def test_a_refusal_links_to_the_files_page_and_names_the_file_as_the_clerk_did(t
     write(tmp_path / "in" / "syt.csv", csv_bytes(department_report("SYT")), received="2017-07-11 09:00")
     sent_through_the_portal(told, inbox_name, "Báo cáo quý 2 (bản sửa).csv", "SKHCN")
     ingest_paths([tmp_path / "in"], told, date(2017, 7, 12))
-    notify_after_ingest(told)
+    notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     messages = by_unit(mail_server.messages)
     text, page = parts(messages["SKHCN"])
     assert "Báo cáo quý 2 (bản sửa).csv" in text and inbox_name not in text
@@ -95,7 +103,7 @@ def test_without_a_portal_a_notice_says_plainly_where_to_send(tmp_path, mail_ser
     settings = load_settings(home=tmp_path / "home", smtp_url=mail_server.url, portal_url="")
     write(tmp_path / "in" / "syt bad.csv", csv_bytes(department_report("SYT").setting("NV_GIAO", -1)), "2017-07-05")
     ingest_paths([tmp_path / "in"], settings, date(2017, 7, 6))
-    notify_after_ingest(settings)
+    notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     remind(settings, date(2017, 7, 7))
     refusal, reminder = [m for m in mail_server.messages if m["X-Chiso-Unit"] == "SYT"]
     to = ", ".join(province_addresses(settings))

@@ -11,6 +11,7 @@ from chiso.pipeline import ingest_paths
 from core.catalog import Catalog
 from core.settings import load_settings
 from letters import by_unit, parts
+from portal.directory import PortalAccounts
 
 
 def week_of(day: date) -> str:
@@ -20,7 +21,14 @@ def week_of(day: date) -> str:
 
 
 def remind(settings, day: date) -> dict:
-    return record(send(plan_scheduled(settings, day), settings), settings)
+    return record(
+        send(
+            plan_scheduled(settings, day, accounts=PortalAccounts(settings.accounts)),
+            settings,
+            accounts=PortalAccounts(settings.accounts),
+        ),
+        settings,
+    )
 
 
 def reports_in(text: str) -> list[str]:
@@ -60,7 +68,7 @@ def test_due_soon_from_the_catalogs_lead_time_then_overdue_each_once(told, mail_
 
     write(tmp_path / "late" / "sct.csv", csv_bytes(department_report("SCT")), received="2017-07-10 16:00")
     ingest_paths([tmp_path / "late"], told, date(2017, 7, 11))
-    notify_after_ingest(told)
+    notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     mail_server.mailbox.received.clear()
     remind(told, date(2017, 7, 11))
     overdue = by_unit(mail_server.messages)
@@ -117,9 +125,9 @@ def test_a_unit_without_an_address_is_owed_until_it_has_one(tmp_path, mail_serve
         received="2017-07-05",
     )
     ingest_paths([tmp_path / "in"], settings, date(2018, 3, 1))
-    plan = plan_after_ingest(settings)
+    plan = plan_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     assert plan["notices"] == [] and plan["unaddressed"] == [{"unit_code": "SYT", "message_kind": "ingest", "items": 1}]
 
     (catalog / "contacts.csv").write_text(contacts, encoding="utf-8")
-    assert notify_after_ingest(settings)["messages"] == {"ingest": 1}
+    assert notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))["messages"] == {"ingest": 1}
     assert [m["X-Chiso-Unit"] for m in mail_server.messages] == ["SYT"]

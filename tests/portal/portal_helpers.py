@@ -66,7 +66,7 @@ class Home:
 def make_home(root: Path) -> Home:
     """Unit 026: an accepted file and a rejected one; 027 and SKHCN: one accepted file each; published."""
     from chiso.pipeline import ingest_paths
-    from chiso.portal.accounts import Accounts
+    from portal.accounts import Accounts
 
     settings = load_settings(home=root, max_file_bytes=MAX_FILE_BYTES)
     files = root / "received"

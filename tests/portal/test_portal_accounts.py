@@ -146,7 +146,7 @@ def test_pages_show_no_data_yet_before_the_first_publish(server):
 
 
 def test_make_portal_gives_every_unit_and_the_province_a_demo_account(home):
-    from chiso.portal.demo import demo_accounts
+    from dev.portal_demo import demo_accounts
 
     made = demo_accounts(home.settings)
     assert len(made) == 24 and [m for m in made if m[2] == "province"] == [m for m in made if m[1] == "02"]

@@ -1,4 +1,4 @@
-"""`make portal` (chiso.portal.demo): run again and again, on any port, a send's verdict within seconds."""
+"""`make portal` (dev.portal_demo): run again and again, on any port, a send's verdict within seconds."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from portal_helpers import PROJECT_ROOT, free_port, make_home, page_csrf
 
 from builders import csv_bytes, district_report
-from chiso.portal.accounts import Accounts
+from portal.accounts import Accounts
 from warehouse.db import connect_read_only
 
 
@@ -24,7 +24,7 @@ def demo_home(tmp_path):
 
 
 def test_make_portal_twice_after_an_account_was_disabled_leaves_it_and_prints_every_password(demo_home):
-    from chiso.portal.demo import demo_accounts
+    from dev.portal_demo import demo_accounts
 
     demo_accounts(demo_home.settings)
     accounts = Accounts(demo_home.settings.accounts)
@@ -50,7 +50,7 @@ def test_make_portal_on_another_port_lands_a_sends_verdict_within_seconds(demo_h
     log = demo_home.root / "demo.log"
     with log.open("wb") as out:
         demo = subprocess.Popen(
-            [sys.executable, "-m", "chiso.portal.demo"],
+            [sys.executable, "-m", "dev.portal_demo"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

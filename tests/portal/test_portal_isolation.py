@@ -22,7 +22,7 @@ from portal_helpers import (
 )
 
 from builders import csv_bytes, district_report
-from chiso.portal.app import create_app
+from portal.app import create_app
 
 SENT_NAME = "gui-qua-api-026.csv"
 SENT_VALUE = "gia-tri-rieng"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chiso.portal.uploads import KeptFiles, Staged
+from portal.uploads import KeptFiles, Staged
 
 
 def _staged(folder, name="123-abc.csv") -> Staged:

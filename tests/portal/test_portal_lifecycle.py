@@ -15,9 +15,10 @@ import httpx
 import pytest
 from portal_helpers import CHISO, Home, Server, csrf_of
 
-from chiso.portal.accounts import Accounts
-from chiso.portal.security import LoginLimiter, password_problem
 from core.settings import load_settings
+from portal.accounts import Accounts
+from portal.directory import PortalAccounts
+from portal.security import LoginLimiter, password_problem
 
 CLERK = "vanthu@dongvan.example.vn"
 PASSWORD = "mat khau that dai cua van thu"  # pragma: allowlist secret
@@ -112,7 +113,7 @@ def test_one_client_gets_no_more_attempts_than_its_limit_under_concurrency(serve
 
 def test_the_limiter_checks_the_client_first_then_delays_the_account_progressively(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr("chiso.portal.security.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("portal.security.time.monotonic", lambda: now[0])
     limiter = LoginLimiter(per_client=3, free_per_account=2, max_delay=8)
     assert [limiter.reserve("a@x.vn", "c1"), limiter.reserve("a@x.vn", "c1"), limiter.reserve("b@x.vn", "c1")] == [
         0
@@ -222,7 +223,7 @@ def test_an_account_written_before_these_checks_stops_no_notice(home, tmp_path):
             "insert into accounts (email, unit_code, role, name, created_at) values"
             " ('x\"<y@x.vn', '026', 'unit', 'ok', 'now'), ('z@x.vn', '026', 'unit', 'a\r\nb', 'now')"
         )
-    people = directory(Catalog(home.settings.catalog_dir), path)
+    people = directory(Catalog(home.settings.catalog_dir), PortalAccounts(path))
     assert 'x"<y@x.vn' not in {r.email for r in people.of_unit("026")}
     assert "z@x.vn" not in {r.email for r in people.of_unit("026")}
     assert "vanthu@dongvan.hagiang.example" in {r.email for r in people.of_unit("026")}
@@ -241,7 +242,7 @@ def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home
     accounts = Accounts(path)
     accounts.add("theodoi@tinh.example.vn", "02", "province", "Người theo dõi")
     accounts.add("giamsat@skhcn.hagiang.example", "02", "province")  # a catalog address used as a login
-    people = directory(Catalog(home.settings.catalog_dir), path)
+    people = directory(Catalog(home.settings.catalog_dir), PortalAccounts(path))
     assert [r.email for r in people.of_role("province")] == [
         "bcd.dotpha@ubnd.hagiang.example",
         "giamsat@skhcn.hagiang.example",
@@ -253,9 +254,9 @@ def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home
     monkeypatch.setattr(run, "compose", lambda notice, head, *attached: heads.append(head))
     settings = load_settings(home=home.root, accounts=path)
     notice = Notice("reminder", "026", "Đồng Văn", [{"email": "a@x.vn", "name": "A"}], [], {}, "<1@x.vn>")
-    run.preview(Plan([notice]), settings)
+    run.preview(Plan([notice]), settings, accounts=PortalAccounts(settings.accounts))
     monkeypatch.setattr(run, "deliver", lambda *args: type("D", (), {"sent": [], "waiting": []})())
-    run.send(Plan([notice]).as_json(), settings)
+    run.send(Plan([notice]).as_json(), settings, accounts=PortalAccounts(settings.accounts))
     assert [[r.email for r in head.reply_to] for head in heads] == [["bcd.dotpha@ubnd.hagiang.example"]] * 2
 
 

@@ -17,7 +17,7 @@ import subprocess
 import pytest
 from portal_helpers import CHISO
 
-from chiso.portal.accounts import Accounts
+from portal.accounts import Accounts
 
 OLD = "mat khau cu cua van thu"  # pragma: allowlist secret
 NEW = "mat khau moi chon qua lien ket"  # pragma: allowlist secret

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from chiso.portal.uploads import Send
 from expectations.findings import Finding
+from portal.uploads import Send
 from warehouse.db import connect_read_only, query_rows
 from warehouse.load import findings_of
 

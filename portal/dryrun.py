@@ -27,7 +27,7 @@ from core.settings import Settings
 from expectations.validate import load_suites
 from transforms.sandbox import ReadingBudget, warm
 
-log = logging.getLogger("chiso.portal")
+log = logging.getLogger("portal")
 _STOP = object()
 
 

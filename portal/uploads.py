@@ -22,9 +22,9 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import ClientDisconnect, Request
 
 from chiso import arrivals
-from chiso.portal.accounts import Account, Accounts, now_text
-from chiso.portal.errors import PortalError
 from core.settings import Settings
+from portal.accounts import Account, Accounts, now_text
+from portal.errors import PortalError
 from transforms.read import ACCEPTED_SUFFIXES
 
 # Room for the multipart framing and the form's few small fields around the file itself.

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from chiso.portal.errors import PortalError
+from portal.errors import PortalError
 
 
 class Admission:

@@ -3,7 +3,7 @@
 Airflow's own `SmtpNotifier` (the SMTP provider) sends them, through the Airflow connection
 `chiso_smtp` made from CHISO_SMTP_URL, the setting the notices use: `engineer_alerts` exports
 it as `AIRFLOW_CONN_CHISO_SMTP` in the failed task's process, where the failure callback
-(`chiso.dag_tasks.alert_engineers`) makes the notifier, unless the deployment defines that
+(`chiso.airflow_glue.tasks.alert_engineers`) makes the notifier, unless the deployment defines that
 variable itself.
 """
 

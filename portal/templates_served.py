@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from chiso.portal.errors import PortalError
 from core.catalog import Catalog
+from portal.errors import PortalError
 from transforms.template.form import TemplateError, template_file_name
 from transforms.template.workbook import build_template
 

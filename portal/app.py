@@ -20,21 +20,21 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Match
 
-from chiso import portal as package
-from chiso.portal import api, pages
-from chiso.portal.accounts import Accounts
-from chiso.portal.actions import Portal
-from chiso.portal.admission import Admission
-from chiso.portal.dryrun import DryRuns
-from chiso.portal.errors import LoginNeeded, text_of
-from chiso.portal.render import page, say
-from chiso.portal.security import HEADERS, LoginLimiter
-from chiso.portal.uploads import staging_folder, sweep_staged
+import portal as package
 from core.catalog import Catalog
 from core.settings import Settings
+from portal import api, pages
+from portal.accounts import Accounts
+from portal.actions import Portal
+from portal.admission import Admission
+from portal.dryrun import DryRuns
+from portal.errors import LoginNeeded, text_of
+from portal.render import page, say
+from portal.security import HEADERS, LoginLimiter
+from portal.uploads import staging_folder, sweep_staged
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "portal.css"
-log = logging.getLogger("chiso.portal")
+log = logging.getLogger("portal")
 
 
 class SecurityHeaders:

@@ -7,12 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from chiso.portal.render import zoned
-from chiso.portal.uploads import Send
-from chiso.portal.views import FileView, Obligation
 from chiso.verdict import Verdict
 from core.kinds import COMPLETENESS_STATUSES, SEVERITIES, SUBMISSION_STATUSES
 from expectations.findings import Finding
+from portal.render import zoned
+from portal.uploads import Send
+from portal.views import FileView, Obligation
 
 # The schema's enumerations, from the declared kinds (a tuple in Literal[...] is its members).
 Severity = Literal[SEVERITIES.codes]

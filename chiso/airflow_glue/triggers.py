@@ -3,7 +3,7 @@
 Used by `dags/chiso_ingest.py` as the AssetWatcher of the `chiso_inbox` Asset, so that a
 file landing in the inbox starts an ingest run within seconds instead of at the next cron
 tick. It runs in the `airflow triggerer` process, which imports it by its class path
-(`chiso.triggers.InboxTrigger`): that is why it lives in the installed `chiso` package and
+(`chiso.airflow_glue.triggers.InboxTrigger`): that is why it lives in the installed `chiso` package and
 not in `dags/` (Airflow 3's triggerer does not put the DAG bundle on `sys.path`).
 
 It never touches the files (unlike the standard provider's `FileDeleteTrigger`, which
@@ -40,7 +40,7 @@ from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from chiso import arrivals
 
-CLASSPATH = "chiso.triggers.InboxTrigger"
+CLASSPATH = "chiso.airflow_glue.triggers.InboxTrigger"
 
 
 def scan(directory: str, settle_before: float) -> tuple[dict[str, tuple[int, int]], set[str]]:

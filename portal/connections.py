@@ -14,7 +14,7 @@ import logging
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-log = logging.getLogger("chiso.portal")
+log = logging.getLogger("portal")
 
 
 def with_header_deadline(seconds: float) -> type[asyncio.Protocol]:

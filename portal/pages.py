@@ -14,9 +14,12 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from chiso.export import csv_text, write_sheet
-from chiso.portal import actions, views
-from chiso.portal.accounts import catalog_unit, normal_email
-from chiso.portal.auth import (
+from chiso.report.build import collect, render
+from core import kinds
+from core.vocabulary import Text
+from portal import actions, views
+from portal.accounts import catalog_unit, normal_email
+from portal.auth import (
     FORM_COOKIE,
     PageSession,
     ProvinceSession,
@@ -31,9 +34,9 @@ from chiso.portal.auth import (
     session_of,
     start_session,
 )
-from chiso.portal.errors import PortalError
-from chiso.portal.render import NO_STORE, dataset_name, local_time, page, say, unit_heading
-from chiso.portal.security import (
+from portal.errors import PortalError
+from portal.render import NO_STORE, dataset_name, local_time, page, say, unit_heading
+from portal.security import (
     MAX_PASSWORD_CHARS,
     MIN_PASSWORD_CHARS,
     Busy,
@@ -41,12 +44,9 @@ from chiso.portal.security import (
     report_policy,
     token_digest,
 )
-from chiso.portal.templates_served import template_response
-from chiso.portal.uploads import KEPT_SECONDS, read_form, send_by_id, senders, sends_named, sends_of
-from chiso.portal.views import snapshot
-from chiso.report.build import collect, render
-from core import kinds
-from core.vocabulary import Text
+from portal.templates_served import template_response
+from portal.uploads import KEPT_SECONDS, read_form, send_by_id, senders, sends_named, sends_of
+from portal.views import snapshot
 
 router = APIRouter(include_in_schema=False)
 COMPLETENESS_STATUSES = kinds.COMPLETENESS_STATUSES.codes

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from chiso.portal import actions, views
-from chiso.portal.auth import ApiAccount, portal_of
-from chiso.portal.errors import PortalError
-from chiso.portal.models import ErrorOut, ObligationOut, SendOut, VerdictOut
-from chiso.portal.templates_served import XLSX, template_response
-from chiso.portal.uploads import read_form, send_by_id, sends_of
+from portal import actions, views
+from portal.auth import ApiAccount, portal_of
+from portal.errors import PortalError
+from portal.models import ErrorOut, ObligationOut, SendOut, VerdictOut
+from portal.templates_served import XLSX, template_response
+from portal.uploads import read_form, send_by_id, sends_of
 
 _FILE_FIELD = {
     "type": "object",

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from chiso import arrivals
-from chiso.portal.accounts import Accounts
 from core.catalog import Catalog
 from core.settings import load_settings
+from portal.accounts import Accounts
 
 WATCH_EVERY = 0.5  # seconds between two looks for an announced send
 INGEST_EVERY = 20  # seconds between two runs for files copied into the inbox by hand
@@ -114,9 +114,9 @@ def ingest_what_arrives(settings, stop: threading.Event, every: float = WATCH_EV
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m chiso.portal.demo",
+        prog="python -m dev.portal_demo",
         description="The portal on `make run`'s data with a demo account per unit (`make portal`).",
-        epilog="examples:\n  make portal\n  PORT=8001 make portal\n  python -m chiso.portal.demo --port 8001\n",
+        epilog="examples:\n  make portal\n  PORT=8001 make portal\n  python -m dev.portal_demo --port 8001\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     if not settings.snapshot.exists():
         print("no snapshot yet: running `make run` first", flush=True)
-        subprocess.run([sys.executable, "-m", "chiso.embedded"], check=True)
+        subprocess.run([sys.executable, "-m", "dev.embedded"], check=True)
     portal_url = settings.portal_url or f"http://127.0.0.1:{args.port}"
     print(f"\ndemo accounts ({settings.accounts}), each password as it is set:", flush=True)
     demo_accounts(settings, lambda account: print(account.line(), flush=True))

@@ -16,10 +16,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from chiso.portal.accounts import SESSION_HOURS, Account
-from chiso.portal.actions import Portal
-from chiso.portal.errors import LoginNeeded, PortalError
-from chiso.portal.security import new_token, same_secret
+from portal.accounts import SESSION_HOURS, Account
+from portal.actions import Portal
+from portal.errors import LoginNeeded, PortalError
+from portal.security import new_token, same_secret
 
 SESSION_COOKIE = "chiso_session"
 FORM_COOKIE = "chiso_form"

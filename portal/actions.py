@@ -15,13 +15,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from chiso.checker import history, unread_verdict
-from chiso.portal.accounts import Account, Accounts
-from chiso.portal.admission import Admission
-from chiso.portal.dryrun import DryRuns, shown_as
-from chiso.portal.errors import PortalError
-from chiso.portal.render import say
-from chiso.portal.security import HashGate, LoginLimiter
-from chiso.portal.uploads import (
+from chiso.verdict import Verdict
+from core.catalog import Catalog
+from core.faults import fault_point
+from core.settings import Settings
+from core.text import unit_code
+from expectations.findings import Finding
+from portal.accounts import Account, Accounts
+from portal.admission import Admission
+from portal.dryrun import DryRuns, shown_as
+from portal.errors import PortalError
+from portal.render import say
+from portal.security import HashGate, LoginLimiter
+from portal.uploads import (
     KeptFiles,
     Send,
     Staged,
@@ -33,12 +39,6 @@ from chiso.portal.uploads import (
     staging_folder,
     uploaded_file,
 )
-from chiso.verdict import Verdict
-from core.catalog import Catalog
-from core.faults import fault_point
-from core.settings import Settings
-from core.text import unit_code
-from expectations.findings import Finding
 from transforms.sandbox import ReadingBudget, read_one
 from transforms.submission import RawSubmission, Unreadable
 

@@ -19,9 +19,9 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
 
-from chiso.portal.security import hash_password, new_token, token_digest, verify_password
 from core.kinds import ACCOUNT_ROLES
 from core.text import unit_code
+from portal.security import hash_password, new_token, token_digest, verify_password
 
 SCHEMA = Path(__file__).resolve().parent / "sql" / "accounts_schema.sql"
 ROLES = ACCOUNT_ROLES.codes

@@ -3,7 +3,7 @@
 The DAG files (`dags/`) declare their schedule and their own tasks with `chiso_task`; the two that
 tell people (`chiso_ingest`, `chiso_reminders`) take the same three notice tasks from
 `notice_tasks`. It lives in the installed package, not in `dags/`, for the reason
-`chiso.triggers` does: every Airflow process can import it, whether or not it puts the DAG folder
+`chiso.airflow_glue.triggers` does: every Airflow process can import it, whether or not it puts the DAG folder
 on `sys.path`.
 
 Parsing a DAG file (the DAG processor does it every few minutes, every task runner once) costs
@@ -109,9 +109,9 @@ def chiso_task(**arguments: Any) -> Callable[[Callable], Any]:
 
 
 def alert_engineers(context: Any) -> None:
-    """Every task's `on_failure_callback`: e-mail the data engineers (chiso.notices.alerts), the notifier
+    """Every task's `on_failure_callback`: e-mail the data engineers (chiso.airflow_glue.alerts), the notifier
     made in the failed task's process, so that parsing a DAG reads no contacts and writes no connection."""
-    from chiso.notices.alerts import engineer_alerts  # after a failure: DAG parsing loads no SMTP provider
+    from chiso.airflow_glue.alerts import engineer_alerts  # after a failure: DAG parsing loads no SMTP provider
 
     for notify in engineer_alerts(load_settings()):
         notify(context)
@@ -131,16 +131,20 @@ def notice_tasks(settings: Settings, *, owed: Literal["after_ingest", "scheduled
         def plan_notices(params: dict | None = None) -> dict:
             # in the task: DAG parsing loads no pandas, GX, DuckDB
             from chiso.notices.run import plan_after_ingest, plan_scheduled
+            from portal.directory import PortalAccounts
 
+            accounts = PortalAccounts(settings.accounts)
             if owed == "after_ingest":
-                return plan_after_ingest(settings)
-            return plan_scheduled(settings, as_of(params))
+                return plan_after_ingest(settings, accounts=accounts)
+            return plan_scheduled(settings, as_of(params), accounts=accounts)
 
         @chiso_task(retries=0, show_return_value_in_logs=False)  # what could not be sent waits for the next run
         def send_notices(plan: dict) -> dict:
-            from chiso.notices.run import send  # in the task: DAG parsing loads no pandas, GX, DuckDB
+            # in the task: DAG parsing loads no pandas, GX, DuckDB
+            from chiso.notices.run import send
+            from portal.directory import PortalAccounts
 
-            return send(plan, settings)
+            return send(plan, settings, accounts=PortalAccounts(settings.accounts))
 
         @chiso_task(**writer(settings))
         def record_notices(outcome: dict) -> dict:

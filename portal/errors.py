@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
-from chiso.portal.render import say
 from core.vocabulary import Text
+from portal.render import say
 
 
 class PortalError(HTTPException):
