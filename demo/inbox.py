@@ -57,7 +57,7 @@ def demo_values(
 ) -> dict[tuple[str, str, str], dict[tuple[str, str | None], int | float]]:
     """Values the current view must hold after the demo inbox of `seed` is ingested.
 
-    {(dataset, unit, period): {(indicator, breakdown or None): value}} for every
+    {(dataset, unit, period): {(indicator, disaggregation or None): value}} for every
     slot that ends with an accepted file (missing and finally rejected slots are
     absent). Counts are int, amounts and percents float.
     """

@@ -69,7 +69,7 @@ class Report:
     left_out: str | None = None  # "value" column (CSV) or "period" header field (XLSX) missing
 
     def values(self) -> dict[tuple[str, str | None], object]:
-        """{(indicator, breakdown or None): value} as the rows give them."""
+        """{(indicator, disaggregation or None): value} as the rows give them."""
         return {(row.indicator, row.disaggregation): row.value for row in self.rows}
 
 

@@ -13,7 +13,7 @@ from core.catalog import Catalog
 from core.vocabulary import say
 from demo.habits import period_text
 from demo.model import FileStyle, PlannedFile, Report
-from demo.plan import form_has_breakdowns
+from demo.plan import form_has_disaggregations
 from demo.render_text import plain_number, unit_code_as_typed, vietnamese_number
 
 COLUMNS = ["dataset", "unit_code", "period", "indicator_code", "disaggregation", "value", "note"]
@@ -49,10 +49,10 @@ def encode(text: str, encoding: str) -> bytes:
 
 
 def choose_columns(report: Report, catalog: Catalog, rng: random.Random) -> list[str]:
-    """The template's columns; the breakdown column of a form without breakdowns, or an unused
+    """The template's columns; the disaggregation column of a form without disaggregations, or an unused
     note column, is sometimes left out, and the value column sometimes comes before the code."""
     columns = list(COLUMNS)
-    if not form_has_breakdowns(catalog, report.dataset) and rng.random() < 0.4:
+    if not form_has_disaggregations(catalog, report.dataset) and rng.random() < 0.4:
         columns.remove("disaggregation")
     if rng.random() < 0.15 and not any(row.note for row in report.rows):
         columns.remove("note")

@@ -5,7 +5,7 @@ the protected template chiso generates (`fill_template`), some still keep a work
 own (`lay_out_workbook`), and a file a scenario breaks on purpose is always their own.
 
 Labels and column headers come from the vocabulary (`field.*`); names, measure units and
-breakdown names from the catalog. Same planned file -> same bytes (see demo.reproducible_zip).
+disaggregation names from the catalog. Same planned file -> same bytes (see demo.reproducible_zip).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from core.catalog import Catalog
 from core.vocabulary import say
 from demo.habits import NUMERIC_YEAR, period_text
 from demo.model import PlannedFile, Report
-from demo.plan import breakdown_name, form_has_breakdowns, period_end
+from demo.plan import disaggregation_name, form_has_disaggregations, period_end
 from demo.render_text import province_heading, unit_code_as_typed, vietnamese_number
 from demo.reproducible_zip import repack
 from demo.story import CLERKS
@@ -90,7 +90,7 @@ def table_rows(report: Report, catalog: Catalog, amounts_as_text: bool) -> list[
         indicator = catalog.indicators.get(row.indicator, {})
         name = indicator.get("indicator_name", "")
         if row.disaggregation:
-            name = f"{name} - {breakdown_name(catalog, row.indicator, row.disaggregation)}"
+            name = f"{name} - {disaggregation_name(catalog, row.indicator, row.disaggregation)}"
         value = row.value
         if isinstance(value, float) and amounts_as_text and indicator.get("value_type") == "amount":
             value = vietnamese_number(value)
@@ -117,7 +117,7 @@ def choose_sheet_content(planned: PlannedFile, catalog: Catalog) -> SheetContent
     label_suffix = ":" if rng.random() < 0.8 else ""
     header = header_block(planned, catalog, rng)
     columns = list(TABLE_COLUMNS)
-    if not form_has_breakdowns(catalog, report.dataset) and rng.random() < 0.3:
+    if not form_has_disaggregations(catalog, report.dataset) and rng.random() < 0.3:
         columns.remove("disaggregation")
     if rng.random() < 0.15:
         columns = NAME_BEFORE_CODE + [column for column in columns if column not in NAME_BEFORE_CODE]

@@ -1,5 +1,5 @@
 """Rules 2 to 5, a file that says the wrong thing about itself: a required column or header
-field missing (2); a unit, data set, indicator or breakdown the catalog does not know, or a
+field missing (2); a unit, data set, indicator or disaggregation the catalog does not know, or a
 form the unit may not send (3); a period that cannot be, or lies outside the plan (4); rows
 that disagree on the period (5)."""
 
@@ -26,7 +26,7 @@ from demo.story import (
 )
 
 MISSPELT_INDICATOR = (TASK_GROUPS_ASSIGNED, "NV_GIA0")  # a zero for the letter O
-MISSPELT_BREAKDOWN = (SCHOOLS, "TRUONG_HOC")
+MISSPELT_DISAGGREGATION = (SCHOOLS, "TRUONG_HOC")
 KINDERGARTENS = ("MAMNON", "Trường mầm non")  # a fifth kind of establishment the survey does not have
 
 
@@ -56,10 +56,10 @@ def misspell_indicator(report: Report, planner: InboxPlanner) -> None:
             row.written_code = written
 
 
-def misspell_breakdown(report: Report, planner: InboxPlanner) -> None:
-    breakdown, written = MISSPELT_BREAKDOWN
+def misspell_disaggregation(report: Report, planner: InboxPlanner) -> None:
+    disaggregation, written = MISSPELT_DISAGGREGATION
     for row in report.rows:
-        if row.disaggregation == breakdown:
+        if row.disaggregation == disaggregation:
             row.disaggregation = written
 
 
@@ -145,17 +145,17 @@ def send_files_with_unknown_codes(planner: InboxPlanner) -> None:
         fits=quarterly,
         corrected=False,
     )
-    breakdown, misspelt = MISSPELT_BREAKDOWN
+    disaggregation, misspelt = MISSPELT_DISAGGREGATION
     send(
-        misspell_breakdown,
+        misspell_disaggregation,
         rules=("3", "8"),
-        scenario=f"unknown breakdown '{misspelt}' (so {breakdown} is also missing)",
+        scenario=f"unknown disaggregation '{misspelt}' (so {disaggregation} is also missing)",
         fits=of_form(IT_SURVEY),
         corrected=True,
     )
     send(
         add_kindergartens,
-        scenario=f"extra breakdown '{KINDERGARTENS[0]}' (not in the catalog)",
+        scenario=f"extra disaggregation '{KINDERGARTENS[0]}' (not in the catalog)",
         fits=of_form(IT_SURVEY),
         corrected=True,
     )

@@ -1,5 +1,5 @@
 """Rules 6 to 9, a file whose values are wrong: not a number, negative, not whole, over 100 %
-(6); one line given twice (7); a mandatory line or breakdown left out (8); a part greater
+(6); one line given twice (7); a mandatory line or disaggregation left out (8); a part greater
 than its whole (9)."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from demo.story import (
 
 NEWS_ITEMS_TWICE = [(7, "Tin trên Báo Hà Giang"), (4, "Tin trên Cổng TTĐT")]  # one line per channel
 CARRIED_OVER_NOTE = "Bao gồm kinh phí năm trước chuyển sang"
-SWAPPED_FIRST = (RESTAURANTS, HOTELS, SCHOOLS)  # which breakdown's columns a clerk swaps, first that can be
+SWAPPED_FIRST = (RESTAURANTS, HOTELS, SCHOOLS)  # which disaggregation's columns a clerk swaps, first that can be
 
 
 def in_the_second_half_year(slot: Slot) -> bool:
@@ -49,11 +49,11 @@ def give_news_items_twice(report: Report, planner: InboxPlanner) -> None:
     report.rows += [ReportRow(NEWS_ITEMS, None, value, note) for value, note in NEWS_ITEMS_TWICE]
 
 
-def paste_a_row_twice(indicator: str, breakdown: str, report: Report, planner: InboxPlanner) -> None:
+def paste_a_row_twice(indicator: str, disaggregation: str, report: Report, planner: InboxPlanner) -> None:
     index = next(
         position
         for position, row in enumerate(report.rows)
-        if (row.indicator, row.disaggregation) == (indicator, breakdown)
+        if (row.indicator, row.disaggregation) == (indicator, disaggregation)
     )
     row = report.rows[index]
     report.rows.insert(index + 1, ReportRow(row.indicator, row.disaggregation, row.value))
@@ -63,12 +63,12 @@ def leave_out_indicator(indicator: str, report: Report, planner: InboxPlanner) -
     report.rows = [row for row in report.rows if row.indicator != indicator]
 
 
-def leave_out_breakdown(breakdown: str, report: Report, planner: InboxPlanner) -> None:
-    report.rows = [row for row in report.rows if row.disaggregation != breakdown]
+def leave_out_disaggregation(disaggregation: str, report: Report, planner: InboxPlanner) -> None:
+    report.rows = [row for row in report.rows if row.disaggregation != disaggregation]
 
 
-def row_of(report: Report, indicator: str, breakdown: str | None = None) -> ReportRow:
-    return next(row for row in report.rows if (row.indicator, row.disaggregation) == (indicator, breakdown))
+def row_of(report: Report, indicator: str, disaggregation: str | None = None) -> ReportRow:
+    return next(row for row in report.rows if (row.indicator, row.disaggregation) == (indicator, disaggregation))
 
 
 def deploy_more_groups_than_assigned(report: Report, planner: InboxPlanner) -> None:
@@ -149,8 +149,8 @@ def send_incomplete_or_inconsistent_files(planner: InboxPlanner) -> None:
         corrected=True,
     )
     send(
-        partial(leave_out_breakdown, RESTAURANTS),
-        scenario=f"{IT_SURVEY} without the {RESTAURANTS} breakdown",
+        partial(leave_out_disaggregation, RESTAURANTS),
+        scenario=f"{IT_SURVEY} without the {RESTAURANTS} disaggregation",
         fits=of_form(IT_SURVEY),
         corrected=True,
     )
