@@ -12,7 +12,7 @@ import unicodedata
 from core.catalog import Catalog
 from core.vocabulary import say
 from demo.habits import period_text
-from demo.model import FileStyle, PlannedFile, Report
+from demo.model import FileStyle, Report, ScriptedFile
 from demo.plan import form_has_disaggregations
 from demo.render_text import plain_number, unit_code_as_typed, vietnamese_number
 
@@ -72,10 +72,10 @@ def choose_headers(style: FileStyle, report: Report, rng: random.Random) -> dict
     return headers
 
 
-def render_csv(planned: PlannedFile, catalog: Catalog) -> bytes:
-    report, style = planned.report, planned.style
+def render_csv(scripted: ScriptedFile, catalog: Catalog) -> bytes:
+    report, style = scripted.report, scripted.style
     assert report is not None
-    rng = random.Random(planned.render_seed)
+    rng = random.Random(scripted.render_seed)
     columns = choose_columns(report, catalog, rng)
     headers = choose_headers(style, report, rng)
     unit = unit_code_as_typed(report, rng, in_workbook=False)
