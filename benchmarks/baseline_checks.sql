@@ -15,7 +15,7 @@
 -- of semicolon files, outlier warnings (they need each value's history), duplicates of earlier
 -- files, supersession, bilingual messages naming every value.
 
-create or replace temp table breakdown_keys as
+create or replace temp table disaggregation_keys as
 select
     indicator_code,
     disaggregation_code as disaggregation
@@ -27,7 +27,7 @@ select
 from indicators
 where indicator_code not in (select indicator_code from disaggregations);
 
-create or replace temp table breakdown_names as
+create or replace temp table disaggregation_names as
 select distinct
     lower(strip_accents(disaggregation_name)) as name_key,
     disaggregation_code
@@ -76,13 +76,15 @@ select
         else nullif(trim(keyed.period), '')
     end as period,
     nullif(upper(trim(keyed.indicator_code)), '') as indicator_code,
-    coalesce(breakdown_names.disaggregation_code, upper(nullif(trim(keyed.disaggregation), '')), '') as disaggregation,
+    coalesce(
+        disaggregation_names.disaggregation_code, upper(nullif(trim(keyed.disaggregation), '')), ''
+    ) as disaggregation,
     keyed.value_text,
     case when regexp_full_match(keyed.value_text, '[+-]?\d+(\.\d+)?') then cast(keyed.value_text as double) end
         as value,
     nullif(trim(keyed.note), '') as note
 from keyed
-left join breakdown_names on breakdown_names.name_key = lower(strip_accents(trim(keyed.disaggregation)));
+left join disaggregation_names on disaggregation_names.name_key = lower(strip_accents(trim(keyed.disaggregation)));
 
 -- One row per file: what its first row declares, and whether each required column was there.
 create or replace temp table declared as
@@ -325,7 +327,7 @@ select
     period
 from checkable_rows
 where period is distinct from file_period
--- rule 3: known indicators, on the data set's form, with an allowed breakdown
+-- rule 3: known indicators, on the data set's form, with an allowed disaggregation
 union all
 select
     filename,
@@ -359,9 +361,9 @@ select
     checkable_rows.source_row,
     checkable_rows.disaggregation
 from checkable_rows
-anti join breakdown_keys
-    on checkable_rows.indicator_code = breakdown_keys.indicator_code
-        and checkable_rows.disaggregation = breakdown_keys.disaggregation
+anti join disaggregation_keys
+    on checkable_rows.indicator_code = disaggregation_keys.indicator_code
+        and checkable_rows.disaggregation = disaggregation_keys.disaggregation
 where checkable_rows.known_indicator
 -- rule 6: a number, not negative, whole for a count, at most 100 for a percent
 union all
@@ -404,7 +406,7 @@ select
     value_text
 from checkable_rows
 where value_type = 'percent' and value > 100
--- rule 7: each indicator and breakdown once
+-- rule 7: each indicator and disaggregation once
 union all
 select
     filename,
@@ -420,7 +422,7 @@ from (
     from checkable_rows
 )
 where times > 1
--- rule 8: every mandatory indicator and breakdown given
+-- rule 8: every mandatory indicator and disaggregation given
 union all
 select
     files.filename,

@@ -99,7 +99,7 @@ DP_HUYEN = [
     *[row[0] for row in BENCH_INDICATORS],
 ]
 DP_OPTIONAL = ["DTDA_SOLUONG", "MH_NHANRONG", "SP_DACTRUNG", "TT_TIN", *[row[0] for row in BENCH_INDICATORS]]
-BREAKDOWNS = ["TRUONGHOC", "BENHVIEN", "NHAHANG", "KHACHSAN"]
+DISAGGREGATIONS = ["TRUONGHOC", "BENHVIEN", "NHAHANG", "KHACHSAN"]
 EN_HEADERS = ["dataset", "unit_code", "period", "indicator_code", "disaggregation", "value", "note"]
 VI_HEADERS = ["Biểu mẫu", "Mã đơn vị", "Kỳ báo cáo", "Mã chỉ tiêu", "Phân tổ", "Giá trị", "Ghi chú"]
 NOTES = ["Đã nghiệm thu", "Số liệu ước tính", "Lũy kế từ đầu năm", "Theo báo cáo của các xã", "Đang rà soát"]
@@ -162,13 +162,13 @@ def catalog_tables(n_units: int = N_UNITS) -> dict[str, tuple[list[str], list[li
             ("NV_TYLE_TRIENKHAI", ""),
             ("NV_TYLE_HOANTHANH", ""),
             ("KP_TYLE_GIAINGAN", ""),
-            *[("CNTT_TYLE", b) for b in BREAKDOWNS],
+            *[("CNTT_TYLE", b) for b in DISAGGREGATIONS],
             ("HO_HUONGLOI_TYLE", ""),
         ]
         for scope in ("province", "district"):
-            for indicator, breakdown in wanted:
-                if (indicator, breakdown, scope, str(year)) not in have:
-                    targets.append([indicator, breakdown, scope, str(year), str(rng.randint(40, 95)), "bench"])
+            for indicator, disaggregation in wanted:
+                if (indicator, disaggregation, scope, str(year)) not in have:
+                    targets.append([indicator, disaggregation, scope, str(year), str(rng.randint(40, 95)), "bench"])
     return tables
 
 
@@ -234,9 +234,9 @@ def _dp_rows(rng: random.Random) -> list[list]:
 
 def _cntt_rows(rng: random.Random) -> list[list]:
     rows = []
-    for breakdown in BREAKDOWNS:
+    for disaggregation in DISAGGREGATIONS:
         total = rng.randint(1, 200)
-        rows += [["CNTT_TONG", breakdown, total, ""], ["CNTT_UNGDUNG", breakdown, rng.randint(0, total), ""]]
+        rows += [["CNTT_TONG", disaggregation, total, ""], ["CNTT_UNGDUNG", disaggregation, rng.randint(0, total), ""]]
     return rows
 
 
@@ -308,11 +308,11 @@ def csv_bytes(rows: list[list], head: dict, rng: random.Random) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([headers[i] for i in keep])
-    for index, (indicator, breakdown, value, note) in enumerate(rows):
+    for index, (indicator, disaggregation, value, note) in enumerate(rows):
         period = (
             head.get("last_row_period") if index == len(rows) - 1 and "last_row_period" in head else head["period_text"]
         )
-        cells = [head["dataset"], head["unit"], period, indicator, breakdown, _number_text(value), note]
+        cells = [head["dataset"], head["unit"], period, indicator, disaggregation, _number_text(value), note]
         writer.writerow([cells[i] for i in keep])
     bom = "\ufeff" if rng.random() < 0.3 else ""
     return (bom + buffer.getvalue()).encode("utf-8")
@@ -335,8 +335,8 @@ def xlsx_bytes(rows: list[list], head: dict, when: datetime) -> bytes:
     ]
     sheet += [list(pair) for pair in block if not (head.get("drop_period") and pair[0] == "Kỳ báo cáo:")]
     sheet += [[], ["STT", "Mã chỉ tiêu", "Tên chỉ tiêu", "Phân tổ", "Đơn vị tính", "Giá trị", "Ghi chú"]]
-    for number, (indicator, breakdown, value, note) in enumerate(rows, 1):
-        sheet.append([number, indicator, f"Chỉ tiêu {indicator}", breakdown or None, "", value, note or None])
+    for number, (indicator, disaggregation, value, note) in enumerate(rows, 1):
+        sheet.append([number, indicator, f"Chỉ tiêu {indicator}", disaggregation or None, "", value, note or None])
     sheet += [[], ["Ngày 05 tháng 7 năm 2020"]]
 
     strings: dict[str, int] = {}

@@ -182,7 +182,7 @@ def marginal_ms(small: dict, full: dict, key: str = "wall_s") -> float:
     return 1000 * (full[key] - small[key]) / (full["files"] - small["files"])
 
 
-def stage_breakdown(run: dict) -> dict:
+def stage_seconds(run: dict) -> dict:
     stages = run["stages"]
     gx_startup = stages.get("gx_startup", 0.0)
     gx_runs = stages.get("validate.gx", 0.0)
@@ -211,7 +211,7 @@ def measure_ingest(work: Path, files: list, sizes: dict, env: dict) -> dict:
     small = CLI_RUNS["mixed-small"] = cli_ingest(work, "mixed-small", mixed_small, env, move_publish=True)
     full = CLI_RUNS["mixed-full"] = cli_ingest(work, "mixed-full", mixed_full, env, move_publish=True)
     expected = {f.path.name: f.expected for f in files}
-    stages = stage_breakdown(full)
+    stages = stage_seconds(full)
     gx = stages["validate.gx_startup"] + stages["validate.gx_runs"]
     return {
         "command": full["command"],
@@ -228,7 +228,7 @@ def measure_ingest(work: Path, files: list, sizes: dict, env: dict) -> dict:
         "gx_share": gx / full["wall_s"],
         "gx_share_of_validate": gx / stages["validate"] if stages["validate"] else 0.0,
         "small": {k: small[k] for k in ("files", "rows", "wall_s", "cpu_s", "peak_rss_mib")}
-        | {"stages_s": stage_breakdown(small)},
+        | {"stages_s": stage_seconds(small)},
         "marginal_ms_per_file": marginal_ms(small, full),
         "per_file_ms_all_in": 1000 * full["wall_s"] / full["files"],
     }
@@ -307,7 +307,7 @@ def measure_baseline(work: Path, files: list, sizes: dict, env: dict, smoke: boo
         "ratio_to_fixed_dialect": chiso_ms / fixed_ms,
         "duckdb_stages_s": duck_full["stages"],
         "duckdb_fixed_dialect_stages_s": fixed["full"]["stages"],
-        "chiso_stages_s": stage_breakdown(chiso_full),
+        "chiso_stages_s": stage_seconds(chiso_full),
         "duckdb_peak_rss_mib": duck_full["peak_rss_mib"],
         "chiso_peak_rss_mib": chiso_full["peak_rss_mib"],
         "verdicts_agree": not disagree,

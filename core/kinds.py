@@ -7,7 +7,7 @@ lookup tables take them from that registry.
 The report, the portal and the notices iterate these declarations instead of keeping their own
 lists; the warehouse keeps each family with a `table` as a lookup table, filled from here each
 time it opens (warehouse.kinds), that its columns reference by a foreign key. A new kind is one
-member here (and its words in vocabulary.toml); `tests/core/test_kinds.py` fails while the
+member here (and its words in core/vocabulary/stages.toml); `tests/core/test_kinds.py` fails while the
 declaration, the lookup tables, the suites and the vocabulary disagree.
 """
 

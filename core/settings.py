@@ -91,7 +91,7 @@ class Settings:
     catalog_dir: Path = setting(
         "CHISO_CATALOG_DIR",
         str(INSTALL_ROOT / "catalog"),
-        "Folder of the catalog CSV files: the plan's units, data sets, indicators, breakdowns, targets.",
+        "Folder of the catalog CSV files: the plan's units, data sets, indicators, disaggregations, targets.",
         shown="the `catalog/` shipped with chiso",
     )
     reports: Path = setting(

@@ -9,7 +9,7 @@ catalog. Same seed -> byte-identical files and mtimes.
 - `demo.task_story`, `demo.survey_story`: the values of the quarterly forms and the IT survey
 - `demo.habits`, `demo.file_names`, `demo.receipts`: how and when each unit sends its files
 - `demo.scenarios`: one scenario per verdict kind (rules 1–9, resends, duplicates, late…)
-- `demo.planner`, `demo.reports`, `demo.verdicts`: the plan of the inbox and its verdicts
+- `demo.script`, `demo.reports`, `demo.verdicts`: the script of the inbox and its verdicts
 - `demo.render_csv`, `demo.render_xlsx`, `demo.render_other`: one renderer per file format
 
 `python -m demo OUT_DIR [SEED]` writes an inbox and its manifest.

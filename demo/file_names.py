@@ -9,7 +9,7 @@ import unicodedata
 from core.catalog import Catalog
 from core.periods import Period
 from demo.habits import ROMAN
-from demo.model import PlannedFile, Slot
+from demo.model import ScriptedFile, Slot
 from demo.plan import is_department
 
 RESEND_SUFFIXES = ["_v2", " (sua lai)", "_bosung", " - ban chinh thuc", "_final", " (đã sửa)"]
@@ -75,19 +75,21 @@ def base_name(catalog: Catalog, slot: Slot, pattern: int) -> str:
     return PATTERNS[pattern](catalog, dataset, unit, Period.parse(period))
 
 
-def name_files(files: list[PlannedFile], catalog: Catalog) -> None:
+def name_files(files: list[ScriptedFile], catalog: Catalog) -> None:
     """Give every file its name, in order of receipt; a name already taken gets ` (2)`, ` (3)`…"""
     taken: set[str] = set()
-    for planned in files:
-        if planned.kind == "copy":
-            source = planned.copy_of
+    for scripted in files:
+        if scripted.kind == "copy":
+            source = scripted.copy_of
             assert source is not None
             stem, extension = source.file_name.rsplit(".", 1)
-            pattern = COPY_NAMES[planned.render_seed % len(COPY_NAMES)]
+            pattern = COPY_NAMES[scripted.render_seed % len(COPY_NAMES)]
             name = pattern.format(stem=stem, extension=extension)
         else:
             name = (
-                base_name(catalog, planned.slot, planned.style.naming) + planned.name_suffix + EXTENSIONS[planned.kind]
+                base_name(catalog, scripted.slot, scripted.style.naming)
+                + scripted.name_suffix
+                + EXTENSIONS[scripted.kind]
             )
         stem, extension = name.rsplit(".", 1)
         number = 2
@@ -95,4 +97,4 @@ def name_files(files: list[PlannedFile], catalog: Catalog) -> None:
             name = f"{stem} ({number}).{extension}"
             number += 1
         taken.add(name.lower())
-        planned.file_name = name
+        scripted.file_name = name

@@ -25,13 +25,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.catalog import Catalog
-from demo.model import DemoFile, PlannedFile
+from demo.model import DemoFile, ScriptedFile
 from demo.plan import default_catalog
-from demo.planner import IntendedValues
 from demo.render_csv import render_csv
 from demo.render_other import render_docx, render_empty, render_pdf, render_truncated_xlsx, render_xls
 from demo.render_xlsx import render_xlsx
-from demo.scenarios import plan_inbox
+from demo.scenarios import script_inbox
+from demo.script import IntendedValues
 
 __all__ = ["DemoFile", "demo_values", "generate_demo_inbox"]
 
@@ -47,9 +47,9 @@ RENDERERS = {
 
 
 @lru_cache(maxsize=4)
-def planned_inbox(seed: int, catalog: Catalog) -> tuple[list[PlannedFile], IntendedValues]:
-    """The plan of the inbox of `seed`, made once per seed and catalog (rendering only reads it)."""
-    return plan_inbox(catalog, seed)
+def scripted_inbox(seed: int, catalog: Catalog) -> tuple[list[ScriptedFile], IntendedValues]:
+    """The script of the inbox of `seed`, made once per seed and catalog (rendering only reads it)."""
+    return script_inbox(catalog, seed)
 
 
 def demo_values(
@@ -57,34 +57,34 @@ def demo_values(
 ) -> dict[tuple[str, str, str], dict[tuple[str, str | None], int | float]]:
     """Values the current view must hold after the demo inbox of `seed` is ingested.
 
-    {(dataset, unit, period): {(indicator, breakdown or None): value}} for every
+    {(dataset, unit, period): {(indicator, disaggregation or None): value}} for every
     slot that ends with an accepted file (missing and finally rejected slots are
     absent). Counts are int, amounts and percents float.
     """
-    _, values = planned_inbox(seed, catalog or default_catalog())
+    _, values = scripted_inbox(seed, catalog or default_catalog())
     return {slot: dict(slot_values) for slot, slot_values in values.items()}
 
 
-def render(planned: PlannedFile, catalog: Catalog, rendered: dict[int, bytes]) -> bytes:
-    """The bytes of a planned file; a copy is the bytes of its original (`rendered`, by id)."""
-    if planned.kind == "copy":
-        assert planned.copy_of is not None
-        return rendered[id(planned.copy_of)]
-    return RENDERERS[planned.kind](planned, catalog)
+def render(scripted: ScriptedFile, catalog: Catalog, rendered: dict[int, bytes]) -> bytes:
+    """The bytes of a scripted file; a copy is the bytes of its original (`rendered`, by id)."""
+    if scripted.kind == "copy":
+        assert scripted.copy_of is not None
+        return rendered[id(scripted.copy_of)]
+    return RENDERERS[scripted.kind](scripted, catalog)
 
 
-def demo_file(planned: PlannedFile) -> DemoFile:
+def demo_file(scripted: ScriptedFile) -> DemoFile:
     return DemoFile(
-        file_name=planned.file_name,
-        dataset_code=planned.slot[0],
-        unit_code=planned.slot[1],
-        period=planned.slot[2],
-        received_at=planned.received_at,
-        expected_status=planned.status,
-        expected_rules=planned.rules if planned.status == "rejected" else (),
-        expected_warnings=planned.warnings if planned.status in ("accepted", "superseded") else (),
-        scenario=planned.scenario + ("; formula-like note" if planned.formula_note else ""),
-        form=planned.form(),
+        file_name=scripted.file_name,
+        dataset_code=scripted.slot[0],
+        unit_code=scripted.slot[1],
+        period=scripted.slot[2],
+        received_at=scripted.received_at,
+        expected_status=scripted.status,
+        expected_rules=scripted.rules if scripted.status == "rejected" else (),
+        expected_warnings=scripted.warnings if scripted.status in ("accepted", "superseded") else (),
+        scenario=scripted.scenario + ("; formula-like note" if scripted.formula_note else ""),
+        form=scripted.form(),
     )
 
 
@@ -117,19 +117,19 @@ def generate_demo_inbox(
     catalog = catalog or default_catalog()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files, _ = planned_inbox(seed, catalog)
+    files, _ = scripted_inbox(seed, catalog)
     rendered: dict[int, bytes] = {}
     first_with_digest: dict[str, str] = {}
     result: list[DemoFile] = []
     manifest: list[dict] = []
-    for planned in files:
-        data = rendered[id(planned)] = render(planned, catalog, rendered)
+    for scripted in files:
+        data = rendered[id(scripted)] = render(scripted, catalog, rendered)
         digest = hashlib.sha256(data).hexdigest()
-        if planned.kind != "copy" and digest in first_with_digest:
-            raise AssertionError(f"{planned.file_name} is byte-identical to {first_with_digest[digest]}")
-        first_with_digest.setdefault(digest, planned.file_name)
-        write_received(out_dir / planned.file_name, data, planned.received_at)
-        result.append(demo_file(planned))
+        if scripted.kind != "copy" and digest in first_with_digest:
+            raise AssertionError(f"{scripted.file_name} is byte-identical to {first_with_digest[digest]}")
+        first_with_digest.setdefault(digest, scripted.file_name)
+        write_received(out_dir / scripted.file_name, data, scripted.received_at)
+        result.append(demo_file(scripted))
         manifest.append(manifest_entry(result[-1], data, digest))
     if manifest_path:
         path = out_dir.parent / "demo-manifest.json" if manifest_path is True else Path(manifest_path)

@@ -1,8 +1,8 @@
-"""The records the demo plans with: a report's rows, a file's style, a planned file, and the
+"""The records the demo scripts with: a report's rows, a file's style, a scripted file, and the
 `DemoFile` the public API returns.
 
 A *slot* is one submission a clerk means to fill: `(dataset, unit, period)` in canonical codes
-(`("DP-HUYEN", "026", "2017Q2")`). A planned file says which slot it is for, what it holds (a
+(`("DP-HUYEN", "026", "2017Q2")`). A scripted file says which slot it is for, what it holds (a
 `Report`, unless it is a file a clerk should never have sent), how it is written (`FileStyle`),
 when it is received, and what the pipeline must make of it.
 """
@@ -69,7 +69,7 @@ class Report:
     left_out: str | None = None  # "value" column (CSV) or "period" header field (XLSX) missing
 
     def values(self) -> dict[tuple[str, str | None], object]:
-        """{(indicator, breakdown or None): value} as the rows give them."""
+        """{(indicator, disaggregation or None): value} as the rows give them."""
         return {(row.indicator, row.disaggregation): row.value for row in self.rows}
 
 
@@ -94,8 +94,8 @@ class FileStyle:
 
 
 @dataclass
-class PlannedFile:
-    """A file of the inbox as planned, before it is rendered and named."""
+class ScriptedFile:
+    """A file of the inbox as scripted, before it is rendered and named."""
 
     slot: Slot
     kind: str  # csv | xlsx | empty | xls | pdf | docx | truncated_xlsx | copy
@@ -107,7 +107,7 @@ class PlannedFile:
     scenario: str = "normal"
     render_seed: int = 0  # the renderer's own random choices (title, columns, …) start here
     name_suffix: str = ""
-    copy_of: PlannedFile | None = None
+    copy_of: ScriptedFile | None = None
     file_name: str = ""
     formula_note: bool = False
     status: str = ""

@@ -1,7 +1,7 @@
 """The plan as the demo reads it from the catalog: who sends which form, the lines of each
 form, every submission slot of the plan, and when each is due.
 
-Nothing here is a copy of the catalog: units, data sets, indicators, breakdowns, plan years
+Nothing here is a copy of the catalog: units, data sets, indicators, disaggregations, plan years
 and due days all come from `core.catalog.Catalog` (by default the catalog the settings name).
 """
 
@@ -23,7 +23,7 @@ def default_catalog() -> Catalog:
 
 @dataclass(frozen=True)
 class FormLine:
-    """One line of a form: an indicator, with its breakdown when it takes one."""
+    """One line of a form: an indicator, with its disaggregation when it takes one."""
 
     indicator: str
     disaggregation: str | None
@@ -44,17 +44,17 @@ def optional_indicators(catalog: Catalog, dataset: str) -> list[str]:
     return list(dict.fromkeys(line.indicator for line in form_lines(catalog, dataset) if not line.mandatory))
 
 
-def form_has_breakdowns(catalog: Catalog, dataset: str) -> bool:
+def form_has_disaggregations(catalog: Catalog, dataset: str) -> bool:
     return any(line.disaggregation for line in form_lines(catalog, dataset))
 
 
-def breakdowns(catalog: Catalog, indicator: str) -> list[str]:
-    """The breakdown codes an indicator takes, in catalog order."""
+def disaggregations(catalog: Catalog, indicator: str) -> list[str]:
+    """The disaggregation codes an indicator takes, in catalog order."""
     return [row["disaggregation_code"] for row in catalog.disaggregations.get(indicator, [])]
 
 
-def breakdown_name(catalog: Catalog, indicator: str, code: str) -> str:
-    """A breakdown's name on the form; a code the catalog does not know is shown as written."""
+def disaggregation_name(catalog: Catalog, indicator: str, code: str) -> str:
+    """A disaggregation's name on the form; a code the catalog does not know is shown as written."""
     names = {
         row["disaggregation_code"]: row["disaggregation_name"] for row in catalog.disaggregations.get(indicator, [])
     }

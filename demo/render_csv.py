@@ -12,8 +12,8 @@ import unicodedata
 from core.catalog import Catalog
 from core.vocabulary import say
 from demo.habits import period_text
-from demo.model import FileStyle, PlannedFile, Report
-from demo.plan import form_has_breakdowns
+from demo.model import FileStyle, Report, ScriptedFile
+from demo.plan import form_has_disaggregations
 from demo.render_text import plain_number, unit_code_as_typed, vietnamese_number
 
 COLUMNS = ["dataset", "unit_code", "period", "indicator_code", "disaggregation", "value", "note"]
@@ -49,10 +49,10 @@ def encode(text: str, encoding: str) -> bytes:
 
 
 def choose_columns(report: Report, catalog: Catalog, rng: random.Random) -> list[str]:
-    """The template's columns; the breakdown column of a form without breakdowns, or an unused
+    """The template's columns; the disaggregation column of a form without disaggregations, or an unused
     note column, is sometimes left out, and the value column sometimes comes before the code."""
     columns = list(COLUMNS)
-    if not form_has_breakdowns(catalog, report.dataset) and rng.random() < 0.4:
+    if not form_has_disaggregations(catalog, report.dataset) and rng.random() < 0.4:
         columns.remove("disaggregation")
     if rng.random() < 0.15 and not any(row.note for row in report.rows):
         columns.remove("note")
@@ -72,10 +72,10 @@ def choose_headers(style: FileStyle, report: Report, rng: random.Random) -> dict
     return headers
 
 
-def render_csv(planned: PlannedFile, catalog: Catalog) -> bytes:
-    report, style = planned.report, planned.style
+def render_csv(scripted: ScriptedFile, catalog: Catalog) -> bytes:
+    report, style = scripted.report, scripted.style
     assert report is not None
-    rng = random.Random(planned.render_seed)
+    rng = random.Random(scripted.render_seed)
     columns = choose_columns(report, catalog, rng)
     headers = choose_headers(style, report, rng)
     unit = unit_code_as_typed(report, rng, in_workbook=False)

@@ -12,7 +12,7 @@ from core.catalog import Catalog
 from core.vocabulary import say
 from demo.file_names import ascii_text
 from demo.habits import period_text
-from demo.model import PlannedFile
+from demo.model import ScriptedFile
 from demo.plan import is_quarter
 from demo.render_text import province_heading
 from demo.render_xlsx import render_xlsx
@@ -34,18 +34,18 @@ DOCX_PARTS = {
 }
 
 
-def render_empty(planned: PlannedFile, catalog: Catalog) -> bytes:
+def render_empty(scripted: ScriptedFile, catalog: Catalog) -> bytes:
     return b""
 
 
-def render_truncated_xlsx(planned: PlannedFile, catalog: Catalog) -> bytes:
-    data = render_xlsx(planned, catalog)
+def render_truncated_xlsx(scripted: ScriptedFile, catalog: Catalog) -> bytes:
+    data = render_xlsx(scripted, catalog)
     return data[: len(data) * 3 // 5]  # the first three fifths: an attachment cut short
 
 
-def render_pdf(planned: PlannedFile, catalog: Catalog) -> bytes:
+def render_pdf(scripted: ScriptedFile, catalog: Catalog) -> bytes:
     """A one-page PDF saying what the scan shows (the values are in the picture, not the text)."""
-    dataset, unit, period = planned.slot
+    dataset, unit, period = scripted.slot
     unit_name = ascii_text(catalog.units[unit]["unit_name"]).upper()
     text = f"BAO CAO {dataset} {period} - {unit_name} (ban scan co chu ky, dong dau)"
     stream = f"BT /F1 12 Tf 56 780 Td ({text}) Tj ET".encode()
@@ -70,9 +70,9 @@ def render_pdf(planned: PlannedFile, catalog: Catalog) -> bytes:
     return bytes(out)
 
 
-def render_docx(planned: PlannedFile, catalog: Catalog) -> bytes:
+def render_docx(scripted: ScriptedFile, catalog: Catalog) -> bytes:
     """A Word report: the heading and a sentence, saved an hour before it is sent."""
-    dataset, unit, period = planned.slot
+    dataset, unit, period = scripted.slot
     paragraphs = [
         province_heading(catalog),
         catalog.units[unit]["unit_name"].upper(),
@@ -83,7 +83,7 @@ def render_docx(planned: PlannedFile, catalog: Catalog) -> bytes:
     body = "".join(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for text in paragraphs)
     document = f'<w:document xmlns:w="{WORD_NAMESPACE}"><w:body>{body}</w:body></w:document>'
     parts = {**DOCX_PARTS, "word/document.xml": XML_DECLARATION + document}
-    saved = (planned.received_at - timedelta(hours=1)).replace(tzinfo=UTC).astimezone(catalog.timezone)
+    saved = (scripted.received_at - timedelta(hours=1)).replace(tzinfo=UTC).astimezone(catalog.timezone)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in parts.items():
@@ -91,8 +91,8 @@ def render_docx(planned: PlannedFile, catalog: Catalog) -> bytes:
     return out.getvalue()
 
 
-def render_xls(planned: PlannedFile, catalog: Catalog) -> bytes:
+def render_xls(scripted: ScriptedFile, catalog: Catalog) -> bytes:
     """What an .xls starts with: the OLE2 compound-file signature and header, then padding."""
     head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00\x06\x00"
-    label = f"Workbook {planned.slot[0]} {planned.slot[1]} {planned.slot[2]}".encode("utf-16-le")
+    label = f"Workbook {scripted.slot[0]} {scripted.slot[1]} {scripted.slot[2]}".encode("utf-16-le")
     return (head + b"\x00" * (512 - len(head)) + label).ljust(4096, b"\x00")

@@ -5,7 +5,7 @@ the protected template chiso generates (`fill_template`), some still keep a work
 own (`lay_out_workbook`), and a file a scenario breaks on purpose is always their own.
 
 Labels and column headers come from the vocabulary (`field.*`); names, measure units and
-breakdown names from the catalog. Same planned file -> same bytes (see demo.reproducible_zip).
+disaggregation names from the catalog. Same scripted file -> same bytes (see demo.reproducible_zip).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from openpyxl.styles import Font
 from core.catalog import Catalog
 from core.vocabulary import say
 from demo.habits import NUMERIC_YEAR, period_text
-from demo.model import PlannedFile, Report
-from demo.plan import breakdown_name, form_has_breakdowns, period_end
+from demo.model import Report, ScriptedFile
+from demo.plan import disaggregation_name, form_has_disaggregations, period_end
 from demo.render_text import province_heading, unit_code_as_typed, vietnamese_number
 from demo.reproducible_zip import repack
 from demo.story import CLERKS
@@ -60,13 +60,13 @@ def local(catalog: Catalog, utc: datetime) -> datetime:
     return utc.replace(tzinfo=UTC).astimezone(catalog.timezone).replace(tzinfo=None)
 
 
-def header_block(planned: PlannedFile, catalog: Catalog, rng: random.Random) -> list[tuple[str, object]]:
-    report = planned.report
-    if planned.style.period_form == NUMERIC_YEAR and report.period_text is None:
+def header_block(scripted: ScriptedFile, catalog: Catalog, rng: random.Random) -> list[tuple[str, object]]:
+    report = scripted.report
+    if scripted.style.period_form == NUMERIC_YEAR and report.period_text is None:
         period: object = int(report.period)
     else:
-        period = report.period_text or period_text(report.period, planned.style.period_form)
-    signed_on = local(catalog, planned.received_at).date() - timedelta(days=rng.choice([0, 0, 1, 2]))
+        period = report.period_text or period_text(report.period, scripted.style.period_form)
+    signed_on = local(catalog, scripted.received_at).date() - timedelta(days=rng.choice([0, 0, 1, 2]))
     signed_on = max(signed_on, period_end(report.period))  # signed once the period has ended
     block = [
         ("dataset", report.dataset_text or report.dataset),
@@ -74,7 +74,7 @@ def header_block(planned: PlannedFile, catalog: Catalog, rng: random.Random) -> 
         ("unit_code", unit_code_as_typed(report, rng, in_workbook=True)),
         ("period", period),
         ("report_date", report_date_cell(signed_on, rng)),
-        ("prepared_by", CLERKS[(planned.render_seed >> 3) % len(CLERKS)]),
+        ("prepared_by", CLERKS[(scripted.render_seed >> 3) % len(CLERKS)]),
     ]
     return [(field, value) for field, value in block if not (field == "period" and report.left_out == "period")]
 
@@ -90,7 +90,7 @@ def table_rows(report: Report, catalog: Catalog, amounts_as_text: bool) -> list[
         indicator = catalog.indicators.get(row.indicator, {})
         name = indicator.get("indicator_name", "")
         if row.disaggregation:
-            name = f"{name} - {breakdown_name(catalog, row.indicator, row.disaggregation)}"
+            name = f"{name} - {disaggregation_name(catalog, row.indicator, row.disaggregation)}"
         value = row.value
         if isinstance(value, float) and amounts_as_text and indicator.get("value_type") == "amount":
             value = vietnamese_number(value)
@@ -108,23 +108,23 @@ def table_rows(report: Report, catalog: Catalog, amounts_as_text: bool) -> list[
     return rows
 
 
-def choose_sheet_content(planned: PlannedFile, catalog: Catalog) -> SheetContent:
-    report = planned.report
+def choose_sheet_content(scripted: ScriptedFile, catalog: Catalog) -> SheetContent:
+    report = scripted.report
     assert report is not None
-    rng = random.Random(planned.render_seed)
-    saved = planned.received_at - timedelta(minutes=rng.randint(5, 120))
+    rng = random.Random(scripted.render_seed)
+    saved = scripted.received_at - timedelta(minutes=rng.randint(5, 120))
     sheet_title = rng.choice(SHEET_TITLES)
     label_suffix = ":" if rng.random() < 0.8 else ""
-    header = header_block(planned, catalog, rng)
+    header = header_block(scripted, catalog, rng)
     columns = list(TABLE_COLUMNS)
-    if not form_has_breakdowns(catalog, report.dataset) and rng.random() < 0.3:
+    if not form_has_disaggregations(catalog, report.dataset) and rng.random() < 0.3:
         columns.remove("disaggregation")
     if rng.random() < 0.15:
         columns = NAME_BEFORE_CODE + [column for column in columns if column not in NAME_BEFORE_CODE]
     amounts_as_text = rng.random() < 0.25
     form_name = catalog.datasets[report.dataset]["dataset_name"]
     return SheetContent(
-        from_template=template_fits(planned) and rng.random() >= OWN_WORKBOOK,
+        from_template=template_fits(scripted) and rng.random() >= OWN_WORKBOOK,
         sheet_title=sheet_title,
         headings=[province_heading(catalog), catalog.units[report.unit]["unit_name"].upper(), form_name.upper()],
         header=header,
@@ -140,17 +140,17 @@ def choose_sheet_content(planned: PlannedFile, catalog: Catalog) -> SheetContent
     )
 
 
-def template_fits(planned: PlannedFile) -> bool:
+def template_fits(scripted: ScriptedFile) -> bool:
     """A report the template can hold as it is: nothing a scenario broke on purpose."""
-    report = planned.report
+    report = scripted.report
     wrote_over = (report.dataset_text, report.unit_text, report.period_text, report.left_out)
-    rows_as_planned = all(row.written_code is None and row.period is None for row in report.rows)
-    return not planned.rejected and wrote_over == (None, None, None, None) and rows_as_planned
+    rows_as_scripted = all(row.written_code is None and row.period is None for row in report.rows)
+    return not scripted.rejected and wrote_over == (None, None, None, None) and rows_as_scripted
 
 
-def fill_template(content: SheetContent, planned: PlannedFile, catalog: Catalog) -> Workbook:
+def fill_template(content: SheetContent, scripted: ScriptedFile, catalog: Catalog) -> Workbook:
     """The template chiso makes for the slot, filled in as a clerk does: values, notes, date, author."""
-    report = planned.report
+    report = scripted.report
     data = build_template(catalog, report.dataset, report.unit, report.period, created=content.created)
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook.worksheets[0]
@@ -210,9 +210,9 @@ def lay_out_workbook(content: SheetContent) -> Workbook:
     return workbook
 
 
-def render_xlsx(planned: PlannedFile, catalog: Catalog) -> bytes:
-    content = choose_sheet_content(planned, catalog)
+def render_xlsx(scripted: ScriptedFile, catalog: Catalog) -> bytes:
+    content = choose_sheet_content(scripted, catalog)
     buffer = io.BytesIO()
-    workbook = fill_template(content, planned, catalog) if content.from_template else lay_out_workbook(content)
+    workbook = fill_template(content, scripted, catalog) if content.from_template else lay_out_workbook(content)
     workbook.save(buffer)
     return repack(buffer.getvalue(), content.saved, local(catalog, content.saved))

@@ -1,5 +1,5 @@
 """A report as a clerk fills it in: the form's lines that have a value, in the form's order
-(or, for a form with breakdowns, sometimes breakdown by breakdown), and a note now and then.
+(or, for a form with disaggregations, sometimes disaggregation by disaggregation), and a note now and then.
 """
 
 from __future__ import annotations
@@ -12,24 +12,26 @@ from demo.plan import FormLine, form_lines
 from demo.story import NOTES
 
 NOTE_CHANCE = 0.12
-BY_INDICATOR_CHANCE = 0.4  # a form with breakdowns filled indicator by indicator, not breakdown by breakdown
+BY_INDICATOR_CHANCE = (
+    0.4  # a form with disaggregations filled indicator by indicator, not disaggregation by disaggregation
+)
 
 
-def breakdown_by_breakdown(lines: list[FormLine]) -> list[FormLine]:
+def disaggregation_by_disaggregation(lines: list[FormLine]) -> list[FormLine]:
     order = list(dict.fromkeys(line.disaggregation for line in lines))
     return sorted(lines, key=lambda line: order.index(line.disaggregation))
 
 
 def fresh_report(catalog: Catalog, slot: Slot, values: dict, rng: random.Random) -> Report:
-    """The report of a slot holding its intended `values` ({(indicator, breakdown or None): value})."""
+    """The report of a slot holding its intended `values` ({(indicator, disaggregation or None): value})."""
     lines = form_lines(catalog, slot[0])
     if any(line.disaggregation for line in lines) and not rng.random() < BY_INDICATOR_CHANCE:
-        lines = breakdown_by_breakdown(lines)
+        lines = disaggregation_by_disaggregation(lines)
     keys = [(line.indicator, line.disaggregation) for line in lines]
     rows = [
-        ReportRow(indicator, breakdown, values[(indicator, breakdown)])
-        for indicator, breakdown in keys
-        if (indicator, breakdown) in values
+        ReportRow(indicator, disaggregation, values[(indicator, disaggregation)])
+        for indicator, disaggregation in keys
+        if (indicator, disaggregation) in values
     ]
     for row in rows:
         if rng.random() < NOTE_CHANCE and NOTES.get(row.indicator):

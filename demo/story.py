@@ -5,7 +5,7 @@ quarter of 2017, 7 of the 12 departments had deployed their breakthrough task gr
 the 4 district task groups were deployed, with 11 specific tasks; the 2017 targets of IT in
 management (schools, hospitals, restaurants, hotels) were met. This module says which codes
 carry those figures, which units play which part, and what the clerks write in their notes.
-The catalog itself (names, forms, breakdowns, years, targets) is read, never copied here.
+The catalog itself (names, forms, disaggregations, years, targets) is read, never copied here.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ MINIMUM_HOSPITALS = 20  # so that one hospital without IT still leaves the share
 
 
 def it_share_targets(catalog: Catalog, year: int = STORY_YEAR) -> dict[str, float]:
-    """The province's IT-share targets of a year by breakdown, in %, from the catalog's targets."""
+    """The province's IT-share targets of a year by disaggregation, in %, from the catalog's targets."""
     return {
         row["disaggregation"]: float(row["target"])
         for row in catalog.table("targets")

@@ -12,7 +12,7 @@ import random
 
 from core.catalog import Catalog
 from demo.model import Slot
-from demo.plan import breakdowns
+from demo.plan import disaggregations
 from demo.story import (
     ESTABLISHMENTS,
     ESTABLISHMENTS_WITH_IT,
@@ -145,7 +145,9 @@ class EstablishmentSurvey:
 def survey_values(catalog: Catalog, rng: random.Random) -> dict[Slot, dict[tuple[str, str], int]]:
     """The intended values of every IT survey slot of the plan."""
     years = [period.year for period in catalog.periods("year")]
-    survey = EstablishmentSurvey(catalog.units_submitting(IT_SURVEY), breakdowns(catalog, ESTABLISHMENTS), years, rng)
+    survey = EstablishmentSurvey(
+        catalog.units_submitting(IT_SURVEY), disaggregations(catalog, ESTABLISHMENTS), years, rng
+    )
     survey.meet_targets(it_share_targets(catalog))
     survey.leave_one_hospital_without_it()
     survey.show_progress()

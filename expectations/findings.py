@@ -111,7 +111,7 @@ def _finding(failure: Failure, records: list[dict], value_rows: dict[tuple, list
     items, rows, offending = [], [], []
     for record in records:
         fields = {key: _text(value) for key, value in record.items()}
-        fields["breakdown"] = f" ({fields['disaggregation']})" if fields.get("disaggregation") else ""
+        fields["disaggregation_suffix"] = f" ({fields['disaggregation']})" if fields.get("disaggregation") else ""
         items.append(fill(f"finding.{check}", fields))
         rows += _source_rows(record, value_rows)
         offending.append(fields.get(failure.meta["value_column"], ""))

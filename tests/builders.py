@@ -24,18 +24,18 @@ class Report:
     dataset: str
     unit: object
     period: object
-    # (indicator, breakdown, value, note); a value is a number, or text written as is
+    # (indicator, disaggregation, value, note); a value is a number, or text written as is
     rows: tuple[tuple, ...] = field(default_factory=tuple)
 
     def with_rows(self, rows) -> Report:
         return replace(self, rows=tuple(rows))
 
-    def without(self, indicator: str, breakdown: str = "") -> Report:
-        return self.with_rows(r for r in self.rows if (r[0], r[1]) != (indicator, breakdown))
+    def without(self, indicator: str, disaggregation: str = "") -> Report:
+        return self.with_rows(r for r in self.rows if (r[0], r[1]) != (indicator, disaggregation))
 
-    def setting(self, indicator: str, value, breakdown: str = "") -> Report:
+    def setting(self, indicator: str, value, disaggregation: str = "") -> Report:
         return self.with_rows(
-            (r[0], r[1], value, r[3]) if (r[0], r[1]) == (indicator, breakdown) else r for r in self.rows
+            (r[0], r[1], value, r[3]) if (r[0], r[1]) == (indicator, disaggregation) else r for r in self.rows
         )
 
 
@@ -76,13 +76,13 @@ def district_report(unit="026", period="2017Q2") -> Report:
 
 def survey_report(unit="026", period="2017") -> Report:
     rows = []
-    for breakdown, total, applying in (
+    for disaggregation, total, applying in (
         ("TRUONGHOC", 120, 110),
         ("BENHVIEN", 5, 5),
         ("NHAHANG", 30, 20),
         ("KHACHSAN", 12, 9),
     ):
-        rows += [("CNTT_TONG", breakdown, total, ""), ("CNTT_UNGDUNG", breakdown, applying, "")]
+        rows += [("CNTT_TONG", disaggregation, total, ""), ("CNTT_UNGDUNG", disaggregation, applying, "")]
     return Report("CNTT-NAM", unit, period, tuple(rows))
 
 
@@ -129,9 +129,9 @@ def csv_bytes(report: Report, delimiter=",", encoding="utf-8", headers=EN_HEADER
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(headers)
-    for index, (indicator, breakdown, value, note) in enumerate(report.rows):
+    for index, (indicator, disaggregation, value, note) in enumerate(report.rows):
         head = (row_overrides or {}).get(index, (report.dataset, report.unit, report.period))
-        cells = dict(zip(EN_HEADERS, [*head, indicator, breakdown, _number(value, convention), note]))
+        cells = dict(zip(EN_HEADERS, [*head, indicator, disaggregation, _number(value, convention), note]))
         writer.writerow([cells[_FIELD_OF[h.casefold()]] for h in headers])
     text = buffer.getvalue()
     if encoding == "cp1258":
@@ -163,9 +163,9 @@ def xlsx_bytes(report: Report, header_fields=None, value_as_text=False, extra=No
         sheet.append([label, value])
     sheet.append([])
     sheet.append(["STT", "Mã chỉ tiêu", "Tên chỉ tiêu", "Phân tổ", "Đơn vị tính", "Giá trị", "Ghi chú"])
-    for number, (indicator, breakdown, value, note) in enumerate(report.rows, 1):
+    for number, (indicator, disaggregation, value, note) in enumerate(report.rows, 1):
         cell = _number(value, "vietnamese") if value_as_text else value
-        sheet.append([number, indicator, f"Chỉ tiêu {indicator}", breakdown or None, "", cell, note or None])
+        sheet.append([number, indicator, f"Chỉ tiêu {indicator}", disaggregation or None, "", cell, note or None])
     sheet.append([])
     sheet.append(["Ngày 05 tháng 7 năm 2017"])
     if extra:

@@ -48,7 +48,7 @@ def test_the_wheel_holds_every_file_the_runtime_reads(installed):
     for part in (
         "catalog/units.csv",
         "catalog/report_charts.csv",
-        "core/vocabulary.toml",
+        *(f"core/vocabulary/{path.name}" for path in (PROJECT_ROOT / "core" / "vocabulary").glob("*.toml")),
         "expectations/suites/value_checks.json",
         "warehouse/migrations/001_catalog.sql",
         "warehouse/views/06_completeness.sql",

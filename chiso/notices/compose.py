@@ -38,7 +38,7 @@ DAYS = ("oldest_due", "as_of")
 
 @dataclass(frozen=True)
 class Letterhead:
-    """What every message shares: who sends it, who answers the units' replies, where to resend."""
+    """What every message shares: whom it is from, who answers the units' replies, where to resend."""
 
     sender: str
     reply_to: list[Recipient]

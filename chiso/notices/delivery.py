@@ -85,13 +85,13 @@ class Delivery:
 
 
 def deliver(messages: list[EmailMessage], smtp_url: str, outbox: Path, stamp: str) -> Delivery:
-    """Send `messages` through `smtp_url`, or write them to `outbox` when it is empty."""
+    """Deliver `messages` through `smtp_url`, or write them to `outbox` when it is empty."""
     if not smtp_url:
         return write_outbox(messages, outbox, stamp)
-    return send_smtp(messages, parse_smtp_url(smtp_url))
+    return deliver_smtp(messages, parse_smtp_url(smtp_url))
 
 
-def send_smtp(messages: list[EmailMessage], target: SmtpTarget) -> Delivery:
+def deliver_smtp(messages: list[EmailMessage], target: SmtpTarget) -> Delivery:
     delivery = Delivery([], [])
     client = None
     try:
@@ -104,7 +104,7 @@ def send_smtp(messages: list[EmailMessage], target: SmtpTarget) -> Delivery:
                 delivery.waiting.append((message, str(error)))
                 continue
             except (OSError, smtplib.SMTPException) as error:
-                # Down, gone, hanging or refusing us: everything not sent yet waits for the next run.
+                # Down, gone, hanging or refusing us: everything not delivered yet waits for the next run.
                 log.warning(
                     "SMTP %s:%s unavailable (%s): %d messages wait",
                     target.host,
@@ -117,7 +117,7 @@ def send_smtp(messages: list[EmailMessage], target: SmtpTarget) -> Delivery:
                 break
             accepted = [a for a in _addresses(message) if a not in refused]
             delivery.sent.append((message, accepted))
-            fault_point("notices.sent")
+            fault_point("notices.delivered")
     finally:
         if client is not None:
             _quit(client)
@@ -161,7 +161,7 @@ def write_outbox(messages: list[EmailMessage], outbox: Path, stamp: str) -> Deli
             delivery.waiting += [(m, f"{type(error).__name__}: {error}") for m in messages[index:]]
             break
         delivery.sent.append((message, _addresses(message)))
-        fault_point("notices.sent")
+        fault_point("notices.delivered")
     return delivery
 
 

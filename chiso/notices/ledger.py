@@ -1,10 +1,10 @@
-"""The ledger of notices, the warehouse's table `notices`: claimed before sending, recorded once sent.
+"""The ledger of notices, the warehouse's table `notices`: claimed before delivery, recorded once delivered.
 
 One row per item (unit × data set × period × kind, and the ingest run for post-ingest notices).
-A notifier claims the items of its plan under the writer lock, sends without it, then records
-under it again what the SMTP server accepted and gives back the claims of what it could not send,
-which wait for the next run. A claim is what keeps two notifiers from sending the same item; a
-claim left by a notifier that died between send and record is given up after the lease
+A notifier claims the items of its plan under the writer lock, delivers without it, then records
+under it again what the SMTP server accepted and gives back the claims of what it could not
+deliver, which wait for the next run. A claim is what keeps two notifiers from delivering the same
+item; a claim left by a notifier that died between delivery and record is given up after the lease
 (CHISO_NOTICE_LEASE_MINUTES), and its items go once more: at most one repeat, nothing lost.
 """
 
@@ -65,9 +65,9 @@ def admit_kinds(connection) -> None:
     )
 
 
-def record(connection, sent: list[dict], waiting: list[dict]) -> None:
-    """Record what was sent and give back the claims of what waits, in one transaction."""
-    upsert = read_sql(QUERIES / "record_sent.sql")
+def record(connection, delivered: list[dict], waiting: list[dict]) -> None:
+    """Record what was delivered (the ledger's `sent_at`) and give back the claims of what waits, in one transaction."""
+    upsert = read_sql(QUERIES / "record_delivered.sql")
     rows = [
         [
             *(item[key] for key in LEDGER_KEY),
@@ -80,7 +80,7 @@ def record(connection, sent: list[dict], waiting: list[dict]) -> None:
             message["recipients"],
             message["subject"],
         ]
-        for message in sent
+        for message in delivered
         for item in message["items"]
     ]
     with transaction(connection):

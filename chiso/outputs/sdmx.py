@@ -119,7 +119,7 @@ def _component(id_: str, role: Role, name: str, dtype=DataType.STRING, codes=Non
 def _dimensions(catalog: dict, area: Component, *extra: Component) -> list[Component]:
     indicators = {row["indicator_code"]: row["indicator_name_en"] for row in catalog["indicators"]}
     indicators |= {row["indicator_code"]: row["indicator_name_en"] for row in catalog["derived_indicators"]}
-    breakdowns = {NOT_APPLICABLE: "Not applicable"} | {
+    disaggregations = {NOT_APPLICABLE: "Not applicable"} | {
         row["disaggregation_code"]: row["disaggregation_name_en"] for row in catalog["disaggregations"]
     }
     frequencies = {"A": "Annual", "Q": "Quarterly"}
@@ -128,7 +128,9 @@ def _dimensions(catalog: dict, area: Component, *extra: Component) -> list[Compo
         area,
         *extra,
         _component("INDICATOR", Role.DIMENSION, "Indicator", codes=_codes("CL_INDICATOR", indicators)),
-        _component("DISAGGREGATION", Role.DIMENSION, "Disaggregation", codes=_codes("CL_DISAGGREGATION", breakdowns)),
+        _component(
+            "DISAGGREGATION", Role.DIMENSION, "Disaggregation", codes=_codes("CL_DISAGGREGATION", disaggregations)
+        ),
         _component("TIME_PERIOD", Role.DIMENSION, "Time period", dtype=DataType.PERIOD),
         _component("OBS_VALUE", Role.MEASURE, "Observation value", dtype=DataType.DOUBLE),  # missing: NaN
         _component("UNIT_MEASURE", Role.ATTRIBUTE, "Unit of measure", required=False, attached="O"),

@@ -9,8 +9,7 @@ order is part of the seed's meaning: the scenarios draw from one random stream i
 from __future__ import annotations
 
 from core.catalog import Catalog
-from demo.model import PlannedFile
-from demo.planner import InboxPlanner, IntendedValues
+from demo.model import ScriptedFile
 from demo.scenarios.resends import (
     send_byte_identical_copies,
     send_corrected_versions,
@@ -24,6 +23,7 @@ from demo.scenarios.wrong_header import (
     send_files_without_a_required_field,
 )
 from demo.scenarios.wrong_values import send_files_with_wrong_numbers, send_incomplete_or_inconsistent_files
+from demo.script import InboxScript, IntendedValues
 
 SCENARIOS = [
     send_unreadable_files,  # rule 1
@@ -41,9 +41,9 @@ SCENARIOS = [
 ]
 
 
-def plan_inbox(catalog: Catalog, seed: int) -> tuple[list[PlannedFile], IntendedValues]:
+def script_inbox(catalog: Catalog, seed: int) -> tuple[list[ScriptedFile], IntendedValues]:
     """Every file of the inbox, in order of receipt, and the values the accepted ones leave current."""
-    planner = InboxPlanner(catalog, seed)
+    script = InboxScript(catalog, seed)
     for scenario in SCENARIOS:
-        scenario(planner)
-    return planner.finish()
+        scenario(script)
+    return script.finish()

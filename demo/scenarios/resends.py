@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from demo.model import Report, Slot
 from demo.plan import optional_indicators
-from demo.planner import InboxPlanner
 from demo.scenarios.sending import any_slot, of_form, quarterly
+from demo.script import InboxScript
 from demo.story import (
     DEPARTMENT_FORM,
     ESTABLISHMENTS,
@@ -23,16 +23,16 @@ COUNTED_AGAIN = (NEWS_ITEMS, ESTABLISHMENTS, PROJECTS_UNDER_WAY)  # lines a firs
 FOUND_SHORT = (TASKS_COMPLETED, FUNDING_DISBURSED)  # lines a first version may undercount
 
 
-def send_rejected_resends_after_acceptance(planner: InboxPlanner) -> None:
+def send_rejected_resends_after_acceptance(script: InboxScript) -> None:
     """Only the corrected rows (rule 8), then a signed scan as .pdf (rule 1): the accepted file stays."""
-    slot = planner.pick_slot(quarterly)
-    accepted = planner.add_in_habit(slot, planner.report(slot), planner.first_receipt(slot))
-    partial_report = planner.report(slot)
+    slot = script.pick_slot(quarterly)
+    accepted = script.add_in_habit(slot, script.report(slot), script.first_receipt(slot))
+    partial_report = script.report(slot)
     partial_report.rows = [row for row in partial_report.rows if row.indicator in CORRECTED_LINES]
-    planner.resend(
+    script.resend(
         accepted,
         report=partial_report,
-        style=planner.csv_style_for(slot),
+        style=script.csv_style_for(slot),
         suffix="_bosung",
         fewest_days=8,
         most_days=30,
@@ -40,9 +40,9 @@ def send_rejected_resends_after_acceptance(planner: InboxPlanner) -> None:
         rules=("8",),
         scenario="rejected resend (only the corrected rows) after an accepted file",
     )
-    slot = planner.pick_slot(of_form(DEPARTMENT_FORM))
-    accepted = planner.add_in_habit(slot, planner.report(slot), planner.first_receipt(slot))
-    planner.resend(
+    slot = script.pick_slot(of_form(DEPARTMENT_FORM))
+    accepted = script.add_in_habit(slot, script.report(slot), script.first_receipt(slot))
+    script.resend(
         accepted,
         kind="pdf",
         suffix=" (ban ky)",
@@ -54,10 +54,10 @@ def send_rejected_resends_after_acceptance(planner: InboxPlanner) -> None:
     )
 
 
-def first_version(planner: InboxPlanner, slot: Slot) -> Report:
+def first_version(script: InboxScript, slot: Slot) -> Report:
     """A report with one figure wrong (and, half the time, its last optional line missing)."""
-    report = planner.report(slot)
-    rng = planner.rng
+    report = script.report(slot)
+    rng = script.rng
     wrong = rng.choice(
         [
             row
@@ -71,38 +71,38 @@ def first_version(planner: InboxPlanner, slot: Slot) -> Report:
         wrong.value -= 1
     else:
         wrong.value = wrong.value + rng.randint(1, 3)
-    if report.rows[-1].indicator in optional_indicators(planner.catalog, report.dataset) and rng.random() < 0.5:
+    if report.rows[-1].indicator in optional_indicators(script.catalog, report.dataset) and rng.random() < 0.5:
         report.rows.pop()
     return report
 
 
-def send_corrected_versions(planner: InboxPlanner) -> None:
+def send_corrected_versions(script: InboxScript) -> None:
     """Supersessions: a first version, accepted, then its correction, accepted later."""
     for correction in range(CORRECTIONS):
-        slot = planner.pick_slot(any_slot)
-        first = planner.add_in_habit(
-            slot, first_version(planner, slot), planner.first_receipt(slot), scenario="first version, corrected later"
+        slot = script.pick_slot(any_slot)
+        first = script.add_in_habit(
+            slot, first_version(script, slot), script.first_receipt(slot), scenario="first version, corrected later"
         )
         if correction == 0:
-            first = planner.resend(
+            first = script.resend(
                 first,
-                report=first_version(planner, slot),
+                report=first_version(script, slot),
                 fewest_days=3,
                 most_days=10,
                 scenario="second version, corrected again",
             )
-        planner.resend(first, fewest_days=3, most_days=25, scenario="corrected version of an accepted file")
+        script.resend(first, fewest_days=3, most_days=25, scenario="corrected version of an accepted file")
 
 
-def send_byte_identical_copies(planner: InboxPlanner) -> None:
+def send_byte_identical_copies(script: InboxScript) -> None:
     """Duplicates: for each data set, a file sent again a few days later, byte for byte."""
     originals = []
-    for dataset in planner.catalog.datasets:
-        slot = planner.pick_slot(of_form(dataset))
-        originals.append(planner.add_in_habit(slot, planner.report(slot), planner.first_receipt(slot)))
+    for dataset in script.catalog.datasets:
+        slot = script.pick_slot(of_form(dataset))
+        originals.append(script.add_in_habit(slot, script.report(slot), script.first_receipt(slot)))
     for original in originals:
-        received = planner.days_after(original, 1, 3)
-        planner.add(
+        received = script.days_after(original, 1, 3)
+        script.add(
             original.slot,
             "copy",
             original.style,

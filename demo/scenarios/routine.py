@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from demo.habits import NUMERIC_YEAR, QUARTER_FORMS, YEAR_FORMS
 from demo.plan import is_quarter
-from demo.planner import InboxPlanner
+from demo.script import InboxScript
 from demo.story import FORMULA_NOTES, IT_SURVEY
 
 NEVER_SENT_SHARE = 0.05  # of the slots left
@@ -16,50 +16,50 @@ LATE_FILES = 20
 NUMERIC_YEAR_WORKBOOKS = 2
 
 
-def send_the_routine_reports(planner: InboxPlanner) -> None:
+def send_the_routine_reports(script: InboxScript) -> None:
     """Missing and late reports (never a story slot missing), then everything else on time."""
-    rng = planner.rng
-    left = planner.unused_slots()
+    rng = script.rng
+    left = script.unused_slots()
     never_sent = set(
-        rng.sample([slot for slot in left if slot not in planner.story_slots], round(NEVER_SENT_SHARE * len(left)))
+        rng.sample([slot for slot in left if slot not in script.story_slots], round(NEVER_SENT_SHARE * len(left)))
     )
     late = set(rng.sample([slot for slot in left if slot not in never_sent], LATE_FILES))
     for slot in left:
         if slot in never_sent:
             continue
-        style = planner.style_for(slot)
-        report = planner.report(slot)
-        received = planner.first_receipt(slot, late=slot in late)
-        planner.add(slot, style.file_format, style, report, received, scenario="late" if slot in late else "normal")
+        style = script.style_for(slot)
+        report = script.report(slot)
+        received = script.first_receipt(slot, late=slot in late)
+        script.add(slot, style.file_format, style, report, received, scenario="late" if slot in late else "normal")
 
 
-def write_formula_like_notes(planner: InboxPlanner) -> None:
+def write_formula_like_notes(script: InboxScript) -> None:
     """A note starting with =, +, - or @ in a few accepted files (kept as text, flagged)."""
     routine = [
-        planned
-        for planned in planner.files
-        if planned.scenario in ("normal", "late") and planned.kind in ("csv", "xlsx")
+        scripted
+        for scripted in script.files
+        if scripted.scenario in ("normal", "late") and scripted.kind in ("csv", "xlsx")
     ]
-    for planned, (indicator, note) in zip(planner.rng.sample(routine, len(FORMULA_NOTES)), FORMULA_NOTES):
-        assert planned.report is not None
-        row = next((row for row in planned.report.rows if row.indicator == indicator), planned.report.rows[0])
+    for scripted, (indicator, note) in zip(script.rng.sample(routine, len(FORMULA_NOTES)), FORMULA_NOTES):
+        assert scripted.report is not None
+        row = next((row for row in scripted.report.rows if row.indicator == indicator), scripted.report.rows[0])
         row.note = note
-        planned.formula_note = True
+        scripted.formula_note = True
 
 
-def write_every_period_form(planner: InboxPlanner) -> None:
+def write_every_period_form(script: InboxScript) -> None:
     """Each way of writing a quarter and a year appears at least once; a few workbooks give the year as a number."""
-    written = [planned for planned in planner.files if planned.kind in ("csv", "xlsx")]
-    seen_quarterly = {planned.style.period_form for planned in written if is_quarter(planned.slot[2])}
-    seen_yearly = {planned.style.period_form for planned in written if not is_quarter(planned.slot[2])}
-    spare = [planned for planned in written if planned.scenario == "normal"]
+    written = [scripted for scripted in script.files if scripted.kind in ("csv", "xlsx")]
+    seen_quarterly = {scripted.style.period_form for scripted in written if is_quarter(scripted.slot[2])}
+    seen_yearly = {scripted.style.period_form for scripted in written if not is_quarter(scripted.slot[2])}
+    spare = [scripted for scripted in written if scripted.scenario == "normal"]
     for form in QUARTER_FORMS + YEAR_FORMS:
         quarterly = form in QUARTER_FORMS and form not in seen_quarterly
         yearly = form in YEAR_FORMS and form not in seen_yearly
         if quarterly or yearly:
-            planned = next(planned for planned in spare if is_quarter(planned.slot[2]) == quarterly)
-            spare.remove(planned)
-            planned.style = replace(planned.style, period_form=form)
-    survey_workbooks = [planned for planned in spare if planned.kind == "xlsx" and planned.slot[0] == IT_SURVEY]
-    for planned in survey_workbooks[:NUMERIC_YEAR_WORKBOOKS]:
-        planned.style = replace(planned.style, period_form=NUMERIC_YEAR)
+            scripted = next(scripted for scripted in spare if is_quarter(scripted.slot[2]) == quarterly)
+            spare.remove(scripted)
+            scripted.style = replace(scripted.style, period_form=form)
+    survey_workbooks = [scripted for scripted in spare if scripted.kind == "xlsx" and scripted.slot[0] == IT_SURVEY]
+    for scripted in survey_workbooks[:NUMERIC_YEAR_WORKBOOKS]:
+        scripted.style = replace(scripted.style, period_form=NUMERIC_YEAR)

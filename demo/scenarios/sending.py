@@ -2,7 +2,7 @@
 rejected, followed (when the clerk corrects it) by an accepted resend.
 
 A *break* changes a fresh, correct report the way a clerk gets it wrong:
-`break_report(report, planner)`; it may draw from `planner.rng` and read `planner.catalog`.
+`break_report(report, script)`; it may draw from `script.rng` and read `script.catalog`.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from demo.model import FileStyle, Report, Slot
 from demo.plan import is_quarter
-from demo.planner import InboxPlanner
+from demo.script import InboxScript
 
 CORRECTED = "corrected resend after a rejected file"
-Break = Callable[[Report, InboxPlanner], None]
+Break = Callable[[Report, InboxScript], None]
 
 
 def any_slot(slot: Slot) -> bool:
@@ -38,7 +38,7 @@ def quarterly_in_year(year: int) -> Callable[[Slot], bool]:
 
 
 def send_unusable_file(
-    planner: InboxPlanner,
+    script: InboxScript,
     kind: str,
     scenario: str,
     fits: Callable[[Slot], bool],
@@ -46,19 +46,19 @@ def send_unusable_file(
     corrected_kind: str | None = None,
 ) -> None:
     """Rule 1: a file of a `kind` that cannot be read (empty, xls, pdf, docx, truncated_xlsx)."""
-    slot = planner.pick_slot(fits, ends_rejected=not corrected)
+    slot = script.pick_slot(fits, ends_rejected=not corrected)
     truncated = kind == "truncated_xlsx"
-    style = planner.xlsx_style_for(slot) if truncated else planner.style_for(slot)
-    report = planner.report(slot) if truncated else None
-    received = planner.first_receipt(slot)
-    planned = planner.add(slot, kind, style, report, received, rejected=True, rules=("1",), scenario=scenario)
+    style = script.xlsx_style_for(slot) if truncated else script.style_for(slot)
+    report = script.report(slot) if truncated else None
+    received = script.first_receipt(slot)
+    scripted = script.add(slot, kind, style, report, received, rejected=True, rules=("1",), scenario=scenario)
     if corrected:
-        style = planner.xlsx_style_for(slot) if corrected_kind == "xlsx" else None
-        planner.resend(planned, kind=corrected_kind, style=style, scenario=CORRECTED)
+        style = script.xlsx_style_for(slot) if corrected_kind == "xlsx" else None
+        script.resend(scripted, kind=corrected_kind, style=style, scenario=CORRECTED)
 
 
 def send_broken_report(
-    planner: InboxPlanner,
+    script: InboxScript,
     break_report: Break,
     rules: tuple[str, ...],
     scenario: str,
@@ -67,13 +67,13 @@ def send_broken_report(
     style_for: Callable[[Slot], FileStyle] | None = None,
 ) -> None:
     """A report that breaks `rules`, in the unit's style (or `style_for`'s); then maybe its correction."""
-    slot = planner.pick_slot(fits, ends_rejected=not corrected)
-    style = (style_for or planner.style_for)(slot)
-    report = planner.report(slot)
-    break_report(report, planner)
-    received = planner.first_receipt(slot)
-    planned = planner.add(
+    slot = script.pick_slot(fits, ends_rejected=not corrected)
+    style = (style_for or script.style_for)(slot)
+    report = script.report(slot)
+    break_report(report, script)
+    received = script.first_receipt(slot)
+    scripted = script.add(
         slot, style.file_format, style, report, received, rejected=True, rules=rules, scenario=scenario
     )
     if corrected:
-        planner.resend(planned, scenario=CORRECTED)
+        script.resend(scripted, scenario=CORRECTED)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from demo.planner import InboxPlanner
 from demo.scenarios.sending import of_form, quarterly, send_unusable_file
+from demo.script import InboxScript
 from demo.story import DEPARTMENT_FORM, DISTRICT_FORM
 
 
-def send_unreadable_files(planner: InboxPlanner) -> None:
-    send = partial(send_unusable_file, planner)
+def send_unreadable_files(script: InboxScript) -> None:
+    send = partial(send_unusable_file, script)
     send("empty", scenario="empty file (0 bytes)", fits=quarterly, corrected=True)
     send("xls", scenario="Excel 97-2003 .xls (unsupported type)", fits=quarterly, corrected=True, corrected_kind="xlsx")
     send("pdf", scenario="scanned report as .pdf (unsupported type)", fits=of_form(DEPARTMENT_FORM), corrected=False)

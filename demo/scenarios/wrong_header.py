@@ -1,5 +1,5 @@
 """Rules 2 to 5, a file that says the wrong thing about itself: a required column or header
-field missing (2); a unit, data set, indicator or breakdown the catalog does not know, or a
+field missing (2); a unit, data set, indicator or disaggregation the catalog does not know, or a
 form the unit may not send (3); a period that cannot be, or lies outside the plan (4); rows
 that disagree on the period (5)."""
 
@@ -11,8 +11,8 @@ from core.periods import Period
 from demo.habits import ROMAN
 from demo.model import Report, ReportRow
 from demo.plan import form_lines
-from demo.planner import InboxPlanner
 from demo.scenarios.sending import of_form, of_unit, quarterly, quarterly_in_year, send_broken_report
+from demo.script import InboxScript
 from demo.story import (
     DEPARTMENT_FORM,
     DISTRICT_FORM,
@@ -26,48 +26,48 @@ from demo.story import (
 )
 
 MISSPELT_INDICATOR = (TASK_GROUPS_ASSIGNED, "NV_GIA0")  # a zero for the letter O
-MISSPELT_BREAKDOWN = (SCHOOLS, "TRUONG_HOC")
+MISSPELT_DISAGGREGATION = (SCHOOLS, "TRUONG_HOC")
 KINDERGARTENS = ("MAMNON", "Trường mầm non")  # a fifth kind of establishment the survey does not have
 
 
-def leave_out_value_column(report: Report, planner: InboxPlanner) -> None:
+def leave_out_value_column(report: Report, script: InboxScript) -> None:
     report.left_out = "value"
 
 
-def leave_out_period_field(report: Report, planner: InboxPlanner) -> None:
+def leave_out_period_field(report: Report, script: InboxScript) -> None:
     report.left_out = "period"
 
 
-def write_unit_as(text: str, report: Report, planner: InboxPlanner) -> None:
+def write_unit_as(text: str, report: Report, script: InboxScript) -> None:
     report.unit_text = text
 
 
-def send_on_the_departments_form(report: Report, planner: InboxPlanner) -> None:
+def send_on_the_departments_form(report: Report, script: InboxScript) -> None:
     """A district fills in the departments' form, keeping the lines that form has."""
     report.dataset_text = DEPARTMENT_FORM
-    on_form = {line.indicator for line in form_lines(planner.catalog, DEPARTMENT_FORM)}
+    on_form = {line.indicator for line in form_lines(script.catalog, DEPARTMENT_FORM)}
     report.rows = [row for row in report.rows if row.indicator in on_form]
 
 
-def misspell_indicator(report: Report, planner: InboxPlanner) -> None:
+def misspell_indicator(report: Report, script: InboxScript) -> None:
     indicator, written = MISSPELT_INDICATOR
     for row in report.rows:
         if row.indicator == indicator:
             row.written_code = written
 
 
-def misspell_breakdown(report: Report, planner: InboxPlanner) -> None:
-    breakdown, written = MISSPELT_BREAKDOWN
+def misspell_disaggregation(report: Report, script: InboxScript) -> None:
+    disaggregation, written = MISSPELT_DISAGGREGATION
     for row in report.rows:
-        if row.disaggregation == breakdown:
+        if row.disaggregation == disaggregation:
             row.disaggregation = written
 
 
-def add_kindergartens(report: Report, planner: InboxPlanner) -> None:
+def add_kindergartens(report: Report, script: InboxScript) -> None:
     code, name = KINDERGARTENS
-    total = 20 + planner.rng.randint(0, 30)
+    total = 20 + script.rng.randint(0, 30)
     report.rows.append(ReportRow(ESTABLISHMENTS, code, total, name))
-    report.rows.append(ReportRow(ESTABLISHMENTS_WITH_IT, code, total - planner.rng.randint(3, 12), name))
+    report.rows.append(ReportRow(ESTABLISHMENTS_WITH_IT, code, total - script.rng.randint(3, 12), name))
 
 
 def fifth_quarter(period: Period) -> str:
@@ -86,37 +86,37 @@ def same_quarter_last_year(period: Period) -> str:
     return f"Quý {period.quarter}/{period.year - 1}"
 
 
-def write_period_as(write, report: Report, planner: InboxPlanner) -> None:
+def write_period_as(write, report: Report, script: InboxScript) -> None:
     report.period_text = write(Period.parse(report.period))
 
 
-def date_last_rows_a_quarter_earlier(report: Report, planner: InboxPlanner) -> None:
+def date_last_rows_a_quarter_earlier(report: Report, script: InboxScript) -> None:
     period = Period.parse(report.period)
     earlier = f"{period.year}Q{period.quarter - 1}" if period.quarter > 1 else f"{period.year - 1}Q4"
     for row in report.rows[-2:]:
         row.period = earlier
 
 
-def send_files_without_a_required_field(planner: InboxPlanner) -> None:
+def send_files_without_a_required_field(script: InboxScript) -> None:
     """Rule 2."""
-    send = partial(send_broken_report, planner, rules=("2",), fits=quarterly)
+    send = partial(send_broken_report, script, rules=("2",), fits=quarterly)
     send(
         leave_out_value_column,
         scenario="CSV without the 'Giá trị' column (named 'Số liệu')",
         corrected=True,
-        style_for=planner.csv_style_for,
+        style_for=script.csv_style_for,
     )
     send(
         leave_out_period_field,
         scenario="XLSX header block without 'Kỳ báo cáo'",
         corrected=False,
-        style_for=planner.xlsx_style_for,
+        style_for=script.xlsx_style_for,
     )
 
 
-def send_files_with_unknown_codes(planner: InboxPlanner) -> None:
+def send_files_with_unknown_codes(script: InboxScript) -> None:
     """Rule 3 (with rule 8 when the misspelt line is a mandatory one)."""
-    send = partial(send_broken_report, planner, rules=("3",))
+    send = partial(send_broken_report, script, rules=("3",))
     unit, written = MISSPELT_UNIT
     send(
         partial(write_unit_as, written),
@@ -145,26 +145,26 @@ def send_files_with_unknown_codes(planner: InboxPlanner) -> None:
         fits=quarterly,
         corrected=False,
     )
-    breakdown, misspelt = MISSPELT_BREAKDOWN
+    disaggregation, misspelt = MISSPELT_DISAGGREGATION
     send(
-        misspell_breakdown,
+        misspell_disaggregation,
         rules=("3", "8"),
-        scenario=f"unknown breakdown '{misspelt}' (so {breakdown} is also missing)",
+        scenario=f"unknown disaggregation '{misspelt}' (so {disaggregation} is also missing)",
         fits=of_form(IT_SURVEY),
         corrected=True,
     )
     send(
         add_kindergartens,
-        scenario=f"extra breakdown '{KINDERGARTENS[0]}' (not in the catalog)",
+        scenario=f"extra disaggregation '{KINDERGARTENS[0]}' (not in the catalog)",
         fits=of_form(IT_SURVEY),
         corrected=True,
     )
 
 
-def send_files_with_wrong_periods(planner: InboxPlanner) -> None:
+def send_files_with_wrong_periods(script: InboxScript) -> None:
     """Rule 4, then rule 5."""
-    catalog = planner.catalog
-    send = partial(send_broken_report, planner, rules=("4",))
+    catalog = script.catalog
+    send = partial(send_broken_report, script, rules=("4",))
     send(
         partial(write_period_as, fifth_quarter),
         scenario="period 'Quý 5/…' (no such quarter)",
@@ -191,11 +191,11 @@ def send_files_with_wrong_periods(planner: InboxPlanner) -> None:
     )
     first_quarter = catalog.periods("quarter")[0].code
     send_broken_report(
-        planner,
+        script,
         date_last_rows_a_quarter_earlier,
         rules=("5",),
         scenario="CSV rows with two different periods",
         fits=lambda slot: quarterly(slot) and slot[2] != first_quarter,
         corrected=False,
-        style_for=planner.csv_style_for,
+        style_for=script.csv_style_for,
     )

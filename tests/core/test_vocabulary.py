@@ -1,4 +1,5 @@
-"""One vocabulary: every text people read is in core/vocabulary.toml, in both languages, by a stable id."""
+"""One vocabulary: every text people read is in core/vocabulary/*.toml (one file per owner, one id
+space), in both languages, by a stable id."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 import pytest
 
 from builders import PROJECT_ROOT
-from core.vocabulary import Text, entries, field_names, fill, say
+from core.vocabulary import DuplicateText, Text, entries, field_names, fill, load, say, sources
 
 RUNTIME = ("core", "transforms", "expectations", "warehouse", "chiso", "dags")
 # Letters only Vietnamese uses (with their tone marks): a Vietnamese text outside the vocabulary.
@@ -30,8 +31,38 @@ def test_no_text_for_people_is_written_outside_the_vocabulary():
     assert found == []
 
 
-def test_every_entry_has_both_languages():
-    for key, entry in entries().items():
+def test_the_vocabulary_is_one_file_per_owner():
+    assert [path.name for path in sources()] == [
+        "notices.toml",
+        "portal.toml",
+        "report.toml",
+        "stages.toml",
+        "template.toml",
+    ]
+    assert sum(len(load([path])) for path in sources()) == len(entries())
+
+
+def test_a_section_belongs_to_one_file():
+    owners: dict[str, set[str]] = {}
+    for path in sources():
+        for key in load([path]):
+            owners.setdefault(key.split(".", 1)[0], set()).add(path.name)
+    assert {section: files for section, files in owners.items() if len(files) > 1} == {}
+
+
+def test_an_id_defined_in_two_files_is_refused(tmp_path):
+    first = tmp_path / "first.toml"
+    second = tmp_path / "second.toml"
+    first.write_text('[status]\naccepted = { vi = "Được chấp nhận", en = "Accepted" }\n', encoding="utf-8")
+    second.write_text('[status.accepted]\nvi = "Chấp nhận"\nen = "Accepted"\n', encoding="utf-8")
+    with pytest.raises(DuplicateText, match=r"'status\.accepted'.*first\.toml.*second\.toml"):
+        load([first, second])
+    assert set(load([first])) == {"status.accepted"}
+
+
+@pytest.mark.parametrize("source", sources(), ids=lambda path: path.stem)
+def test_every_entry_has_both_languages(source):
+    for key, entry in load([source]).items():
         assert set(entry) == {"vi", "en"}, key
         if not key.startswith("fix."):  # some findings need no fix
             assert entry["vi"] and entry["en"], key

@@ -1,6 +1,6 @@
 """A small reading of the spec (shared spec submissions.md), independent of the pipeline and
 of the demo: which rules a file breaks, the slot it is for, and the values it holds. Codes,
-forms, value types and breakdowns come from the catalog."""
+forms, value types and disaggregations come from the catalog."""
 
 from __future__ import annotations
 

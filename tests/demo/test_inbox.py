@@ -14,7 +14,7 @@ from pathlib import Path
 
 from core.catalog import Catalog
 from demo import generate_demo_inbox
-from demo.inbox import demo_values, planned_inbox
+from demo.inbox import demo_values, scripted_inbox
 
 SEED = 2017  # the inbox fixture's seed (tests/demo/conftest.py)
 
@@ -25,7 +25,7 @@ def _digests(folder: Path) -> dict[str, str]:
 
 def test_determinism(tmp_path: Path, inbox) -> None:
     folder, files = inbox
-    planned_inbox.cache_clear()  # rebuild the plan from the seed, not from the cache
+    scripted_inbox.cache_clear()  # rebuild the script from the seed, not from the cache
     again = generate_demo_inbox(tmp_path / "again", SEED, manifest_path=tmp_path / "m.json")
     assert again == files
     assert _digests(tmp_path / "again") == _digests(folder)

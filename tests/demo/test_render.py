@@ -47,13 +47,13 @@ def test_cp1258_text_round_trips(catalog) -> None:
 
 def test_workbook_layout_is_one_function(inbox, catalog) -> None:
     """The workbook's content is chosen apart from its layout, which a template can replace."""
-    from demo.inbox import planned_inbox
+    from demo.inbox import scripted_inbox
     from demo.render_xlsx import choose_sheet_content, lay_out_workbook
 
-    files, _ = planned_inbox(SEED, catalog)
-    planned = next(f for f in files if f.kind == "xlsx" and f.status == "accepted")
-    content = choose_sheet_content(planned, catalog)
+    files, _ = scripted_inbox(SEED, catalog)
+    scripted = next(f for f in files if f.kind == "xlsx" and f.status == "accepted")
+    content = choose_sheet_content(scripted, catalog)
     sheet = lay_out_workbook(content).worksheets[0]
     cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
-    assert catalog.units[planned.slot[1]]["unit_name"] in cells
-    assert [row["indicator_code"] for row in content.rows] == [row.indicator for row in planned.report.rows]
+    assert catalog.units[scripted.slot[1]]["unit_name"] in cells
+    assert [row["indicator_code"] for row in content.rows] == [row.indicator for row in scripted.report.rows]

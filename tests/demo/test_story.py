@@ -27,11 +27,11 @@ def test_story_2017q2_tasks() -> None:
 
 def test_story_values_are_consistent_and_plausible(catalog) -> None:
     values = demo_values(SEED)
-    breakdowns = [row["disaggregation_code"] for row in catalog.disaggregations["CNTT_TONG"]]
+    disaggregations = [row["disaggregation_code"] for row in catalog.disaggregations["CNTT_TONG"]]
     by_unit = defaultdict(dict)
     for (ds, unit, period), v in values.items():
         if ds == "CNTT-NAM":
-            for b in breakdowns:
+            for b in disaggregations:
                 assert v[("CNTT_UNGDUNG", b)] <= v[("CNTT_TONG", b)]
             continue
         assert v[("NV_TRIENKHAI", None)] <= v[("NV_GIAO", None)]
@@ -55,14 +55,14 @@ def test_story_values_are_consistent_and_plausible(catalog) -> None:
 
 def test_story_cntt_ratios(catalog) -> None:
     values = demo_values(SEED)
-    breakdowns = [row["disaggregation_code"] for row in catalog.disaggregations["CNTT_TONG"]]
+    disaggregations = [row["disaggregation_code"] for row in catalog.disaggregations["CNTT_TONG"]]
     targets = it_share_targets(catalog)
-    assert set(targets) == set(breakdowns)  # the catalog's 2017 targets, one per breakdown
+    assert set(targets) == set(disaggregations)  # the catalog's 2017 targets, one per disaggregation
     ratio = {}
     for y in range(2016, 2021):
         rows = [v for (ds, _, p), v in values.items() if ds == "CNTT-NAM" and p == str(y)]
         assert len(rows) == 11
-        for b in breakdowns:
+        for b in disaggregations:
             ratio[y, b] = 100 * sum(r[("CNTT_UNGDUNG", b)] for r in rows) / sum(r[("CNTT_TONG", b)] for r in rows)
     for b, target in targets.items():
         assert ratio[2017, b] >= target, b

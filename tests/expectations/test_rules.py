@@ -200,12 +200,12 @@ CHECKS: dict[str, dict[str, Case]] = {
         ),
     },
     "unknown_breakdown": {
-        "every_breakdown.xlsx": good(xlsx_bytes(SURVEY("031", "2016"))),
+        "every_disaggregation.xlsx": good(xlsx_bytes(SURVEY("031", "2016"))),
         "unknown_breakdown.csv": bad(
             csv_bytes(SURVEY("032", "2017").with_rows([*SURVEY().rows, ("CNTT_TONG", "TIEUHOC", 3, "")])),
             "unknown_breakdown",
         ),
-        "breakdown_not_allowed.csv": bad(
+        "disaggregation_not_allowed.csv": bad(
             csv_bytes(
                 DEPT("SGDDT", "2017Q1").with_rows([*DEPT().rows[:-1], ("DVC_TRUCTUYEN_TYLE", "TRUONGHOC", 45, "")])
             ),
@@ -285,16 +285,16 @@ CHECKS: dict[str, dict[str, Case]] = {
     },
     # rule 7: the same indicator twice
     "duplicate_value": {
-        "one_value_per_breakdown.xlsx": good(xlsx_bytes(SURVEY("032", "2016"))),
+        "one_value_per_disaggregation.xlsx": good(xlsx_bytes(SURVEY("032", "2016"))),
         "indicator_twice.csv": bad(
             csv_bytes(DEPT("SYT", "2016Q1").with_rows([*DEPT().rows, ("TT_TIN", "", 3, "")])), "duplicate_value"
         ),
-        "breakdown_twice.xlsx": bad(
+        "disaggregation_twice.xlsx": bad(
             xlsx_bytes(SURVEY("035", "2016").with_rows([*SURVEY().rows, ("CNTT_TONG", "BENHVIEN", 5, "")])),
             "duplicate_value",
         ),
     },
-    # rule 8: values at all, mandatory indicators and breakdowns
+    # rule 8: values at all, mandatory indicators and disaggregations
     "no_values": {
         "mandatory_only.xlsx": good(xlsx_bytes(DIST("031", "2017Q2").without("MH_NHANRONG"))),
         "empty_table.xlsx": bad(xlsx_bytes(DIST("035", "2016Q2").with_rows([])), "no_values", "mandatory_missing"),
@@ -304,7 +304,7 @@ CHECKS: dict[str, dict[str, Case]] = {
         "good_blank_optional_value.xlsx": good(xlsx_bytes(DIST("032", "2017Q3").setting("MH_NHANRONG", ""))),
         "missing_mandatory.csv": bad(csv_bytes(DEPT("SYT", "2016Q2").without("KP_GIAINGAN")), "mandatory_missing"),
         "missing_mandatory.xlsx": bad(xlsx_bytes(DIST("035", "2016Q1").without("NV_GIAO")), "mandatory_missing"),
-        "missing_breakdown.csv": bad(
+        "missing_disaggregation.csv": bad(
             csv_bytes(SURVEY("035", "2017").without("CNTT_UNGDUNG", "NHAHANG")), "mandatory_missing"
         ),
         "blank_mandatory_value.csv": bad(
@@ -455,8 +455,8 @@ def test_consistency_reason_names_both_rows(verdicts):
     assert "NV_TRIENKHAI = 5" in reason.en and "NV_GIAO = 3" in reason.en
 
 
-def test_missing_breakdown_is_named(verdicts):
-    (reason,) = verdicts["missing_breakdown.csv"].reasons
+def test_missing_disaggregation_is_named(verdicts):
+    (reason,) = verdicts["missing_disaggregation.csv"].reasons
     assert "CNTT_UNGDUNG (NHAHANG)" in reason.en
 
 

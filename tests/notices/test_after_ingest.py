@@ -174,7 +174,7 @@ def test_a_crash_between_send_and_record_repeats_that_message_once_and_loses_not
         **os.environ,
         "CHISO_HOME": str(told.home),
         "CHISO_SMTP_URL": told.smtp_url,
-        "CHISO_FAULT": "notices.sent:1:kill",
+        "CHISO_FAULT": "notices.delivered:1:kill",
     }
     killed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert killed.returncode == -9, killed.stderr

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from chiso.notices.delivery import deliver, parse_smtp_url, send_smtp
+from chiso.notices.delivery import deliver, deliver_smtp, parse_smtp_url
 from core.settings import SettingError
 from mailserver import MailServer, free_port, self_signed, server_tls
 
@@ -59,7 +59,7 @@ def test_a_url_that_cannot_be_used_says_why(url, says):
 
 
 def test_plain_smtp_delivers_and_reports_the_accepted_addresses(mail_server):
-    delivery = send_smtp([message("vanthu@syt.hagiang.example")], parse_smtp_url(mail_server.url))
+    delivery = deliver_smtp([message("vanthu@syt.hagiang.example")], parse_smtp_url(mail_server.url))
     assert [accepted for _, accepted in delivery.sent] == [["vanthu@syt.hagiang.example"]] and delivery.waiting == []
     [received] = mail_server.mailbox.received
     assert received.rcpt_tos == ["vanthu@syt.hagiang.example"] and not received.tls
@@ -70,8 +70,8 @@ def test_starttls_is_used_when_offered_and_the_certificate_is_checked(tmp_path):
     cert, key = self_signed(tmp_path)
     server = MailServer(tls_context=server_tls(cert, key)).start()
     try:
-        trusted = send_smtp([message("a@syt.hagiang.example")], parse_smtp_url(f"{server.url}&cafile={cert}"))
-        untrusted = send_smtp([message("a@syt.hagiang.example", number=2)], parse_smtp_url(server.url))
+        trusted = deliver_smtp([message("a@syt.hagiang.example")], parse_smtp_url(f"{server.url}&cafile={cert}"))
+        untrusted = deliver_smtp([message("a@syt.hagiang.example", number=2)], parse_smtp_url(server.url))
     finally:
         server.stop()
     assert len(trusted.sent) == 1 and [r.tls for r in server.mailbox.received] == [True]
@@ -84,8 +84,10 @@ def test_smtps_is_tls_from_the_first_byte(tmp_path):
     server = MailServer(ssl_context=server_tls(cert, key)).start()
     try:
         url = f"smtps://127.0.0.1:{server.port}?timeout=2&cafile={cert}"
-        delivery = send_smtp([message("a@syt.hagiang.example")], parse_smtp_url(url))
-        in_clear = send_smtp([message("a@syt.hagiang.example", number=2)], parse_smtp_url(url.replace("smtps", "smtp")))
+        delivery = deliver_smtp([message("a@syt.hagiang.example")], parse_smtp_url(url))
+        in_clear = deliver_smtp(
+            [message("a@syt.hagiang.example", number=2)], parse_smtp_url(url.replace("smtps", "smtp"))
+        )
     finally:
         server.stop()
     assert len(delivery.sent) == 1 and len(server.mailbox.received) == 1
@@ -100,8 +102,10 @@ def test_a_login_is_given_and_a_wrong_one_leaves_the_message_waiting():
     server = MailServer(auth_callback=check, auth_require_tls=False, auth_required=True).start()
     try:
         login = "chiso%40hagiang.example:p%40ss%3Aw%2Frd"
-        good = send_smtp([message("a@syt.hagiang.example")], parse_smtp_url(f"smtp://{login}@127.0.0.1:{server.port}"))
-        bad = send_smtp(
+        good = deliver_smtp(
+            [message("a@syt.hagiang.example")], parse_smtp_url(f"smtp://{login}@127.0.0.1:{server.port}")
+        )
+        bad = deliver_smtp(
             [message("a@syt.hagiang.example", number=2)],
             parse_smtp_url(f"smtp://chiso:wrong@127.0.0.1:{server.port}"),  # pragma: allowlist secret
         )
@@ -118,7 +122,7 @@ def test_a_refused_recipient_holds_back_only_its_own_message(mail_server):
         message("vanthu@syt.hagiang.example, gone@syt.hagiang.example", number=2),
         message("vanthu@026.hagiang.example", number=3),
     ]
-    delivery = send_smtp(messages, parse_smtp_url(mail_server.url))
+    delivery = deliver_smtp(messages, parse_smtp_url(mail_server.url))
     assert [m["Message-ID"] for m, _ in delivery.waiting] == ["<1.test@hagiang.example>"]
     assert [(m["Message-ID"], accepted) for m, accepted in delivery.sent] == [
         ("<2.test@hagiang.example>", ["vanthu@syt.hagiang.example"]),
@@ -128,7 +132,7 @@ def test_a_refused_recipient_holds_back_only_its_own_message(mail_server):
 
 def test_a_server_that_is_down_leaves_every_message_waiting_at_once():
     started = time.perf_counter()
-    delivery = send_smtp(
+    delivery = deliver_smtp(
         [message("a@syt.hagiang.example", number=n) for n in range(3)],
         parse_smtp_url(f"smtp://127.0.0.1:{free_port()}"),
     )
@@ -146,7 +150,7 @@ def test_a_server_that_hangs_costs_one_timeout_not_the_run():
     started = time.perf_counter()
     try:
         url = f"smtp://127.0.0.1:{listener.getsockname()[1]}?timeout=0.5"
-        delivery = send_smtp([message("a@syt.hagiang.example", number=n) for n in range(3)], parse_smtp_url(url))
+        delivery = deliver_smtp([message("a@syt.hagiang.example", number=n) for n in range(3)], parse_smtp_url(url))
     finally:
         listener.close()
     assert delivery.sent == [] and len(delivery.waiting) == 3 and "timed out" in delivery.waiting[0][1]

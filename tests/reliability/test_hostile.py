@@ -493,7 +493,7 @@ CASES = {
     "sql_in_unit.csv": refused(lambda: csv_bytes(Report("DP-SN", SQL, "2017Q1", DEPT_ROWS)), "3"),
     "sql_in_period.csv": refused(lambda: csv_bytes(Report("DP-SN", "SKHCN", SQL, DEPT_ROWS)), "4"),
     "sql_in_indicator.csv": refused(lambda: csv_bytes(dept().with_rows([*DEPT_ROWS, (SQL, "", 1, "")])), "3"),
-    "sql_in_breakdown.csv": refused(
+    "sql_in_disaggregation.csv": refused(
         lambda: csv_bytes(survey().with_rows([*SURVEY_ROWS, ("CNTT_TONG", SQL, 1, "")])), "3"
     ),
     "sql_in_header.csv": refused(lambda: replaced(csv_bytes(dept()), "unit_code", SQL), "2"),

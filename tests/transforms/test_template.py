@@ -25,7 +25,7 @@ from transforms.xlsx_reader import read_xlsx
 REPORT_SHEET, GUIDE_SHEET = say("template.report_sheet").vi, say("template.guide_sheet").vi
 TABLE_HEADER = tuple(say(f"field.{name}").vi for name in TABLE_FIELDS)
 
-# data set -> (unit, unit for the LibreOffice copy, period, received, values by (indicator, breakdown), notes)
+# data set -> (unit, unit for the LibreOffice copy, period, received, values by (indicator, disaggregation), notes)
 CASES = {
     "DP-SN": (
         "SKHCN",
@@ -205,7 +205,7 @@ def test_layout_is_the_spec_and_comes_from_the_catalog(catalog, dataset):
         for row in sheet.iter_rows(min_row=FIRST_TABLE_ROW, max_row=FIRST_TABLE_ROW + len(form.rows) - 1)
     ]
     assert [(r[1], r[3] or "") for r in table] == [(f.indicator_code, f.disaggregation_code) for f in form.rows]
-    assert {(r[1], r[3] or "") for r in table} == set(values)  # one row per indicator x breakdown on the form
+    assert {(r[1], r[3] or "") for r in table} == set(values)  # one row per indicator x disaggregation on the form
     assert [r[0] for r in table] == list(range(1, len(table) + 1))
     for row, item in zip(table, form.rows):
         assert row[2].endswith(" (*)") == item.mandatory
@@ -289,9 +289,9 @@ def assert_guards(data: bytes, catalog, dataset: str) -> None:
     ]
     expected = []
     for numerator, denominator in form.pairs:
-        for (code, breakdown), n in row_of.items():
+        for (code, disaggregation), n in row_of.items():
             if code == numerator:
-                d = row_of[(denominator, breakdown)]
+                d = row_of[(denominator, disaggregation)]
                 expected.append(
                     (frozenset([f"F{n}", f"F{d}"]), f"AND(ISNUMBER($F${n}),ISNUMBER($F${d}),$F${n}>$F${d})")
                 )
@@ -491,7 +491,7 @@ def test_an_empty_template_is_rule_8_naming_every_missing_mandatory_indicator(in
     assert mandatory.values == missing
     assert all(code in mandatory.vi and code in mandatory.en for code in missing)
     survey = incomplete_run["empty_survey.xlsx"]
-    assert [(r.rule, len(r.values)) for r in survey.reasons] == [("8", 1), ("8", 8)]  # 2 indicators x 4 breakdowns
+    assert [(r.rule, len(r.values)) for r in survey.reasons] == [("8", 1), ("8", 8)]  # 2 indicators x 4 disaggregations
     assert "CNTT_UNGDUNG (KHACHSAN)" in survey.reasons[1].en
 
 

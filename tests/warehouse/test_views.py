@@ -28,11 +28,11 @@ def loaded(tmp_path, ingest, query):
     return query
 
 
-def rollup(query, period, scope, indicator, breakdown=""):
+def rollup(query, period, scope, indicator, disaggregation=""):
     return query(
         "select numerator, denominator, value from indicator_rollup"
         " where period = ? and scope = ? and indicator_code = ? and disaggregation = ?",
-        [period, scope, indicator, breakdown],
+        [period, scope, indicator, disaggregation],
     )
 
 

@@ -22,7 +22,7 @@ from transforms.template.workbook import FIRST_HEADER_ROW, HEADER_FIELDS, VALUE_
 
 
 def example_values(form_rows: tuple[FormRow, ...], pairs: tuple[tuple[str, str], ...], seed: str) -> dict:
-    """A value for each (indicator, breakdown) of the form, every part ≤ its whole."""
+    """A value for each (indicator, disaggregation) of the form, every part ≤ its whole."""
     values = {}
     for line in form_rows:
         digest = int(
@@ -37,11 +37,11 @@ def example_values(form_rows: tuple[FormRow, ...], pairs: tuple[tuple[str, str],
     for _ in range(len(pairs) + 1):  # chains of pairs: raise each whole to its part until none changes
         changed = False
         for part, whole in pairs:
-            for (code, breakdown), value in list(values.items()):
-                if code != part or (whole, breakdown) not in values:
+            for (code, disaggregation), value in list(values.items()):
+                if code != part or (whole, disaggregation) not in values:
                     continue
-                if values[(whole, breakdown)] < value:
-                    values[(whole, breakdown)], changed = value, True
+                if values[(whole, disaggregation)] < value:
+                    values[(whole, disaggregation)], changed = value, True
         if not changed:
             break
     return values

@@ -1,4 +1,4 @@
--- One row per submitted unit × indicator × breakdown × period (in `batch_value_keys`): the robust
+-- One row per submitted unit × indicator × disaggregation × period (in `batch_value_keys`): the robust
 -- centre and spread of the same unit's current values for the 8 periods of the same kind before it,
 -- for outlier warnings by modified z-score (Iglewicz–Hoaglin: 1.4826 × MAD estimates the deviation).
 with earlier_values as (

@@ -1,4 +1,4 @@
--- One row per unit × period × indicator × breakdown: the current accepted value.
+-- One row per unit × period × indicator × disaggregation: the current accepted value.
 create or replace view indicator_values as
 with current_submissions as (
     select

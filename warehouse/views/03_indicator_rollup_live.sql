@@ -1,4 +1,4 @@
--- One row per period (quarter or year) × scope (department, district, province) × indicator × breakdown,
+-- One row per period (quarter or year) × scope (department, district, province) × indicator × disaggregation,
 -- computed from the current values on every query (the loader stores it as indicator_rollup after each run).
 -- A unit's year takes its latest quarter for `last` indicators and adds its quarters for `sum` ones;
 -- units are then added up (or averaged, for `mean` indicators); derived indicators divide the summed parts.

@@ -1,4 +1,4 @@
--- One row per plan target (indicator × breakdown × scope × year): the target, the actual and whether it was met.
+-- One row per plan target (indicator × disaggregation × scope × year): the target, the actual and whether it was met.
 create or replace view target_progress as
 select
     targets.indicator_code,

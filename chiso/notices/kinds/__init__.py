@@ -7,7 +7,7 @@ what it attaches, and its two templates (`<name>.txt.j2`, `<name>.html.j2`). The
 (`plan.owed_notices`), the composer and the run iterate the registry: none of them names a kind.
 
 Every module of this package is loaded with it, and each registers its kind with `register`: a
-new kind is a module here, its query, its templates and its words in `core/vocabulary.toml`. A
+new kind is a module here, its query, its templates and its words in `core/vocabulary/notices.toml`. A
 kind kept elsewhere (a test's) calls `register` the same way, in the process that notifies.
 
 The query's contract: the columns `kind` (the item's kind, one of the kind's `items`),

@@ -19,7 +19,7 @@ XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 def templates(notice, catalog, settings) -> list[Attachment]:
     """The unit's pre-filled template of each report it owes."""
-    # openpyxl only when a reminder is sent: not when the DAGs are parsed
+    # openpyxl only when a reminder is delivered: not when the DAGs are parsed
     from transforms.template.workbook import build_template
 
     made = []

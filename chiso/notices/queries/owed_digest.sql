@@ -1,5 +1,5 @@
 -- One row if the province is owed the digest of the ISO week of the day `as_of` (`2017-W27`): it
--- was not sent one that week yet.
+-- was not delivered one that week yet.
 with this_week as (
     select
         province_code,

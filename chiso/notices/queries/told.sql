@@ -1,4 +1,4 @@
--- told(kind, unit, data set, period, run): whether the ledger holds this item, claimed or sent,
+-- told(kind, unit, data set, period, run): whether the ledger holds this item, claimed or delivered,
 -- so that it is owed no more. chiso creates it as a temporary macro of the notifier's connection.
 create or replace temp macro told(item_kind, item_unit, item_dataset, item_period, item_run) as exists (
     select 1

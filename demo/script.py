@@ -1,8 +1,8 @@
-"""The inbox being planned: the story's values, the units' habits, the slots no scenario has
-used yet, and the files planned so far.
+"""The inbox being scripted: the story's values, the units' habits, the slots no scenario has
+used yet, and the files scripted so far.
 
 Scenarios (demo.scenarios) call these methods in a fixed order; every random choice comes from
-one stream seeded once, so the same seed plans the same inbox. `finish` sorts the files by
+one stream seeded once, so the same seed scripts the same inbox. `finish` sorts the files by
 receipt, settles their verdicts and names them.
 """
 
@@ -15,7 +15,7 @@ from datetime import datetime
 from core.catalog import Catalog
 from demo.file_names import PATTERNS, RESEND_SUFFIXES, name_files
 from demo.habits import UnitHabits
-from demo.model import FileStyle, PlannedFile, Report, Slot
+from demo.model import FileStyle, Report, ScriptedFile, Slot
 from demo.plan import due_date, plan_slots
 from demo.receipts import days_later, first_receipt
 from demo.reports import fresh_report
@@ -27,8 +27,8 @@ from demo.verdicts import settle_verdicts
 IntendedValues = dict[Slot, dict[tuple[str, str | None], int | float]]
 
 
-class InboxPlanner:
-    """The inbox of one catalog and seed, planned file by file by the scenarios."""
+class InboxScript:
+    """The inbox of one catalog and seed, scripted file by file by the scenarios."""
 
     def __init__(self, catalog: Catalog, seed: int):
         self.catalog = catalog
@@ -40,7 +40,7 @@ class InboxPlanner:
         # The story's slots never end rejected or missing: the article's figures need them all.
         self.story_slots = {slot for slot in self.slots if slot[2] == STORY_QUARTER or slot[0] == IT_SURVEY}
         self.used: set[Slot] = set()
-        self.files: list[PlannedFile] = []
+        self.files: list[ScriptedFile] = []
 
     # ---------------------------------------------------------------- slots, reports, times
     def pick_slot(self, fits: Callable[[Slot], bool], ends_rejected: bool = False) -> Slot:
@@ -64,7 +64,7 @@ class InboxPlanner:
     def first_receipt(self, slot: Slot, late: bool = False) -> datetime:
         return first_receipt(self.catalog, slot, self.rng, late)
 
-    def days_after(self, previous: PlannedFile, fewest: int, most: int) -> datetime:
+    def days_after(self, previous: ScriptedFile, fewest: int, most: int) -> datetime:
         dataset, _, period = previous.slot
         return days_later(previous.received_at, due_date(self.catalog, dataset, period), self.rng, fewest, most)
 
@@ -84,19 +84,19 @@ class InboxPlanner:
     # ---------------------------------------------------------------- files
     def add(
         self, slot: Slot, kind: str, style: FileStyle, report: Report | None, received_at: datetime, **details
-    ) -> PlannedFile:
-        planned = PlannedFile(slot, kind, style, report, received_at, render_seed=self.rng.getrandbits(32), **details)
-        self.files.append(planned)
-        return planned
+    ) -> ScriptedFile:
+        scripted = ScriptedFile(slot, kind, style, report, received_at, render_seed=self.rng.getrandbits(32), **details)
+        self.files.append(scripted)
+        return scripted
 
-    def add_in_habit(self, slot: Slot, report: Report, received_at: datetime, **details) -> PlannedFile:
+    def add_in_habit(self, slot: Slot, report: Report, received_at: datetime, **details) -> ScriptedFile:
         """A file written in the unit's habitual style."""
         style = self.style_for(slot)
         return self.add(slot, style.file_format, style, report, received_at, **details)
 
     def resend(
         self,
-        previous: PlannedFile,
+        previous: ScriptedFile,
         report: Report | None = None,
         kind: str | None = None,
         style: FileStyle | None = None,
@@ -104,7 +104,7 @@ class InboxPlanner:
         fewest_days: int = 1,
         most_days: int = 6,
         **details,
-    ) -> PlannedFile:
+    ) -> ScriptedFile:
         """Another file for the slot of `previous`, some days later, its name with a resend suffix.
 
         Without `report`, a correct report (a fresh one is drawn even for a kind that shows none).
@@ -117,13 +117,13 @@ class InboxPlanner:
             slot, kind or style.file_format, style, report or self.report(slot), when, name_suffix=suffix, **details
         )
 
-    def finish(self) -> tuple[list[PlannedFile], IntendedValues]:
+    def finish(self) -> tuple[list[ScriptedFile], IntendedValues]:
         """The files in order of receipt with their verdicts and names, and the values they leave current."""
-        self.files.sort(key=lambda planned: (planned.received_at, planned.slot))
+        self.files.sort(key=lambda scripted: (scripted.received_at, scripted.slot))
         settle_verdicts(self.files, self.catalog)
-        accepted = [planned for planned in self.files if planned.status == "accepted"]
-        for planned in accepted:  # the accepted file's own values are the intended ones
-            if planned.report is None or planned.report.values() != self.intended[planned.slot]:
-                raise AssertionError(f"an accepted file does not hold its slot's values: {planned.scenario}")
+        accepted = [scripted for scripted in self.files if scripted.status == "accepted"]
+        for scripted in accepted:  # the accepted file's own values are the intended ones
+            if scripted.report is None or scripted.report.values() != self.intended[scripted.slot]:
+                raise AssertionError(f"an accepted file does not hold its slot's values: {scripted.scenario}")
         name_files(self.files, self.catalog)
-        return self.files, {planned.slot: self.intended[planned.slot] for planned in accepted}
+        return self.files, {scripted.slot: self.intended[scripted.slot] for scripted in accepted}

@@ -1,19 +1,23 @@
 """Every text a clerk, an official or an analyst reads, in Vietnamese and English, by a stable id.
 
-The texts live in `vocabulary.toml` beside this module, one entry per id; code names the
-id and the fields, never the words. Vietnamese comes first everywhere, English beside it.
+The texts live in the TOML files beside this module, one file per owner — `stages.toml` (a
+file's fields and verdict, unreadable files, findings and fixes, the kinds' words), `template.toml`
+(the reporting workbook), `report.toml` (the monitoring report, targets, exports), `portal.toml`,
+`notices.toml` (notices and the engineers' alerts) — one entry per id. They are one id space: an
+id is defined in one file only, and a second definition is refused with both files named. Code
+names the id and the fields, never the words. Vietnamese comes first everywhere, English beside it.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from string import Formatter
 
-SOURCE = Path(__file__).with_name("vocabulary.toml")
+SOURCE = Path(__file__).parent  # the folder of the TOML files, one per owner
 
 
 @dataclass(frozen=True)
@@ -53,20 +57,39 @@ class _Lenient(dict):
         return ""
 
 
+class DuplicateText(ValueError):
+    """An id defined in two files of the vocabulary."""
+
+
+def sources() -> list[Path]:
+    """The vocabulary's files, by name."""
+    return sorted(SOURCE.glob("*.toml"))
+
+
 @cache
 def entries() -> dict[str, dict[str, str]]:
-    """Every entry by its dotted id (`status.accepted`)."""
+    """Every entry by its dotted id (`status.accepted`), from every file of the vocabulary."""
+    return load(sources())
+
+
+def load(paths: list[Path]) -> dict[str, dict[str, str]]:
+    """The entries of `paths`, one id space: an id defined in two of them is refused."""
     found: dict[str, dict[str, str]] = {}
-
-    def walk(prefix: str, table: dict) -> None:
-        if "vi" in table and "en" in table:
-            found[prefix] = table
-            return
-        for key, value in table.items():
-            walk(f"{prefix}.{key}" if prefix else key, value)
-
-    walk("", tomllib.loads(SOURCE.read_text(encoding="utf-8")))
+    defined_in: dict[str, Path] = {}
+    for path in paths:
+        for key, entry in _walk("", tomllib.loads(path.read_text(encoding="utf-8"))):
+            if key in found:
+                raise DuplicateText(f"text {key!r} is defined twice: in {defined_in[key].name} and in {path.name}")
+            found[key], defined_in[key] = entry, path
     return found
+
+
+def _walk(prefix: str, table: dict) -> Iterator[tuple[str, dict[str, str]]]:
+    if "vi" in table and "en" in table:
+        yield prefix, table
+        return
+    for key, value in table.items():
+        yield from _walk(f"{prefix}.{key}" if prefix else key, value)
 
 
 def say(key: str, **fields: object) -> Text:
@@ -92,4 +115,4 @@ def _entry(key: str) -> dict[str, str]:
     try:
         return entries()[key]
     except KeyError:
-        raise KeyError(f"no text {key!r} in {SOURCE.name}") from None
+        raise KeyError(f"no text {key!r} in core/vocabulary/*.toml") from None
