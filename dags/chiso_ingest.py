@@ -2,7 +2,7 @@
 
 Thin wiring only: each task calls a tested function of chiso.pipeline (as `chiso inbox` does), and
 the notice tasks are the group `chiso_reminders` has too (chiso.airflow_glue.tasks.notice_tasks). Every task
-that writes DuckDB takes the one slot of the warehouse pool (core.settings.WAREHOUSE_POOL); sending
+that writes DuckDB takes the one slot of the warehouse pool (core.settings.WAREHOUSE_POOL); delivering
 the notices takes none, so a slow or absent mail server never holds a load up, and it never fails:
 what it could not send waits for the next run. A task that fails on a setting or the catalog fails
 at once, anything else (a busy writer) is retried; a failed task e-mails the data engineers

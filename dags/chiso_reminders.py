@@ -4,8 +4,8 @@ Daily at CHISO_REMINDER_SCHEDULE (08:00 in the province's time by default). Each
 message a day at most: the reports due within its data set's `reminder_days_before` days, and
 those overdue, that it has not been reminded of yet; the first run of each ISO week also sends
 the province its digest. The tasks are the notice group `chiso_ingest` has too
-(chiso.airflow_glue.tasks.notice_tasks): planning and recording take the warehouse pool; sending takes
-none and never fails: what it could not send waits for the next run. A failed task e-mails the
+(chiso.airflow_glue.tasks.notice_tasks): claiming and recording take the warehouse pool; delivering takes
+none and never fails: what it could not deliver waits for the next run. A failed task e-mails the
 data engineers.
 """
 

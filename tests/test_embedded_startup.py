@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from dev import embedded
 from core.settings import load_settings
+from dev import embedded
 
 FAKE_AIRFLOW = """#!{python}
 import json, sys, time, http.server

@@ -6,12 +6,12 @@ import ast
 import functools
 import os
 import shutil
-import tomllib
-from importlib.metadata import distribution, packages_distributions
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
+from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
 
 import pytest

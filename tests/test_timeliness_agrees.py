@@ -10,7 +10,7 @@ from collections import Counter
 
 import duckdb
 
-from chiso.notices.plan import open_ledger, rows
+from chiso.notices.owed import open_ledger, rows
 from chiso.report.build import collect, render
 from core.catalog import Catalog
 from portal import views

@@ -118,33 +118,33 @@ def alert_engineers(context: Any) -> None:
 
 
 def notice_tasks(settings: Settings, *, owed: Literal["after_ingest", "scheduled"]) -> TaskGroup:
-    """plan_notices >> send_notices >> record_notices, the group `notices` of a DAG.
+    """claim_notices >> deliver_notices >> record_notices, the group `notices` of a DAG.
 
     `owed`: "after_ingest", what the ingest runs not told yet owe the units (refusals, late files,
     warnings); "scheduled", the reminders of the day (Param `as_of`) and the week's digest.
     Planning and recording write the warehouse (its pool, the loader's queue); sending takes neither
-    and has no retry: what it could not send waits for the next run, and the run is not failed for it.
+    and has no retry: what it could not deliver waits for the next run, and the run is not failed for it.
     """
     with TaskGroup("notices", prefix_group_id=False) as group:
 
-        @chiso_task(**writer(settings), show_return_value_in_logs=False)  # the plan holds addresses and every reason
-        def plan_notices(params: dict | None = None) -> dict:
+        @chiso_task(**writer(settings), show_return_value_in_logs=False)  # the claim holds addresses and every reason
+        def claim_notices(params: dict | None = None) -> dict:
             # in the task: DAG parsing loads no pandas, GX, DuckDB
-            from chiso.notices.run import plan_after_ingest, plan_scheduled
+            from chiso.notices.run import claim_after_ingest, claim_scheduled
             from portal.directory import PortalAccounts
 
             accounts = PortalAccounts(settings.accounts)
             if owed == "after_ingest":
-                return plan_after_ingest(settings, accounts=accounts)
-            return plan_scheduled(settings, as_of(params), accounts=accounts)
+                return claim_after_ingest(settings, accounts=accounts)
+            return claim_scheduled(settings, as_of(params), accounts=accounts)
 
         @chiso_task(retries=0, show_return_value_in_logs=False)  # what could not be sent waits for the next run
-        def send_notices(plan: dict) -> dict:
+        def deliver_notices(claimed: dict) -> dict:
             # in the task: DAG parsing loads no pandas, GX, DuckDB
-            from chiso.notices.run import send
+            from chiso.notices.run import deliver
             from portal.directory import PortalAccounts
 
-            return send(plan, settings, accounts=PortalAccounts(settings.accounts))
+            return deliver(claimed, settings, accounts=PortalAccounts(settings.accounts))
 
         @chiso_task(**writer(settings))
         def record_notices(outcome: dict) -> dict:
@@ -152,5 +152,5 @@ def notice_tasks(settings: Settings, *, owed: Literal["after_ingest", "scheduled
 
             return record(outcome, settings)
 
-        record_notices(send_notices(plan_notices()))
+        record_notices(deliver_notices(claim_notices()))
     return group

@@ -20,8 +20,8 @@ def run(args: Namespace) -> int:
         print_preview(done, settings, accounts)
     else:
         print_pass(done, settings)
-    for plan in done.plans:
-        for owed in plan.unaddressed:
+    for claim in done.claims:
+        for owed in claim.unaddressed:
             print(
                 f"no address for {owed['unit_code']}: its {owed['message_kind']} notice ({owed['items']} items) waits;"
                 " add the unit's address to contacts.csv (or a portal account)"
@@ -30,7 +30,7 @@ def run(args: Namespace) -> int:
 
 
 def print_preview(done: Pass, settings: Settings, accounts: AccountBook) -> None:
-    messages = [message for plan in done.plans for message in preview(plan, settings, accounts=accounts)]
+    messages = [message for claim in done.claims for message in preview(claim, settings, accounts=accounts)]
     for message in messages:
         print("=" * 78)
         for header in ("To", "Reply-To", "Subject"):

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from chiso.notices import kinds, links
 from chiso.notices.contacts import Recipient
 from chiso.notices.kinds import TEMPLATES, Attachment
-from chiso.notices.plan import Notice
+from chiso.notices.owed import Notice
 from core.vocabulary import Text, entries, grouped, say
 
 # Headers are folded only past RFC 5322's 998 characters: the `email` package's folding of long
@@ -125,7 +125,7 @@ def rule_label(finding: dict) -> Text:
 
 
 def _dated(value, key: str = ""):
-    """The plan's ISO text back to dates and moments, for the vocabulary's date formats."""
+    """The claim's ISO text back to dates and moments, for the vocabulary's date formats."""
     if isinstance(value, dict):
         return {k: _dated(v, k) for k, v in value.items()}
     if isinstance(value, list):

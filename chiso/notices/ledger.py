@@ -1,7 +1,7 @@
 """The ledger of notices, the warehouse's table `notices`: claimed before delivery, recorded once delivered.
 
 One row per item (unit × data set × period × kind, and the ingest run for post-ingest notices).
-A notifier claims the items of its plan under the writer lock, delivers without it, then records
+A notifier claims the items owed under the writer lock, delivers without it, then records
 under it again what the SMTP server accepted and gives back the claims of what it could not
 deliver, which wait for the next run. A claim is what keeps two notifiers from delivering the same
 item; a claim left by a notifier that died between delivery and record is given up after the lease
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from chiso.notices import kinds
-from chiso.notices.plan import LEDGER_KEY, QUERIES, Plan
+from chiso.notices.owed import LEDGER_KEY, QUERIES, Claim
 from warehouse.db import read_sql, transaction
 from warehouse.kinds import upsert_rows
 
@@ -28,11 +28,11 @@ def give_up_stale_claims(connection, now: datetime, lease_minutes: int) -> int:
     return len({row[0] for row in stale})
 
 
-def claim(connection, plan: Plan, now: datetime, domain: str) -> None:
+def claim(connection, claim: Claim, now: datetime, domain: str) -> None:
     """Give each notice its Message-ID and claim its items under it."""
     admit_kinds(connection)
     rows = []
-    for notice in plan.notices:
+    for notice in claim.notices:
         notice.message_id = make_msgid(idstring=notice.message_kind, domain=domain)
         rows += [
             [*(item[key] for key in LEDGER_KEY), item["submission_ids"], notice.message_kind, notice.message_id, now]

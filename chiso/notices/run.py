@@ -1,4 +1,4 @@
-"""One notify pass: plan under the writer lock, send without it, record under it again.
+"""One notify pass: claim under the writer lock, deliver without it, record under it again.
 
 The three steps are separate functions because the DAGs run them as three tasks: the two that
 touch the warehouse take its pool slot (and the loader's queue), the one that talks to SMTP
@@ -18,44 +18,43 @@ from datetime import date, datetime
 from email.errors import MessageError
 from email.utils import parseaddr
 
-from chiso.notices import kinds, ledger
+from chiso.notices import delivery, kinds, ledger
 from chiso.notices.compose import Letterhead, compose
 from chiso.notices.contacts import AccountBook, Directory, directory
-from chiso.notices.delivery import deliver
-from chiso.notices.plan import Notice, Plan, open_ledger, owed_notices, unit_names
+from chiso.notices.owed import Claim, Notice, open_ledger, owed_notices, unit_names
 from core.catalog import Catalog
 from core.settings import SettingError, Settings
 from warehouse.db import connect, transaction
 from warehouse.lock import writer_lock
 
 log = logging.getLogger(__name__)
-Build = Callable[[object, Directory, dict[str, str]], Plan]
+Build = Callable[[object, Directory, dict[str, str]], Claim]
 
 
-def plan_after_ingest(settings: Settings, dry_run: bool = False, *, accounts: AccountBook) -> dict:
+def claim_after_ingest(settings: Settings, dry_run: bool = False, *, accounts: AccountBook) -> dict:
     """Claim what the kinds told after ingest owe for every run not told yet (refused, late, warnings…)."""
 
-    def build(connection, people, names) -> Plan:
+    def build(connection, people, names) -> Claim:
         return owed_notices(kinds.every("after_ingest"), connection, people, names)
 
-    return _plan(settings, build, dry_run, accounts)
+    return _claim(settings, build, dry_run, accounts)
 
 
-def plan_scheduled(
+def claim_scheduled(
     settings: Settings, as_of: date | None = None, dry_run: bool = False, *, accounts: AccountBook
 ) -> dict:
     """Claim what the daily kinds owe on `as_of` (default today, province time): reminders, the week's digest…"""
     day = as_of or Catalog(settings.catalog_dir).today()
 
-    def build(connection, people, names) -> Plan:
+    def build(connection, people, names) -> Claim:
         return owed_notices(kinds.every("daily"), connection, people, names, day)
 
-    return _plan(settings, build, dry_run, accounts)
+    return _claim(settings, build, dry_run, accounts)
 
 
-def _plan(settings: Settings, build: Build, dry_run: bool, accounts: AccountBook) -> dict:
+def _claim(settings: Settings, build: Build, dry_run: bool, accounts: AccountBook) -> dict:
     if not settings.warehouse.exists():
-        return Plan().as_json()
+        return Claim().as_json()
     catalog = Catalog(settings.catalog_dir)
     people = directory(catalog, accounts)
     now = _now(catalog)
@@ -66,19 +65,19 @@ def _plan(settings: Settings, build: Build, dry_run: bool, accounts: AccountBook
     ):
         ledger.give_up_stale_claims(connection, now, settings.notice_lease_minutes)
         open_ledger(connection)
-        plan = build(connection, people, unit_names(connection))
-        ledger.claim(connection, plan, now, _domain(settings.smtp_from))
-    return plan.as_json()
+        claim = build(connection, people, unit_names(connection))
+        ledger.claim(connection, claim, now, _domain(settings.smtp_from))
+    return claim.as_json()
 
 
-def send(plan_json: dict, settings: Settings, *, accounts: AccountBook) -> dict:
-    """Compose and deliver a plan's notices; never raises for a mail server's trouble (they wait)."""
-    plan = Plan.from_json(plan_json)
+def deliver(claimed: dict, settings: Settings, *, accounts: AccountBook) -> dict:
+    """Compose and deliver a claim's notices; never raises for a mail server's trouble (they wait)."""
+    claim = Claim.from_json(claimed)
     catalog = Catalog(settings.catalog_dir)
     head = Letterhead(settings.smtp_from, directory(catalog, accounts).reply_to(), settings.portal_url)
     outcome: dict = {"sent": [], "waiting": []}
     composed = {}
-    for notice in plan.notices:
+    for notice in claim.notices:
         try:
             made = kinds.of(notice.message_kind).attached(notice, catalog, settings)
             composed[notice.message_id] = (notice, compose(notice, head, made))
@@ -86,18 +85,20 @@ def send(plan_json: dict, settings: Settings, *, accounts: AccountBook) -> dict:
             log.warning("cannot compose the notice to %s (%s): it waits", notice.unit_code, error)
             outcome["waiting"].append(_entry(notice, error=str(error)))
     try:
-        delivery = deliver([m for _, m in composed.values()], settings.smtp_url, settings.outbox, _stamp(catalog))
+        handed = delivery.deliver(
+            [m for _, m in composed.values()], settings.smtp_url, settings.outbox, _stamp(catalog)
+        )
     except SettingError as error:
         log.error("%s: every notice waits", error)
         outcome["waiting"] += [_entry(notice, error=str(error)) for notice, _ in composed.values()]
         return outcome
     sent_at = _now(catalog).isoformat()
     channel = "smtp" if settings.smtp_url else "outbox"
-    for message, accepted in delivery.sent:
+    for message, accepted in handed.sent:
         notice = composed[message["Message-ID"]][0]
         details = {"sent_at": sent_at, "channel": channel, "recipients": accepted, "subject": message["Subject"]}
         outcome["sent"].append(_entry(notice, **details))
-    for message, error in delivery.waiting:
+    for message, error in handed.waiting:
         outcome["waiting"].append(_entry(composed[message["Message-ID"]][0], error=error))
     return outcome
 
@@ -124,13 +125,13 @@ def summary(outcome: dict) -> dict:
 class Pass:
     """A whole pass as `chiso notify` shows it."""
 
-    plans: list[Plan] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     outcome: dict = field(default_factory=lambda: {"sent": [], "waiting": []})
 
-    def add(self, plan_json: dict, settings: Settings, dry_run: bool, accounts: AccountBook) -> None:
-        self.plans.append(Plan.from_json(plan_json))
+    def add(self, claimed: dict, settings: Settings, dry_run: bool, accounts: AccountBook) -> None:
+        self.claims.append(Claim.from_json(claimed))
         if not dry_run:
-            done = send(plan_json, settings, accounts=accounts)
+            done = deliver(claimed, settings, accounts=accounts)
             record(done, settings)
             self.outcome["sent"] += done["sent"]
             self.outcome["waiting"] += done["waiting"]
@@ -138,22 +139,22 @@ class Pass:
 
 def notify_after_ingest(settings: Settings, *, accounts: AccountBook) -> dict:
     """The post-ingest notices in one process; a mail server that is down leaves them waiting."""
-    return record(send(plan_after_ingest(settings, accounts=accounts), settings, accounts=accounts), settings)
+    return record(deliver(claim_after_ingest(settings, accounts=accounts), settings, accounts=accounts), settings)
 
 
 def notify(settings: Settings, as_of: date | None = None, dry_run: bool = False, *, accounts: AccountBook) -> Pass:
     """Everything owed: post-ingest notices, reminders and the digest (what the DAG tasks do)."""
     done = Pass()
-    done.add(plan_after_ingest(settings, dry_run, accounts=accounts), settings, dry_run, accounts)
-    done.add(plan_scheduled(settings, as_of, dry_run, accounts=accounts), settings, dry_run, accounts)
+    done.add(claim_after_ingest(settings, dry_run, accounts=accounts), settings, dry_run, accounts)
+    done.add(claim_scheduled(settings, as_of, dry_run, accounts=accounts), settings, dry_run, accounts)
     return done
 
 
-def preview(plan: Plan, settings: Settings, *, accounts: AccountBook) -> list:
-    """The messages a plan would send, composed but not sent (`chiso notify --dry-run`)."""
+def preview(claim: Claim, settings: Settings, *, accounts: AccountBook) -> list:
+    """The messages a claim would deliver, composed but not delivered (`chiso notify --dry-run`)."""
     catalog = Catalog(settings.catalog_dir)
     head = Letterhead(settings.smtp_from, directory(catalog, accounts).reply_to(), settings.portal_url)
-    return [compose(notice, head) for notice in plan.notices]
+    return [compose(notice, head) for notice in claim.notices]
 
 
 def _entry(notice: Notice, **details) -> dict:

@@ -136,12 +136,12 @@ def test_both_dags_that_tell_people_share_one_notice_group(dags):
         return {t.task_id: (t.pool, t.retries > 0, sorted(t.downstream_task_ids)) for t in group.children.values()}
 
     expected = {
-        "plan_notices": (WAREHOUSE_POOL, True, ["send_notices"]),
-        "send_notices": ("default_pool", False, ["record_notices"]),
+        "claim_notices": (WAREHOUSE_POOL, True, ["deliver_notices"]),
+        "deliver_notices": ("default_pool", False, ["record_notices"]),
         "record_notices": (WAREHOUSE_POOL, True, []),
     }
     assert notice_group(dags["chiso_ingest"]) == notice_group(dags["chiso_reminders"]) == expected
-    assert dags["chiso_ingest"].task_dict["publish"].downstream_task_ids == {"plan_notices"}
+    assert dags["chiso_ingest"].task_dict["publish"].downstream_task_ids == {"claim_notices"}
 
 
 def test_a_terminal_error_fails_at_once_and_a_busy_writer_is_retried():
@@ -170,7 +170,7 @@ def test_a_terminal_error_fails_at_once_and_a_busy_writer_is_retried():
 
 def test_an_injected_fault_is_retried_and_a_catalog_error_fails_without_retry(chiso_home, monkeypatch):
     """Real runs: a fault in publish (an error that is not terminal) is retried and the run succeeds;
-    then, with a catalog that lacks contacts.csv, plan_notices fails on its first try though it has a retry."""
+    then, with a catalog that lacks contacts.csv, claim_notices fails on its first try though it has a retry."""
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
 
@@ -196,7 +196,7 @@ def test_an_injected_fault_is_retried_and_a_catalog_error_fails_without_retry(ch
     monkeypatch.setenv("CHISO_CATALOG_DIR", str(broken))
     failed = without_retry_delay(load_dag("chiso_reminders")).test(run_conf={"as_of": "2017-07-07"})
     assert failed.state == "failed"
-    assert tries(failed, "plan_notices") == ("failed", 1)
+    assert tries(failed, "claim_notices") == ("failed", 1)
 
 
 def test_ingest_dag_run_gives_verdicts_moves_files_publishes_and_updates_asset(chiso_home):
@@ -329,7 +329,7 @@ def test_a_failed_task_emails_the_engineers_with_its_log_link(chiso_home, mail_s
     [alert] = mail_server.messages
     assert alert["To"].addresses[0].addr_spec == "kythuat.dulieu@skhcn.hagiang.example"
     assert alert["Subject"] == (
-        "chiso: tác vụ plan_notices của chiso_reminders bị lỗi / chiso: task plan_notices of chiso_reminders failed"
+        "chiso: tác vụ claim_notices của chiso_reminders bị lỗi / chiso: task claim_notices of chiso_reminders failed"
     )
     body = alert.get_body(("html",)).get_content()
-    assert "/dags/chiso_reminders/runs/" in body and "/tasks/plan_notices" in body
+    assert "/dags/chiso_reminders/runs/" in body and "/tasks/claim_notices" in body

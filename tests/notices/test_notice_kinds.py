@@ -12,7 +12,7 @@ import pytest
 from builders import AS_OF, csv_bytes, district_report, write
 from chiso.notices import kinds
 from chiso.notices.kinds import NoticeKind
-from chiso.notices.run import notify_after_ingest, plan_after_ingest, record, send
+from chiso.notices.run import claim_after_ingest, deliver, notify_after_ingest, record
 from chiso.pipeline import ingest_paths
 from core.vocabulary import entries, say
 from letters import by_unit, parts
@@ -51,13 +51,13 @@ def test_a_kind_registered_from_outside_is_planned_composed_sent_and_recorded(
     write(tmp_path / "in" / "meo vac.csv", csv_bytes(district_report("027")), received="2017-07-06 10:00")
     ingest_paths([tmp_path / "in"], told, AS_OF)  # the ledger takes the new kind: no migration, no rebuild
 
-    plan = plan_after_ingest(told, dry_run=True, accounts=PortalAccounts(told.accounts))
+    plan = claim_after_ingest(told, dry_run=True, accounts=PortalAccounts(told.accounts))
     [notice] = [n for n in plan["notices"] if n["message_kind"] == "acknowledgement"]
     assert notice["unit_code"] == "027" and [i["kind"] for i in notice["items"]] == ["received"]
 
     summary = record(
-        send(
-            plan_after_ingest(told, accounts=PortalAccounts(told.accounts)),
+        deliver(
+            claim_after_ingest(told, accounts=PortalAccounts(told.accounts)),
             told,
             accounts=PortalAccounts(told.accounts),
         ),

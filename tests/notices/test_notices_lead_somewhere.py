@@ -11,7 +11,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from builders import csv_bytes, department_report, write
-from chiso.notices.run import notify_after_ingest, plan_scheduled, record, send
+from chiso.notices.run import claim_scheduled, deliver, notify_after_ingest, record
 from chiso.pipeline import ingest_paths
 from core.catalog import Catalog
 from core.settings import load_settings
@@ -27,8 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def remind(settings, day: date) -> None:
     record(
-        send(
-            plan_scheduled(settings, day, accounts=PortalAccounts(settings.accounts)),
+        deliver(
+            claim_scheduled(settings, day, accounts=PortalAccounts(settings.accounts)),
             settings,
             accounts=PortalAccounts(settings.accounts),
         ),

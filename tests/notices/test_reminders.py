@@ -6,7 +6,7 @@ import shutil
 from datetime import date, timedelta
 
 from builders import PROJECT_ROOT, csv_bytes, department_report, write
-from chiso.notices.run import notify_after_ingest, plan_after_ingest, plan_scheduled, record, send
+from chiso.notices.run import claim_after_ingest, claim_scheduled, deliver, notify_after_ingest, record
 from chiso.pipeline import ingest_paths
 from core.catalog import Catalog
 from core.settings import load_settings
@@ -22,8 +22,8 @@ def week_of(day: date) -> str:
 
 def remind(settings, day: date) -> dict:
     return record(
-        send(
-            plan_scheduled(settings, day, accounts=PortalAccounts(settings.accounts)),
+        deliver(
+            claim_scheduled(settings, day, accounts=PortalAccounts(settings.accounts)),
             settings,
             accounts=PortalAccounts(settings.accounts),
         ),
@@ -125,7 +125,7 @@ def test_a_unit_without_an_address_is_owed_until_it_has_one(tmp_path, mail_serve
         received="2017-07-05",
     )
     ingest_paths([tmp_path / "in"], settings, date(2018, 3, 1))
-    plan = plan_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
+    plan = claim_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     assert plan["notices"] == [] and plan["unaddressed"] == [{"unit_code": "SYT", "message_kind": "ingest", "items": 1}]
 
     (catalog / "contacts.csv").write_text(contacts, encoding="utf-8")

@@ -235,7 +235,7 @@ def test_an_account_written_before_these_checks_stops_no_notice(home, tmp_path):
 def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home, tmp_path, monkeypatch):
     from chiso.notices import run
     from chiso.notices.contacts import directory
-    from chiso.notices.plan import Notice, Plan
+    from chiso.notices.owed import Claim, Notice
     from core.catalog import Catalog
 
     path = tmp_path / "accounts.sqlite3"
@@ -254,9 +254,9 @@ def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home
     monkeypatch.setattr(run, "compose", lambda notice, head, *attached: heads.append(head))
     settings = load_settings(home=home.root, accounts=path)
     notice = Notice("reminder", "026", "Đồng Văn", [{"email": "a@x.vn", "name": "A"}], [], {}, "<1@x.vn>")
-    run.preview(Plan([notice]), settings, accounts=PortalAccounts(settings.accounts))
+    run.preview(Claim([notice]), settings, accounts=PortalAccounts(settings.accounts))
     monkeypatch.setattr(run, "deliver", lambda *args: type("D", (), {"sent": [], "waiting": []})())
-    run.send(Plan([notice]).as_json(), settings, accounts=PortalAccounts(settings.accounts))
+    run.deliver(Claim([notice]).as_json(), settings, accounts=PortalAccounts(settings.accounts))
     assert [[r.email for r in head.reply_to] for head in heads] == [["bcd.dotpha@ubnd.hagiang.example"]] * 2
 
 

@@ -4,7 +4,7 @@ A kind declares what it is owed (a query: one row per ledger item not told yet),
 (a unit, or the province), how one addressee's rows become what its templates render, its
 subject (a vocabulary id), whether the unit answers it (Reply-To the province's role addresses),
 what it attaches, and its two templates (`<name>.txt.j2`, `<name>.html.j2`). The planner
-(`plan.owed_notices`), the composer and the run iterate the registry: none of them names a kind.
+(`owed.owed_notices`), the composer and the run iterate the registry: none of them names a kind.
 
 Every module of this package is loaded with it, and each registers its kind with `register`: a
 new kind is a module here, its query, its templates and its words in `core/vocabulary/notices.toml`. A
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 
 from core.vocabulary import say
 
-if TYPE_CHECKING:  # the types of the hooks' arguments only: plan.py and run.py import this module
-    from chiso.notices.plan import Notice, Owed
+if TYPE_CHECKING:  # the types of the hooks' arguments only: owed.py and run.py import this module
+    from chiso.notices.owed import Notice, Owed
     from core.catalog import Catalog
     from core.settings import Settings
 

@@ -8,7 +8,7 @@ Monday's failed): the ledger knows it by the province's code and the week (`2026
 from __future__ import annotations
 
 from chiso.notices.kinds import QUERIES, Attachment, NoticeKind, register
-from chiso.notices.plan import rows
+from chiso.notices.owed import rows
 from chiso.report import REPORT_NAME
 
 # A digest lists at most this many rows a section; the attached report has them all.

@@ -2,7 +2,7 @@
 
 A `Notice` is one message to one unit (or the province): the ledger items it settles and the
 content its templates render. Everything in it is plain JSON (dates as ISO text), so that a
-plan can travel between Airflow tasks as an XCom. Reading only: claiming is the ledger's.
+claim can travel between Airflow tasks as an XCom. Reading only: claiming is the ledger's.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Notice:
 
 
 @dataclass
-class Plan:
+class Claim:
     notices: list[Notice] = field(default_factory=list)
     # Notices owed to a unit nobody can be written to: {unit_code, message_kind, items}.
     unaddressed: list[dict] = field(default_factory=list)
@@ -41,7 +41,7 @@ class Plan:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> Plan:
+    def from_json(cls, data: dict) -> Claim:
         return cls([Notice(**notice) for notice in data["notices"]], data["unaddressed"])
 
     def add(self, notice: Notice) -> None:
@@ -86,14 +86,14 @@ class Owed:
     as_of: date | None = None
 
 
-def owed_notices(kinds: list, connection, people: Directory, names: dict[str, str], as_of: date | None = None) -> Plan:
+def owed_notices(kinds: list, connection, people: Directory, names: dict[str, str], as_of: date | None = None) -> Claim:
     """What `kinds` (chiso/notices/kinds/) are owed: one message per kind and addressee, from each kind's
     query (each query read once); `as_of`, the day the daily kinds look from."""
     if as_of is not None:
         set_day(connection, as_of)
     owed = Owed(connection, people, names, as_of)
     found: dict[Path, list[dict]] = {}
-    plan = Plan()
+    claim = Claim()
     for kind in kinds:
         if kind.query not in found:
             found[kind.query] = json_ready(query_rows(connection, kind.query))
@@ -103,8 +103,8 @@ def owed_notices(kinds: list, connection, people: Directory, names: dict[str, st
                 by_addressee[row["notice_unit"]].append(row)
         for unit_code, entries in by_addressee.items():
             recipients = people.of_unit(unit_code) if kind.audience == "unit" else people.of_role(kind.audience)
-            plan.add(notice_of(kind.name, unit_code, names, recipients, entries, kind.content_of(entries, owed)))
-    return plan
+            claim.add(notice_of(kind.name, unit_code, names, recipients, entries, kind.content_of(entries, owed)))
+    return claim
 
 
 def unit_names(connection) -> dict[str, str]:
