@@ -53,7 +53,7 @@ def test_completeness_flags_are_consistent():
 def test_the_portal_accounts_take_exactly_the_declared_roles():
     """The portal's SQLite file keeps its own check (it is not the warehouse): it must agree."""
     connection = sqlite3.connect(":memory:")
-    connection.executescript((PROJECT_ROOT / "chiso" / "portal" / "sql" / "accounts_schema.sql").read_text())
+    connection.executescript((PROJECT_ROOT / "portal" / "sql" / "accounts_schema.sql").read_text())
     taken = []
     for number, role in enumerate([*ACCOUNT_ROLES.codes, "approver"]):
         try:

@@ -255,7 +255,7 @@ def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home
     settings = load_settings(home=home.root, accounts=path)
     notice = Notice("reminder", "026", "Đồng Văn", [{"email": "a@x.vn", "name": "A"}], [], {}, "<1@x.vn>")
     run.preview(Claim([notice]), settings, accounts=PortalAccounts(settings.accounts))
-    monkeypatch.setattr(run, "deliver", lambda *args: type("D", (), {"sent": [], "waiting": []})())
+    monkeypatch.setattr(run.delivery, "deliver", lambda *args: type("D", (), {"sent": [], "waiting": []})())
     run.deliver(Claim([notice]).as_json(), settings, accounts=PortalAccounts(settings.accounts))
     assert [[r.email for r in head.reply_to] for head in heads] == [["bcd.dotpha@ubnd.hagiang.example"]] * 2
 
