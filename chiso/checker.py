@@ -55,11 +55,10 @@ def _known(connection: duckdb.DuckDBPyConnection, sha256: str) -> bool:
 def unread_verdict(submission: RawSubmission) -> Verdict:
     """A file the readers refuse (a .pdf, an empty file) fails rule 1 and nothing else can be judged of it:
     the submission suite's rule 1 finding, in its own words, without the seconds GX takes to start."""
-    record = {
-        "file_name": submission.file_name,
-        "read_error_vi": submission.read_error.text.vi,
-        "read_error_en": submission.read_error.text.en,
-    }
+    error = submission.read_error
+    if error is None:
+        raise ValueError(f"{submission.file_name} was read: only a file the readers refused has this verdict")
+    record = {"file_name": submission.file_name, "read_error_vi": error.text.vi, "read_error_en": error.text.en}
     reason = finding_of("submission_checks", "unreadable", [record])
     return Verdict(
         1, submission.file_name, submission.path, "rejected", submission.received_at, None, None, None, [reason], []

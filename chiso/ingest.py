@@ -153,10 +153,17 @@ def _duplicates(raw: list[RawSubmission], known: dict[str, int]) -> dict[int, in
     result = {}
     for submission in raw:
         if submission.sha256 in first:
-            result[submission.submission_id] = first[submission.sha256]
+            result[_id(submission)] = first[submission.sha256]
         else:
-            first[submission.sha256] = submission.submission_id
+            first[submission.sha256] = _id(submission)
     return result
+
+
+def _id(submission: RawSubmission) -> int:
+    """The id `judge` gave the file (a RawSubmission has none until then)."""
+    if submission.submission_id is None:
+        raise ValueError(f"{submission.file_name} was not numbered")
+    return submission.submission_id
 
 
 def _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together=True) -> Judgement:
@@ -229,7 +236,7 @@ def _verdict(submission: RawSubmission, head: dict, found: list[Finding], duplic
     if submission.submission_id in duplicate_of:
         status, reasons, warnings = "duplicate", [_duplicate_note(duplicate_of[submission.submission_id])], []
     return Verdict(
-        submission.submission_id,
+        _id(submission),
         submission.file_name,
         submission.path,
         status,

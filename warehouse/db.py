@@ -93,7 +93,7 @@ def connect_read_only(
                 f"{path} is {kind}: give the warehouse's file (a .duckdb file the loader wrote, or the snapshot,"
                 " CHISO_SNAPSHOT)"
             )
-    config: dict[str, object] = {}
+    config: dict[str, str | bool | int | float | list[str]] = {}
     if sandboxed:
         config = {
             "enable_external_access": False,

@@ -62,8 +62,8 @@ def progress(enabled: bool):
 
 def print_run(ingested: IngestRun) -> None:
     for verdict in ingested.verdicts:
-        first = (verdict.reasons or verdict.warnings or [None])[0]
-        detail = f"[{first.rule}] {first.en}" if first else ""
+        found = verdict.reasons or verdict.warnings
+        detail = f"[{found[0].rule}] {found[0].en}" if found else ""
         print(f"{verdict.status:<10}  {verdict.file_name}  {detail}".rstrip())
     counts = ingested.counts()
     print(f"{len(ingested.verdicts)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
