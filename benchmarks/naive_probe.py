@@ -29,12 +29,12 @@ def main() -> int:
     day = date.fromisoformat(as_of)
     warm = load_settings(home=Path(home) / "warm-up", chunk_size=1)
     started = time.perf_counter()
-    ingest_paths(paths[:1], warm, day)
+    ingest_paths(paths[:1], warm, as_of=day)
     warm_up = time.perf_counter() - started
 
     settings = load_settings(home=Path(home) / "naive", chunk_size=1)
     started, cpu = time.perf_counter(), time.process_time()
-    report = ingest_paths(paths, settings, day)
+    report = ingest_paths(paths, settings, as_of=day)
     seconds = time.perf_counter() - started
     result = {
         "files": len(paths),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from chiso.verdict import STATUSES, Verdict
@@ -96,19 +97,21 @@ def chunked(items: list, size: int) -> Iterable[list]:
 
 
 def ingest_files(
-    connection,
+    connection: duckdb.DuckDBPyConnection,
     files: list[Path],
     catalog: Catalog,
     as_of: date,
     budget: ReadingBudget,
     chunk_size: int,
     run: IngestRun,
+    *,
     plan_destination: Callable[[Verdict], Path | None] = lambda verdict: None,
     on_file_read: Callable[[], None] = lambda: None,
 ) -> None:
     """Process `files` chunk by chunk into `run`; each chunk commits as a whole before the next starts."""
     for chunk in chunked(files, chunk_size):
-        judged = judge(connection, chunk, catalog, as_of, budget, next_submission_id(connection), run, on_file_read)
+        first_id = next_submission_id(connection)
+        judged = judge(connection, chunk, catalog, as_of, budget, first_id, run, on_file_read=on_file_read)
         started = time.perf_counter()
         for verdict in judged.verdicts:
             verdict.stored_path = plan_destination(verdict)
@@ -123,7 +126,16 @@ def ingest_files(
 
 
 def judge(
-    connection, files, catalog, as_of, budget, first_id, run, on_file_read=lambda: None, sent_together=True
+    connection: duckdb.DuckDBPyConnection,
+    files: list[Path],
+    catalog: Catalog,
+    as_of: date,
+    budget: ReadingBudget,
+    first_id: int,
+    run: IngestRun,
+    *,
+    on_file_read: Callable[[], None] = lambda: None,
+    sent_together: bool = True,
 ) -> Judgement:
     """Read and validate files without writing anything; `connection` is only read
     (the files already received, each unit's value history, each slot's accepted files). Each file
@@ -141,7 +153,7 @@ def judge(
 
     started = time.perf_counter()
     duplicate_of = _duplicates(raw, known_files(connection, [s.sha256 for s in raw]))
-    judged = _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together)
+    judged = _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together=sent_together)
     fault_point("validate.done")
     run.add_time("validate", started)
     return judged
@@ -166,7 +178,7 @@ def _id(submission: RawSubmission) -> int:
     return submission.submission_id
 
 
-def _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together=True) -> Judgement:
+def _validate(connection, raw, duplicate_of, catalog, as_of, run, *, sent_together: bool) -> Judgement:
     """Verdicts for every file of the chunk, and the rows of its records, findings and accepted values."""
     fresh = [s for s in raw if s.submission_id not in duplicate_of]
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
@@ -179,7 +191,7 @@ def _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together=
         catalog,
         as_of,
         value_history(connection, values),
-        run.add_time,
+        add_time=run.add_time,
         slots=slot_history(connection, declared),
         sent_together=sent_together,
     )

@@ -58,6 +58,7 @@ def _stored_name(file_name: str) -> str:
 def ingest_paths(
     paths: list[Path],
     settings: Settings,
+    *,
     as_of: date | None = None,
     destinations: Destinations | None = None,
     publish_snapshot: bool = False,
@@ -86,7 +87,17 @@ def ingest_paths(
             on_files_found(len(files))
             plan = destinations.plan if destinations else lambda verdict: None
             budget = ReadingBudget.of(settings)
-            ingest_files(connection, files, catalog, as_of, budget, settings.chunk_size, run, plan, on_file_read)
+            ingest_files(
+                connection,
+                files,
+                catalog,
+                as_of,
+                budget,
+                settings.chunk_size,
+                run,
+                plan_destination=plan,
+                on_file_read=on_file_read,
+            )
             if destinations:
                 started = time.perf_counter()
                 recover_moves(connection)
@@ -193,7 +204,7 @@ def ingest_inbox_chunk(paths: list[str], settings: Settings, as_of: date | None 
     own = [Path(p) for p in paths]
     files = earlier_leftovers(own, settings) + own
     # The publish task that follows the chunks stores the roll-up once for all of them.
-    run = ingest_paths(files, settings, as_of, inbox_destinations(settings), store_rollup=False)
+    run = ingest_paths(files, settings, as_of=as_of, destinations=inbox_destinations(settings), store_rollup=False)
     return {
         "files": len(run.verdicts),
         "from_earlier_chunks": len(files) - len(own),

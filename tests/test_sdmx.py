@@ -37,7 +37,7 @@ def published(tmp_path_factory):
         zero = zero.setting(indicator, 0)
     reports = {"dp.csv": noted, "dh.csv": district_report(), "sv.csv": survey_report(), "zero.csv": zero}
     paths = [write(root / "in" / name, csv_bytes(report)) for name, report in reports.items()]
-    run = ingest_paths(paths, settings, AS_OF, publish_snapshot=True)
+    run = ingest_paths(paths, settings, as_of=AS_OF, publish_snapshot=True)
     assert {v.file_name: v.status for v in run.verdicts} == dict.fromkeys(reports, "accepted")
     return settings
 

@@ -76,7 +76,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def connect_read_only(
-    path: Path, sandboxed: bool = False, memory_limit: str | None = None, threads: int | None = None
+    path: Path, *, sandboxed: bool = False, memory_limit: str | None = None, threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A read-only connection; `sandboxed` also forbids touching other files (`copy ... to`,
     `attach`, installing or loading extensions, spilling to a temporary folder), for SQL typed by

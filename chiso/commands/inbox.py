@@ -15,7 +15,15 @@ def run(args: Namespace) -> int:
     files = inbox_files(settings)
     found, step, close = progress(not args.quiet)
     try:
-        ingested = ingest_paths(files, settings, args.as_of, inbox_destinations(settings), True, step, found)
+        ingested = ingest_paths(
+            files,
+            settings,
+            as_of=args.as_of,
+            destinations=inbox_destinations(settings),
+            publish_snapshot=True,
+            on_file_read=step,
+            on_files_found=found,
+        )
     finally:
         close()
     print_run(ingested)

@@ -23,7 +23,15 @@ def run(args: Namespace) -> int:
     destinations = inbox_destinations(settings) if args.move else None
     found, step, close = progress(not args.quiet)
     try:
-        ingested = ingest_paths(args.paths, settings, args.as_of, destinations, args.publish, step, found)
+        ingested = ingest_paths(
+            args.paths,
+            settings,
+            as_of=args.as_of,
+            destinations=destinations,
+            publish_snapshot=args.publish,
+            on_file_read=step,
+            on_files_found=found,
+        )
     finally:
         close()
     print_run(ingested)

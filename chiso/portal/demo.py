@@ -81,7 +81,7 @@ def ingest_inbox(settings) -> str:
     files = inbox_files(settings)
     if not files:
         return ""
-    ingested = ingest_paths(files, settings, None, inbox_destinations(settings), True)
+    ingested = ingest_paths(files, settings, destinations=inbox_destinations(settings), publish_snapshot=True)
     print_notices(settings)
     counts = ", ".join(f"{n} {status}" for status, n in ingested.counts().items())
     return f"ingested {len(ingested.verdicts)} file{'s' if len(ingested.verdicts) != 1 else ''}: {counts}"

@@ -48,7 +48,7 @@ def test_a_kind_registered_from_outside_is_planned_composed_sent_and_recorded(
     acknowledgement, told, mail_server, tmp_path
 ):
     write(tmp_path / "in" / "meo vac.csv", csv_bytes(district_report("027")), received="2017-07-06 10:00")
-    ingest_paths([tmp_path / "in"], told, AS_OF)  # the ledger takes the new kind: no migration, no rebuild
+    ingest_paths([tmp_path / "in"], told, as_of=AS_OF)  # the ledger takes the new kind: no migration, no rebuild
 
     plan = plan_after_ingest(told, dry_run=True)
     [notice] = [n for n in plan["notices"] if n["message_kind"] == "acknowledgement"]

@@ -527,7 +527,8 @@ from core.settings import load_settings
 
 settings = load_settings(home=sys.argv[1])
 started = time.perf_counter()
-report = ingest_paths([settings.inbox], settings, date.fromisoformat(sys.argv[2]), inbox_destinations(settings))
+as_of, destinations = date.fromisoformat(sys.argv[2]), inbox_destinations(settings)
+report = ingest_paths([settings.inbox], settings, as_of=as_of, destinations=destinations)
 seconds = time.perf_counter() - started
 verdicts = [
     {"submission_id": v.submission_id, "file_name": v.file_name, "status": v.status, "unit_code": v.unit_code,

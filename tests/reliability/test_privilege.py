@@ -23,7 +23,11 @@ def published(tmp_path_factory, rel):
     rel.write_seed(home / "inbox")
     settings = load_settings(home=home)
     ingest_paths(
-        [settings.inbox], settings, date.fromisoformat(rel.AS_OF), inbox_destinations(settings), publish_snapshot=True
+        [settings.inbox],
+        settings,
+        as_of=date.fromisoformat(rel.AS_OF),
+        destinations=inbox_destinations(settings),
+        publish_snapshot=True,
     )
     return home, settings
 

@@ -29,7 +29,7 @@ def demo(tmp_path_factory):
     received = datetime(2018, 10, 5, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
     os.utime(hostile, (received, received))
     settings = load_settings(home=root / "home")
-    report = ingest_paths([*paths, hostile], settings, date(2021, 6, 1), publish_snapshot=True)
+    report = ingest_paths([*paths, hostile], settings, as_of=date(2021, 6, 1), publish_snapshot=True)
     assert {v.file_name: v.status for v in report.verdicts}[HOSTILE_FILE] == "rejected"
     return settings
 

@@ -119,7 +119,7 @@ def test_chunks_each_commit_and_ids_follow_processing_order(tmp_path, ingest, qu
     from core.settings import load_settings
 
     small_chunks = load_settings(home=settings.home, chunk_size=2)
-    report = ingest_paths([tmp_path / "in"], small_chunks, None)
+    report = ingest_paths([tmp_path / "in"], small_chunks)
     assert [v.file_name for v in report.verdicts] == ["SKHCN.csv", "SYT.csv", "SCT.csv", "STC.csv", "SXD.csv"]
     assert query("select submission_id, file_name from submissions order by 1") == [
         (i + 1, v.file_name) for i, v in enumerate(report.verdicts)

@@ -107,7 +107,7 @@ def test_reports_in_their_grace_days_are_not_due_and_left_out_of_rates(tmp_path,
             writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-    ingest_paths([], load_settings(home=settings.home, catalog_dir=catalog), date.today())
+    ingest_paths([], load_settings(home=settings.home, catalog_dir=catalog), as_of=date.today())
     last_quarter = query("select max(period) from completeness where dataset_code = 'DP-SN'")[0][0]
     assert query("select distinct status from completeness where period = ?", [last_quarter]) == [("not_due",)]
     assert query(
