@@ -4,34 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from chiso.context import RunContext
 from chiso.verdict import Verdict
-from core.catalog import Catalog
-from core.settings import Settings
 from expectations.findings import finding_of
 from transforms.sandbox import ReadingBudget, read_one
 from transforms.submission import RawSubmission
 from warehouse.db import connect_read_only, migrate
 
 
-def check_file(path: Path, settings: Settings, as_of: date | None, warehouse: Path | None) -> Verdict:
-    """The verdict `chiso ingest` would give, compared with a warehouse's history when one exists."""
+def check_file(path: Path, context: RunContext, *, warehouse: Path | None = None) -> Verdict:
+    """The verdict `chiso ingest` would give, compared with a warehouse's history when one exists
+    (by default the snapshot)."""
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    catalog = Catalog(settings.catalog_dir)
-    with history(warehouse or settings.snapshot) as connection:
-        budget = ReadingBudget.of(settings)
-        submission = read_one(path, budget, catalog.timezone)
+    with history(warehouse or context.settings.snapshot) as connection:
+        budget = ReadingBudget.of(context.settings)
+        submission = read_one(path, budget, context.catalog.timezone)
         if submission.read_error is not None and not _known(connection, submission.sha256):
             return unread_verdict(submission)
         from chiso.ingest import IngestRun, judge  # pandas and GX (seconds): only for a file that was read
 
         run = IngestRun(run_id="validate")
-        return judge(connection, [path], catalog, as_of or catalog.today(), budget, 1, run).verdicts[0]
+        return judge(connection, [path], context, budget, 1, run).verdicts[0]
 
 
 @contextmanager

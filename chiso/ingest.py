@@ -11,14 +11,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from chiso.context import RunContext
 from chiso.verdict import STATUSES, Verdict
-from core.catalog import Catalog
 from core.faults import fault_point
 from core.text import readable_name
 from core.vocabulary import say
@@ -99,19 +99,18 @@ def chunked(items: list, size: int) -> Iterable[list]:
 def ingest_files(
     connection: duckdb.DuckDBPyConnection,
     files: list[Path],
-    catalog: Catalog,
-    as_of: date,
-    budget: ReadingBudget,
-    chunk_size: int,
+    context: RunContext,
     run: IngestRun,
     *,
     plan_destination: Callable[[Verdict], Path | None] = lambda verdict: None,
     on_file_read: Callable[[], None] = lambda: None,
 ) -> None:
-    """Process `files` chunk by chunk into `run`; each chunk commits as a whole before the next starts."""
-    for chunk in chunked(files, chunk_size):
+    """Process `files` chunk by chunk (CHISO_CHUNK_SIZE) into `run`; each chunk commits as a whole before
+    the next starts."""
+    budget = ReadingBudget.of(context.settings)
+    for chunk in chunked(files, context.settings.chunk_size):
         first_id = next_submission_id(connection)
-        judged = judge(connection, chunk, catalog, as_of, budget, first_id, run, on_file_read=on_file_read)
+        judged = judge(connection, chunk, context, budget, first_id, run, on_file_read=on_file_read)
         started = time.perf_counter()
         for verdict in judged.verdicts:
             verdict.stored_path = plan_destination(verdict)
@@ -128,8 +127,7 @@ def ingest_files(
 def judge(
     connection: duckdb.DuckDBPyConnection,
     files: list[Path],
-    catalog: Catalog,
-    as_of: date,
+    context: RunContext,
     budget: ReadingBudget,
     first_id: int,
     run: IngestRun,
@@ -137,14 +135,14 @@ def judge(
     on_file_read: Callable[[], None] = lambda: None,
     sent_together: bool = True,
 ) -> Judgement:
-    """Read and validate files without writing anything; `connection` is only read
-    (the files already received, each unit's value history, each slot's accepted files). Each file
-    is read in a reader process within `budget` (transforms.sandbox): a hostile file costs its
-    reader, not this process. `sent_together`: the files were sent in this order, so an earlier
+    """Read and validate files without writing anything, by `context`'s catalog and as of its day;
+    `connection` is only read (the files already received, each unit's value history, each slot's
+    accepted files). Each file is read in a reader process within `budget` (transforms.sandbox): a
+    hostile file costs its reader, not this process. `sent_together`: the files were sent in this order, so an earlier
     accepted one makes a later one for the same slot its correction; False for dry runs."""
     started = time.perf_counter()
     raw = []
-    for offset, submission in enumerate(read_submissions(files, budget, catalog.timezone)):
+    for offset, submission in enumerate(read_submissions(files, budget, context.catalog.timezone)):
         submission.submission_id = first_id + offset
         raw.append(submission)
         fault_point("read.file")
@@ -153,7 +151,7 @@ def judge(
 
     started = time.perf_counter()
     duplicate_of = _duplicates(raw, known_files(connection, [s.sha256 for s in raw]))
-    judged = _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together=sent_together)
+    judged = _validate(connection, raw, duplicate_of, context, run, sent_together=sent_together)
     fault_point("validate.done")
     run.add_time("validate", started)
     return judged
@@ -178,8 +176,9 @@ def _id(submission: RawSubmission) -> int:
     return submission.submission_id
 
 
-def _validate(connection, raw, duplicate_of, catalog, as_of, run, *, sent_together: bool) -> Judgement:
+def _validate(connection, raw, duplicate_of, context: RunContext, run, *, sent_together: bool) -> Judgement:
     """Verdicts for every file of the chunk, and the rows of its records, findings and accepted values."""
+    catalog = context.catalog
     fresh = [s for s in raw if s.submission_id not in duplicate_of]
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
     values = canonical_values([s for s in fresh if not s.missing_fields], catalog)
@@ -189,7 +188,7 @@ def _validate(connection, raw, duplicate_of, catalog, as_of, run, *, sent_togeth
         values,
         declared,
         catalog,
-        as_of,
+        context.as_of,
         value_history(connection, values),
         add_time=run.add_time,
         slots=slot_history(connection, declared),

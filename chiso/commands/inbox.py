@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 
 from chiso.commands.ingest import print_notices, print_run, progress
+from chiso.context import RunContext
 from chiso.ingest import discover
 from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
 from core.settings import load_settings
@@ -17,8 +18,7 @@ def run(args: Namespace) -> int:
     try:
         ingested = ingest_paths(
             files,
-            settings,
-            as_of=args.as_of,
+            RunContext.of(settings, as_of=args.as_of),
             destinations=inbox_destinations(settings),
             publish_snapshot=True,
             on_file_read=step,

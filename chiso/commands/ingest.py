@@ -6,6 +6,7 @@ import sys
 from argparse import Namespace
 
 from chiso.commands import UserError
+from chiso.context import RunContext
 from chiso.ingest import IngestRun
 from chiso.notices.run import notify_after_ingest
 from chiso.pipeline import inbox_destinations, ingest_paths
@@ -25,8 +26,7 @@ def run(args: Namespace) -> int:
     try:
         ingested = ingest_paths(
             args.paths,
-            settings,
-            as_of=args.as_of,
+            RunContext.of(settings, as_of=args.as_of),
             destinations=destinations,
             publish_snapshot=args.publish,
             on_file_read=step,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builders import PROJECT_ROOT
+from chiso.context import RunContext
 from core.settings import load_settings
 
 
@@ -24,8 +25,7 @@ def published(tmp_path_factory, rel):
     settings = load_settings(home=home)
     ingest_paths(
         [settings.inbox],
-        settings,
-        as_of=date.fromisoformat(rel.AS_OF),
+        RunContext.of(settings, as_of=date.fromisoformat(rel.AS_OF)),
         destinations=inbox_destinations(settings),
         publish_snapshot=True,
     )
