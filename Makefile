@@ -30,12 +30,14 @@ run: setup
 test: setup lint
 	$(VENV)/bin/python -m pytest -q --numprocesses 2 --dist loadfile --no-loadscope-reorder
 
-# Style without debate: ruff (lint, format) for Python, sqlfluff (DuckDB dialect) for SQL.
+# Style without debate: ruff (lint, format) for Python, sqlfluff (DuckDB dialect) for SQL;
+# mypy over the stages and the application (pyproject.toml's [tool.mypy] says which files).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@! git grep -n "fmt: skip" -- "*.py" || { echo "no fmt: skip: let ruff format the code"; exit 1; }
 	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries portal/queries portal/sql benchmarks
+	$(VENV)/bin/mypy
 
 # Throughput, overheads, the portal and the analysts' queries (run.py); then one send's latency,
 # landing -> verdict in the snapshot, under `airflow standalone` and the Celery deployment

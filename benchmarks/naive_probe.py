@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> int:
     out, home, as_of, *files = sys.argv[1:]
+    from chiso.context import RunContext
     from chiso.pipeline import ingest_paths
     from core.settings import load_settings
 
@@ -29,12 +30,12 @@ def main() -> int:
     day = date.fromisoformat(as_of)
     warm = load_settings(home=Path(home) / "warm-up", chunk_size=1)
     started = time.perf_counter()
-    ingest_paths(paths[:1], warm, day)
+    ingest_paths(paths[:1], RunContext.of(warm, as_of=day))
     warm_up = time.perf_counter() - started
 
     settings = load_settings(home=Path(home) / "naive", chunk_size=1)
     started, cpu = time.perf_counter(), time.process_time()
-    report = ingest_paths(paths, settings, day)
+    report = ingest_paths(paths, RunContext.of(settings, as_of=day))
     seconds = time.perf_counter() - started
     result = {
         "files": len(paths),

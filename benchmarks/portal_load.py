@@ -139,6 +139,7 @@ def _free_port() -> int:
 
 def main(argv: list[str]) -> int:
     uploads = int(argv[argv.index("--uploads") + 1]) if "--uploads" in argv else 200
+    from chiso.context import RunContext
     from chiso.pipeline import ingest_paths
     from core.catalog import Catalog
     from core.settings import load_settings
@@ -150,10 +151,11 @@ def main(argv: list[str]) -> int:
     received = root / "received"
     received.mkdir()
     (received / "q1.csv").write_bytes(report_csv("028", "2017Q1", 2))
-    ingest_paths([received], settings, publish_snapshot=True)
+    context = RunContext.of(settings)
+    ingest_paths([received], context, publish_snapshot=True)
     accounts = Accounts(settings.accounts)
     token = accounts.new_api_token(accounts.add("vanthu@yenminh.example.vn", "028").account_id)
-    workbook = build_template(Catalog(settings.catalog_dir), "DP-HUYEN", "028", "2017Q3")
+    workbook = build_template(context.catalog, "DP-HUYEN", "028", "2017Q3")
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

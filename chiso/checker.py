@@ -4,34 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from chiso.context import RunContext
 from chiso.verdict import Verdict
-from core.catalog import Catalog
-from core.settings import Settings
 from expectations.findings import finding_of
 from transforms.sandbox import ReadingBudget, read_one
 from transforms.submission import RawSubmission
 from warehouse.db import connect_read_only, migrate
 
 
-def check_file(path: Path, settings: Settings, as_of: date | None, warehouse: Path | None) -> Verdict:
-    """The verdict `chiso ingest` would give, compared with a warehouse's history when one exists."""
+def check_file(path: Path, context: RunContext, *, warehouse: Path | None = None) -> Verdict:
+    """The verdict `chiso ingest` would give, compared with a warehouse's history when one exists
+    (by default the snapshot)."""
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    catalog = Catalog(settings.catalog_dir)
-    with history(warehouse or settings.snapshot) as connection:
-        budget = ReadingBudget.of(settings)
-        submission = read_one(path, budget, catalog.timezone)
+    with history(warehouse or context.settings.snapshot) as connection:
+        budget = ReadingBudget.of(context.settings)
+        submission = read_one(path, budget, context.catalog.timezone)
         if submission.read_error is not None and not _known(connection, submission.sha256):
             return unread_verdict(submission)
         from chiso.ingest import IngestRun, judge  # pandas and GX (seconds): only for a file that was read
 
         run = IngestRun(run_id="validate")
-        return judge(connection, [path], catalog, as_of or catalog.today(), budget, 1, run).verdicts[0]
+        return judge(connection, [path], context, budget, 1, run).verdicts[0]
 
 
 @contextmanager
@@ -55,11 +53,10 @@ def _known(connection: duckdb.DuckDBPyConnection, sha256: str) -> bool:
 def unread_verdict(submission: RawSubmission) -> Verdict:
     """A file the readers refuse (a .pdf, an empty file) fails rule 1 and nothing else can be judged of it:
     the submission suite's rule 1 finding, in its own words, without the seconds GX takes to start."""
-    record = {
-        "file_name": submission.file_name,
-        "read_error_vi": submission.read_error.text.vi,
-        "read_error_en": submission.read_error.text.en,
-    }
+    error = submission.read_error
+    if error is None:
+        raise ValueError(f"{submission.file_name} was read: only a file the readers refused has this verdict")
+    record = {"file_name": submission.file_name, "read_error_vi": error.text.vi, "read_error_en": error.text.en}
     reason = finding_of("submission_checks", "unreadable", [record])
     return Verdict(
         1, submission.file_name, submission.path, "rejected", submission.received_at, None, None, None, [reason], []

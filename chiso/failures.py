@@ -91,7 +91,7 @@ def _duckdb_error(error: BaseException) -> tuple[int, str]:
     return FAILED, f"DuckDB: {_first_line(text)}"
 
 
-def _sqlite_error(error: BaseException) -> tuple[int, str]:
+def _sqlite_error(error: BaseException) -> tuple[int, str] | None:
     text = str(error)
     if "locked" in text:
         return FAILED, "the portal's accounts file (CHISO_ACCOUNTS) is busy: run the command again in a moment"

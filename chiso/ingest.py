@@ -11,13 +11,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
+from chiso.context import RunContext
 from chiso.verdict import STATUSES, Verdict
-from core.catalog import Catalog
 from core.faults import fault_point
 from core.text import readable_name
 from core.vocabulary import say
@@ -96,19 +97,20 @@ def chunked(items: list, size: int) -> Iterable[list]:
 
 
 def ingest_files(
-    connection,
+    connection: duckdb.DuckDBPyConnection,
     files: list[Path],
-    catalog: Catalog,
-    as_of: date,
-    budget: ReadingBudget,
-    chunk_size: int,
+    context: RunContext,
     run: IngestRun,
+    *,
     plan_destination: Callable[[Verdict], Path | None] = lambda verdict: None,
     on_file_read: Callable[[], None] = lambda: None,
 ) -> None:
-    """Process `files` chunk by chunk into `run`; each chunk commits as a whole before the next starts."""
-    for chunk in chunked(files, chunk_size):
-        judged = judge(connection, chunk, catalog, as_of, budget, next_submission_id(connection), run, on_file_read)
+    """Process `files` chunk by chunk (CHISO_CHUNK_SIZE) into `run`; each chunk commits as a whole before
+    the next starts."""
+    budget = ReadingBudget.of(context.settings)
+    for chunk in chunked(files, context.settings.chunk_size):
+        first_id = next_submission_id(connection)
+        judged = judge(connection, chunk, context, budget, first_id, run, on_file_read=on_file_read)
         started = time.perf_counter()
         for verdict in judged.verdicts:
             verdict.stored_path = plan_destination(verdict)
@@ -123,16 +125,24 @@ def ingest_files(
 
 
 def judge(
-    connection, files, catalog, as_of, budget, first_id, run, on_file_read=lambda: None, sent_together=True
+    connection: duckdb.DuckDBPyConnection,
+    files: list[Path],
+    context: RunContext,
+    budget: ReadingBudget,
+    first_id: int,
+    run: IngestRun,
+    *,
+    on_file_read: Callable[[], None] = lambda: None,
+    sent_together: bool = True,
 ) -> Judgement:
-    """Read and validate files without writing anything; `connection` is only read
-    (the files already received, each unit's value history, each slot's accepted files). Each file
-    is read in a reader process within `budget` (transforms.sandbox): a hostile file costs its
-    reader, not this process. `sent_together`: the files were sent in this order, so an earlier
+    """Read and validate files without writing anything, by `context`'s catalog and as of its day;
+    `connection` is only read (the files already received, each unit's value history, each slot's
+    accepted files). Each file is read in a reader process within `budget` (transforms.sandbox): a
+    hostile file costs its reader, not this process. `sent_together`: the files were sent in this order, so an earlier
     accepted one makes a later one for the same slot its correction; False for dry runs."""
     started = time.perf_counter()
     raw = []
-    for offset, submission in enumerate(read_submissions(files, budget, catalog.timezone)):
+    for offset, submission in enumerate(read_submissions(files, budget, context.catalog.timezone)):
         submission.submission_id = first_id + offset
         raw.append(submission)
         fault_point("read.file")
@@ -141,7 +151,7 @@ def judge(
 
     started = time.perf_counter()
     duplicate_of = _duplicates(raw, known_files(connection, [s.sha256 for s in raw]))
-    judged = _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together)
+    judged = _validate(connection, raw, duplicate_of, context, run, sent_together=sent_together)
     fault_point("validate.done")
     run.add_time("validate", started)
     return judged
@@ -153,14 +163,22 @@ def _duplicates(raw: list[RawSubmission], known: dict[str, int]) -> dict[int, in
     result = {}
     for submission in raw:
         if submission.sha256 in first:
-            result[submission.submission_id] = first[submission.sha256]
+            result[_id(submission)] = first[submission.sha256]
         else:
-            first[submission.sha256] = submission.submission_id
+            first[submission.sha256] = _id(submission)
     return result
 
 
-def _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together=True) -> Judgement:
+def _id(submission: RawSubmission) -> int:
+    """The id `judge` gave the file (a RawSubmission has none until then)."""
+    if submission.submission_id is None:
+        raise ValueError(f"{submission.file_name} was not numbered")
+    return submission.submission_id
+
+
+def _validate(connection, raw, duplicate_of, context: RunContext, run, *, sent_together: bool) -> Judgement:
     """Verdicts for every file of the chunk, and the rows of its records, findings and accepted values."""
+    catalog = context.catalog
     fresh = [s for s in raw if s.submission_id not in duplicate_of]
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
     values = canonical_values([s for s in fresh if not s.missing_fields], catalog)
@@ -170,9 +188,9 @@ def _validate(connection, raw, duplicate_of, catalog, as_of, run, sent_together=
         values,
         declared,
         catalog,
-        as_of,
+        context.as_of,
         value_history(connection, values),
-        run.add_time,
+        add_time=run.add_time,
         slots=slot_history(connection, declared),
         sent_together=sent_together,
     )
@@ -229,7 +247,7 @@ def _verdict(submission: RawSubmission, head: dict, found: list[Finding], duplic
     if submission.submission_id in duplicate_of:
         status, reasons, warnings = "duplicate", [_duplicate_note(duplicate_of[submission.submission_id])], []
     return Verdict(
-        submission.submission_id,
+        _id(submission),
         submission.file_name,
         submission.path,
         status,

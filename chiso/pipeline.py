@@ -16,14 +16,13 @@ from datetime import date
 from pathlib import Path
 
 from chiso import arrivals
+from chiso.context import RunContext
 from chiso.ingest import IngestRun, chunked, discover, ingest_files, new_run_id
 from chiso.verdict import Verdict, verdict_text
-from core.catalog import Catalog
 from core.faults import fault_point
 from core.settings import Settings
 from core.text import readable_name
 from expectations.findings import Finding
-from transforms.sandbox import ReadingBudget
 from warehouse.db import connect
 from warehouse.dimensions import load_catalog
 from warehouse.load import findings_of, refresh_rollup
@@ -57,8 +56,8 @@ def _stored_name(file_name: str) -> str:
 
 def ingest_paths(
     paths: list[Path],
-    settings: Settings,
-    as_of: date | None = None,
+    context: RunContext,
+    *,
     destinations: Destinations | None = None,
     publish_snapshot: bool = False,
     on_file_read: Callable[[], None] = lambda: None,
@@ -69,13 +68,12 @@ def ingest_paths(
 
     `store_rollup=False` leaves the stored roll-up to a later publish (the DAG's chunk tasks).
     """
-    catalog = Catalog(settings.catalog_dir)
-    as_of = as_of or catalog.today()
+    settings = context.settings
     run = IngestRun(run_id=new_run_id())
     with writer_lock(settings.warehouse):
         connection = connect(settings.warehouse)
         try:
-            load_catalog(connection, catalog)
+            load_catalog(connection, context.catalog)
             if destinations:
                 recover_moves(connection)
                 # Listed before the lock was ours: another run may have taken some since.
@@ -85,8 +83,7 @@ def ingest_paths(
                 files = [_with_readable_name(p) for p in files]
             on_files_found(len(files))
             plan = destinations.plan if destinations else lambda verdict: None
-            budget = ReadingBudget.of(settings)
-            ingest_files(connection, files, catalog, as_of, budget, settings.chunk_size, run, plan, on_file_read)
+            ingest_files(connection, files, context, run, plan_destination=plan, on_file_read=on_file_read)
             if destinations:
                 started = time.perf_counter()
                 recover_moves(connection)
@@ -193,7 +190,8 @@ def ingest_inbox_chunk(paths: list[str], settings: Settings, as_of: date | None 
     own = [Path(p) for p in paths]
     files = earlier_leftovers(own, settings) + own
     # The publish task that follows the chunks stores the roll-up once for all of them.
-    run = ingest_paths(files, settings, as_of, inbox_destinations(settings), store_rollup=False)
+    context = RunContext.of(settings, as_of=as_of)
+    run = ingest_paths(files, context, destinations=inbox_destinations(settings), store_rollup=False)
     return {
         "files": len(run.verdicts),
         "from_earlier_chunks": len(files) - len(own),

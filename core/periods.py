@@ -58,13 +58,16 @@ class Period:
         match = PERIOD_CODE.match(code) if isinstance(code, str) else None
         if not match or not 1 <= int(match[1]) <= 9998:  # beyond the calendar: out of any plan anyway
             return None
-        year = int(match[1])
-        if not match[2]:
-            return cls(code, "year", year, None, date(year, 1, 1), date(year, 12, 31))
-        quarter = int(match[2])
+        return cls.of(int(match[1]), int(match[2]) if match[2] else None)
+
+    @classmethod
+    def of(cls, year: int, quarter: int | None = None) -> Period:
+        """The year (`2017`), or its quarter (`2017Q3`)."""
+        if quarter is None:
+            return cls(f"{year:04d}", "year", year, None, date(year, 1, 1), date(year, 12, 31))
         start = date(year, 3 * quarter - 2, 1)
         next_start = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return cls(code, "quarter", year, quarter, start, next_start - timedelta(days=1))
+        return cls(f"{year:04d}Q{quarter}", "quarter", year, quarter, start, next_start - timedelta(days=1))
 
     def due_date(self, days_after_end: int) -> date:
         return self.end + timedelta(days=days_after_end)
@@ -80,7 +83,5 @@ def code_year(code: object) -> int | None:
 def plan_periods(first_year: int, last_year: int, period_type: str) -> tuple[Period, ...]:
     """Every period of a kind from `first_year` to `last_year`, in order."""
     if period_type == "year":
-        codes = [str(year) for year in range(first_year, last_year + 1)]
-    else:
-        codes = [f"{year}Q{quarter}" for year in range(first_year, last_year + 1) for quarter in range(1, 5)]
-    return tuple(Period.parse(code) for code in codes)
+        return tuple(Period.of(year) for year in range(first_year, last_year + 1))
+    return tuple(Period.of(year, quarter) for year in range(first_year, last_year + 1) for quarter in range(1, 5))

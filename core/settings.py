@@ -302,7 +302,11 @@ def load_settings(**overrides: object) -> Settings:
         given = overrides.get(name)
         raw[name] = str(given) if given is not None else os.environ.get(meta["env"]) or str(default)
     home = str(_parse("home", Path, {}, raw["home"], ""))
-    return Settings(**{name: _parse(name, kind, meta, raw[name], home) for name, kind, meta, _ in declared()})
+    # Each value is of its setting's declared type (_parse converts by `kind`), which no checker can follow.
+    values: dict[str, typing.Any] = {
+        name: _parse(name, kind, meta, raw[name], home) for name, kind, meta, _ in declared()
+    }
+    return Settings(**values)
 
 
 def markdown_table() -> str:

@@ -76,12 +76,15 @@ def ingest_inbox(settings) -> str:
     """What `chiso inbox` does (ingest, move, publish, tell the units), in this process; one line of what it did."""
     # the ingest's libraries (GX, pandas) in the watcher thread, not before the passwords are printed
     from chiso.commands.ingest import print_notices
+    from chiso.context import RunContext
     from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
 
     files = inbox_files(settings)
     if not files:
         return ""
-    ingested = ingest_paths(files, settings, None, inbox_destinations(settings), True)
+    ingested = ingest_paths(
+        files, RunContext.of(settings), destinations=inbox_destinations(settings), publish_snapshot=True
+    )
     print_notices(settings)
     counts = ", ".join(f"{n} {status}" for status, n in ingested.counts().items())
     return f"ingested {len(ingested.verdicts)} file{'s' if len(ingested.verdicts) != 1 else ''}: {counts}"

@@ -33,6 +33,7 @@ def validate_batch(
     catalog: Catalog,
     as_of: date,
     history: pd.DataFrame,
+    *,
     add_time: Callable[[str, float], None] = lambda stage, started: None,
     slots: pd.DataFrame | None = None,
     sent_together: bool = True,

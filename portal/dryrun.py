@@ -20,6 +20,7 @@ from collections import deque
 from pathlib import Path
 
 from chiso.checker import history
+from chiso.context import RunContext
 from chiso.ingest import IngestRun, judge
 from chiso.verdict import Verdict
 from core.catalog import Catalog
@@ -106,8 +107,7 @@ class DryRuns:
             judged = judge(
                 connection,
                 [path for _, path in distinct],
-                self.catalog,
-                self.catalog.today(),
+                RunContext(self.settings, self.catalog, self.catalog.today()),
                 ReadingBudget.of(self.settings),
                 1,
                 IngestRun(run_id="dry-run"),

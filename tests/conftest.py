@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from needs import program
 
 from builders import AS_OF, PROJECT_ROOT
+from chiso.context import RunContext
 from core.catalog import Catalog
 from core.settings import WAREHOUSE_POOL_DECLARED, load_settings
 from mailserver import MailServer
@@ -58,7 +59,7 @@ def ingest(settings):
     from chiso.pipeline import ingest_paths
 
     def run(*paths, as_of=AS_OF, **options):
-        report = ingest_paths(list(paths), settings, as_of, **options)
+        report = ingest_paths(list(paths), RunContext.of(settings, as_of=as_of), **options)
         return {v.file_name: v for v in report.verdicts}
 
     return run
@@ -85,7 +86,7 @@ def demo_warehouse(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     files = generate_demo_inbox(root / "inbox")
     demo_settings = load_settings(home=root / "home")
-    report = ingest_paths([root / "inbox"], demo_settings, date(2021, 6, 1), publish_snapshot=True)
+    report = ingest_paths([root / "inbox"], RunContext.of(demo_settings, as_of=date(2021, 6, 1)), publish_snapshot=True)
     return files, {v.file_name: v for v in report.verdicts}, demo_settings
 
 

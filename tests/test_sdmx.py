@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from builders import AS_OF, csv_bytes, department_report, district_report, survey_report, write
+from chiso.context import RunContext
 
 CHISO = str(Path(sys.executable).parent / "chiso")
 NOTE = '=1+1, "đợt 2"\nghi chú'  # a comma, quotes, a line break and a formula: written verbatim
@@ -37,7 +38,7 @@ def published(tmp_path_factory):
         zero = zero.setting(indicator, 0)
     reports = {"dp.csv": noted, "dh.csv": district_report(), "sv.csv": survey_report(), "zero.csv": zero}
     paths = [write(root / "in" / name, csv_bytes(report)) for name, report in reports.items()]
-    run = ingest_paths(paths, settings, AS_OF, publish_snapshot=True)
+    run = ingest_paths(paths, RunContext.of(settings, as_of=AS_OF), publish_snapshot=True)
     assert {v.file_name: v.status for v in run.verdicts} == dict.fromkeys(reports, "accepted")
     return settings
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from builders import PROJECT_ROOT, Report, csv_bytes, write
+from chiso.context import RunContext
 from chiso.pipeline import ingest_paths
 from chiso.report.build import build_report
 from core.settings import load_settings
@@ -62,7 +63,7 @@ def second_plan(tmp_path_factory) -> tuple:
     for name, (report, received, _, _) in FILES.items():
         write(root / "inbox" / name, csv_bytes(report), received=received)
     settings = load_settings(home=root / "home", catalog_dir=CATALOG)
-    run = ingest_paths([root / "inbox"], settings, date(2023, 6, 1), publish_snapshot=True)
+    run = ingest_paths([root / "inbox"], RunContext.of(settings, as_of=date(2023, 6, 1)), publish_snapshot=True)
     report = build_report(settings.snapshot, root / "report.html").read_text(encoding="utf-8")
     return {v.file_name: v for v in run.verdicts}, settings, report
 

@@ -54,10 +54,13 @@ def canonical_values(submissions: list[RawSubmission], catalog: Catalog) -> pd.D
     disaggregation_names = catalog.disaggregation_codes_by_name
     records = []
     for submission in submissions:
+        convention = submission.number_convention
+        if convention is None:  # not read (unreadable): no rows
+            continue
         for row in submission.rows:
             if clean(row.value) is None:
                 continue  # not reported (a template's line left blank), or a heading row: no value
-            number = parse_number(row.value, submission.number_convention)
+            number = parse_number(row.value, convention)
             disaggregation = clean(row.disaggregation)
             records.append(
                 (

@@ -137,7 +137,7 @@ def read_csv(data: bytes) -> tuple[list[RawRow], list[str], str]:
         if below:
             raise _lines_before_header(*below)
 
-    rows = []
+    rows: list[RawRow] = []
     try:
         for cells in reader:
             if not any(cell.strip() for cell in cells):

@@ -329,16 +329,17 @@ def utf8_parts(data: bytes) -> bytes:
             return data
         encodings = {}
         for entry in entries:
-            with archive.open(entry) as part:
-                encodings[entry.filename] = _UTF16_STARTS.get(part.read(2))
+            with archive.open(entry) as stream:
+                encodings[entry.filename] = _UTF16_STARTS.get(stream.read(2))
         if not any(encodings.values()):
             return data
         rebuilt = io.BytesIO()
         with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
             for entry in entries:
                 part = archive.read(entry)
-                if encodings[entry.filename]:
-                    text = part.decode(encodings[entry.filename])
+                encoding = encodings[entry.filename]
+                if encoding:
+                    text = part.decode(encoding)
                     part = _DECLARED_ENCODING.sub(r"\g<1>UTF-8", text.lstrip("\ufeff"), count=1).encode("utf-8")
                 target.writestr(entry.filename, part)
         return rebuilt.getvalue()
@@ -365,9 +366,9 @@ def read_xlsx(data: bytes) -> tuple[list[RawRow], list[str], dict[str, object]]:
     # python-calamine reads a formula error, or a formula never computed, as '': the clerk sees #DIV/0! or
     # the formula, and so must the reason (a blank value is "not reported", these are not blank).
     errors = unshown_values(report.sheet_xml)
-    for (row, column), error in errors.items():
+    for (row, column), shown_error in errors.items():
         if row <= len(cells) and column <= len(cells[row - 1]) and clean(cells[row - 1][column - 1]) is None:
-            cells[row - 1][column - 1] = error
+            cells[row - 1][column - 1] = shown_error
     filled = [(r, c) for r, row in enumerate(cells, 1) for c, cell in enumerate(row, 1) if clean(cell) is not None]
     if not filled:
         raise Unreadable("first_sheet_empty")

@@ -76,7 +76,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def connect_read_only(
-    path: Path, sandboxed: bool = False, memory_limit: str | None = None, threads: int | None = None
+    path: Path, *, sandboxed: bool = False, memory_limit: str | None = None, threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A read-only connection; `sandboxed` also forbids touching other files (`copy ... to`,
     `attach`, installing or loading extensions, spilling to a temporary folder), for SQL typed by
@@ -93,7 +93,7 @@ def connect_read_only(
                 f"{path} is {kind}: give the warehouse's file (a .duckdb file the loader wrote, or the snapshot,"
                 " CHISO_SNAPSHOT)"
             )
-    config: dict[str, object] = {}
+    config: dict[str, str | bool | int | float | list[str]] = {}
     if sandboxed:
         config = {
             "enable_external_access": False,

@@ -53,7 +53,8 @@ FACT_COLUMNS = [
 
 
 def next_submission_id(connection: duckdb.DuckDBPyConnection) -> int:
-    return connection.execute("select coalesce(max(submission_id), 0) + 1 from submission_records").fetchone()[0]
+    # An aggregate: always one row.
+    return connection.execute("select coalesce(max(submission_id), 0) + 1 from submission_records").fetchall()[0][0]
 
 
 def known_files(connection: duckdb.DuckDBPyConnection, sha256s: list[str]) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 
 from chiso.commands.ingest import print_notices, print_run, progress
+from chiso.context import RunContext
 from chiso.ingest import discover
 from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
 from core.settings import load_settings
@@ -15,7 +16,14 @@ def run(args: Namespace) -> int:
     files = inbox_files(settings)
     found, step, close = progress(not args.quiet)
     try:
-        ingested = ingest_paths(files, settings, args.as_of, inbox_destinations(settings), True, step, found)
+        ingested = ingest_paths(
+            files,
+            RunContext.of(settings, as_of=args.as_of),
+            destinations=inbox_destinations(settings),
+            publish_snapshot=True,
+            on_file_read=step,
+            on_files_found=found,
+        )
     finally:
         close()
     print_run(ingested)

@@ -6,6 +6,7 @@ import sys
 from argparse import Namespace
 
 from chiso.commands import UserError
+from chiso.context import RunContext
 from chiso.ingest import IngestRun
 from chiso.notices.run import notify_after_ingest
 from chiso.pipeline import inbox_destinations, ingest_paths
@@ -24,7 +25,14 @@ def run(args: Namespace) -> int:
     destinations = inbox_destinations(settings) if args.move else None
     found, step, close = progress(not args.quiet)
     try:
-        ingested = ingest_paths(args.paths, settings, args.as_of, destinations, args.publish, step, found)
+        ingested = ingest_paths(
+            args.paths,
+            RunContext.of(settings, as_of=args.as_of),
+            destinations=destinations,
+            publish_snapshot=args.publish,
+            on_file_read=step,
+            on_files_found=found,
+        )
     finally:
         close()
     print_run(ingested)
@@ -63,8 +71,8 @@ def progress(enabled: bool):
 
 def print_run(ingested: IngestRun) -> None:
     for verdict in ingested.verdicts:
-        first = (verdict.reasons or verdict.warnings or [None])[0]
-        detail = f"[{first.rule}] {first.en}" if first else ""
+        found = verdict.reasons or verdict.warnings
+        detail = f"[{found[0].rule}] {found[0].en}" if found else ""
         print(f"{verdict.status:<10}  {verdict.file_name}  {detail}".rstrip())
     counts = ingested.counts()
     print(f"{len(ingested.verdicts)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()))

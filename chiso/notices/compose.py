@@ -11,6 +11,7 @@ package's encoding of Vietnamese names and subjects (RFC 2047).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.headerregistry import Address
@@ -45,7 +46,7 @@ class Letterhead:
     portal_url: str
 
 
-def compose(notice: Notice, head: Letterhead, attachments: list[Attachment] = ()) -> EmailMessage:
+def compose(notice: Notice, head: Letterhead, attachments: Sequence[Attachment] = ()) -> EmailMessage:
     """The message, with the attachments its kind made for it (none in a preview)."""
     kind = kinds.of(notice.message_kind)
     content = _dated(notice.content)

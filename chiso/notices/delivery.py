@@ -126,6 +126,7 @@ def deliver_smtp(messages: list[EmailMessage], target: SmtpTarget) -> Delivery:
 
 def connect(target: SmtpTarget, local_name: str) -> smtplib.SMTP:
     context = ssl.create_default_context(cafile=target.cafile)
+    client: smtplib.SMTP
     if target.implicit_tls:
         client = smtplib.SMTP_SSL(
             target.host, target.port, local_hostname=local_name, timeout=target.timeout, context=context

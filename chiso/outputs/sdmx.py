@@ -20,6 +20,7 @@ spreadsheets, so no formula-like text is neutralised. pysdmx writes the file (wi
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -98,7 +99,7 @@ def measure_units(catalog: dict) -> dict[str, str | None]:
 # --- the structures -----------------------------------------------------------------------------
 
 
-def _codes(codelist: str, codes: dict[str, str]) -> Codelist:
+def _codes(codelist: str, codes: Mapping[str, str | None]) -> Codelist:
     return Codelist(
         id=codelist, name=codelist, agency=AGENCY, items=[Code(id=c, name=n or c) for c, n in codes.items()]
     )

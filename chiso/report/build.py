@@ -153,8 +153,8 @@ def _section(chart: dict, years: list[int], scopes: dict[str, Text]) -> dict:
     fields = {key: chart[key] for key in ("whole_label", "whole_label_en", "part_label", "part_label_en")}
     chart_scopes = {scope: str(scopes.get(scope, Text(scope, scope))) for scope in chart["scopes"].split()}
     if chart["chart_kind"] == "share_vs_target":
-        drawn = [charts.share_vs_target(anchor, str(title), years, chart["rows"], labels["unit"])]
-        return {"id": anchor, "title": title, "lead": say("report.lead_share", **fields), "figures": [(None, drawn[0])]}
+        drawn = charts.share_vs_target(anchor, str(title), years, chart["rows"], labels["unit"])
+        return {"id": anchor, "title": title, "lead": say("report.lead_share", **fields), "figures": [(None, drawn)]}
     if chart["period_type"] == "quarter":
         figures = []
         for scope, name in chart_scopes.items():

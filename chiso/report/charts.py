@@ -181,8 +181,10 @@ def parts_by_quarter(chart_id: str, title: str, years: list[int], rows: dict[str
         )
         units = say("chart.units_reporting", units=reporting)
         tip = f"{period}: {number(part)} / {number(whole)} · {labels['tip']} ({units})"
-        chart.rect(centre - band * 0.36, scale(whole), band * 0.72, bottom - scale(whole), PLANNED, tip, True)
-        chart.rect(centre - band * 0.2, scale(part), band * 0.4, bottom - scale(part), REALISED, tip, True)
+        chart.rect(
+            centre - band * 0.36, scale(whole), band * 0.72, bottom - scale(whole), PLANNED, title=tip, mark=True
+        )
+        chart.rect(centre - band * 0.2, scale(part), band * 0.4, bottom - scale(part), REALISED, title=tip, mark=True)
         chart.text(centre, scale(whole) - 4, f"{number(part)}/{number(whole)}", size=9, anchor="middle")
     return chart
 
@@ -222,8 +224,8 @@ def parts_by_year(
             tip = f"{name}, {year}: {number(part, 1)} / {number(whole, 1)} {labels['unit']} · {labels['tip']}"
             tip += f" ({percent(row['share'])})"
             bar = band * 0.34
-            chart.rect(centre - bar, scale(whole), bar, bottom - scale(whole), PLANNED, tip, True)
-            chart.rect(centre, scale(part), bar, bottom - scale(part), REALISED, tip, True)
+            chart.rect(centre - bar, scale(whole), bar, bottom - scale(whole), PLANNED, title=tip, mark=True)
+            chart.rect(centre, scale(part), bar, bottom - scale(part), REALISED, title=tip, mark=True)
             chart.text(centre, scale(whole) - 5, percent(row["share"], 0), size=9, anchor="middle")
     return chart
 
@@ -283,7 +285,13 @@ def _share_marks(
     if row["value"] is not None:
         tip = f"{label}: {percent(row['value'])} ({number(row['numerator'])}/{number(row['denominator'])} {unit})"
         chart.rect(
-            centre - band * 0.3, scale(row["value"]), band * 0.6, bottom - scale(row["value"]), REALISED, tip, True
+            centre - band * 0.3,
+            scale(row["value"]),
+            band * 0.6,
+            bottom - scale(row["value"]),
+            REALISED,
+            title=tip,
+            mark=True,
         )
         above = max(row["value"], row["target"] if row["target"] is not None else 0)
         chart.text(centre, scale(above) - 5, number(row["value"], 0), size=9, anchor="middle")

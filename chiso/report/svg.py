@@ -62,7 +62,7 @@ class Chart:
     shapes: list[dict] = field(default_factory=list)
     empty: bool = False
 
-    def rect(self, x, y, w, h, fill, title=None, mark=False, stroke=None, rx=0):
+    def rect(self, x, y, w, h, fill, *, title=None, mark=False, stroke=None, rx=0):
         if w <= 0 or h <= 0:
             return  # a zero bar paints nothing: its label says 0
         self.shapes.append(
@@ -80,7 +80,7 @@ class Chart:
             }
         )
 
-    def line(self, x1, y1, x2, y2, stroke=GRID, width=1.0, dash=None, mark=False, title=None):
+    def line(self, x1, y1, x2, y2, *, stroke=GRID, width=1.0, dash=None, mark=False, title=None):
         self.shapes.append(
             {
                 "kind": "line",
@@ -96,7 +96,7 @@ class Chart:
             }
         )
 
-    def text(self, x, y, text, size=11, anchor="start", weight="normal", fill=INK, title=None):
+    def text(self, x, y, text, *, size=11, anchor="start", weight="normal", fill=INK, title=None):
         self.shapes.append(
             {
                 "kind": "text",

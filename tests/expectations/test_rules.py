@@ -29,6 +29,7 @@ from builders import (
     write,
     xlsx_bytes,
 )
+from chiso.context import RunContext
 from core.catalog import Catalog
 from expectations.findings import SUITES_DIR
 from transforms.template.form import form_of
@@ -394,11 +395,11 @@ def verdicts(tmp_path_factory):
     settings = load_settings(home=root / "home")
     for name, (data, received) in HISTORY.items():
         write(root / "history" / name, data, received=received)
-    history = ingest_paths([root / "history"], settings, AS_OF)
+    history = ingest_paths([root / "history"], RunContext.of(settings, as_of=AS_OF))
     assert {v.status for v in history.verdicts} == {"accepted"}
     for name, case in CASES.items():
         write(root / "inbox" / name, case.data, received=case.received)
-    report = ingest_paths([root / "inbox"], settings, AS_OF)
+    report = ingest_paths([root / "inbox"], RunContext.of(settings, as_of=AS_OF))
     return {v.file_name: v for v in report.verdicts}
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from builders import csv_bytes, department_report, write
 from chiso.checker import check_file
+from chiso.context import RunContext
 
 DUE = "2017-07-10"  # DP-SN 2017Q2: ten days after the quarter
 
@@ -69,8 +70,8 @@ def test_a_refused_file_does_not_make_the_slot_on_time(tmp_path, ingest, query):
 def test_checking_a_correction_against_the_warehouse_says_correction_not_late(tmp_path, ingest, settings):
     ingest(write(tmp_path / "SKHCN_2017Q2.csv", csv_bytes(department_report()), received="2017-07-05 09:00"))
     fix = write(tmp_path / "check" / "SKHCN_2017Q2 (sua lai).csv", corrected(), received="2017-08-01 09:00")
-    verdict = check_file(fix, settings, None, settings.warehouse)
+    verdict = check_file(fix, RunContext.of(settings), warehouse=settings.warehouse)
     assert verdict.status == "accepted" and [w.check for w in verdict.warnings] == ["correction"]
     # with no warehouse, the same file is the slot's first report, and late
-    alone = check_file(fix, settings, None, tmp_path / "none.duckdb")
+    alone = check_file(fix, RunContext.of(settings), warehouse=tmp_path / "none.duckdb")
     assert [w.check for w in alone.warnings] == ["late"]

@@ -10,6 +10,7 @@ import sys
 import duckdb
 
 from builders import AS_OF, csv_bytes, department_report, district_report, write, xlsx_bytes
+from chiso.context import RunContext
 from chiso.notices.run import notify_after_ingest
 from chiso.pipeline import ingest_paths
 from core.settings import load_settings
@@ -57,7 +58,7 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
             ("lanh.dao@ubnd.hagiang.example", "02", "province", "Lãnh đạo UBND tỉnh", None),
         ],
     )
-    ingest_paths([tmp_path / "inbox"], told, AS_OF)
+    ingest_paths([tmp_path / "inbox"], RunContext.of(told, as_of=AS_OF))
     summary = notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
 
     assert summary["messages"] == {"ingest": 3, "unattributed": 1} and summary["waiting"] == 0
@@ -121,11 +122,11 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
 
 def test_the_next_run_tells_only_what_it_brought(told, mail_server, tmp_path):
     write(tmp_path / "a" / "syt.csv", csv_bytes(department_report("SYT").setting("NV_GIAO", -3)), received="2017-07-05")
-    ingest_paths([tmp_path / "a"], told, AS_OF)
+    ingest_paths([tmp_path / "a"], RunContext.of(told, as_of=AS_OF))
     notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     fixed = department_report("SYT")
     write(tmp_path / "b" / "syt again.csv", csv_bytes(fixed.setting("NV_CUTHE", "mười")), received="2017-07-06")
-    ingest_paths([tmp_path / "b"], told, AS_OF)
+    ingest_paths([tmp_path / "b"], RunContext.of(told, as_of=AS_OF))
     notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     first, second = mail_server.messages
     assert "syt.csv" in parts(first)[0] and "syt.csv" not in parts(second)[0]
@@ -135,7 +136,7 @@ def test_the_next_run_tells_only_what_it_brought(told, mail_server, tmp_path):
 def test_a_refusal_already_fixed_says_there_is_nothing_more_to_do(told, mail_server, tmp_path):
     write(tmp_path / "in" / "a.csv", csv_bytes(department_report().setting("NV_GIAO", -3)), received="2017-07-05")
     write(tmp_path / "in" / "b.csv", csv_bytes(department_report()), received="2017-07-06")
-    ingest_paths([tmp_path / "in"], told, AS_OF)
+    ingest_paths([tmp_path / "in"], RunContext.of(told, as_of=AS_OF))
     notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     text, _ = parts(mail_server.messages[0])
     assert "Đơn vị đã gửi lại tệp «b.csv»" in text and "nothing more to do" in text
@@ -146,7 +147,7 @@ def test_a_mail_server_down_for_one_run_gets_everything_on_the_next(tmp_path):
     port = free_port()
     settings = load_settings(home=tmp_path / "home", smtp_url=f"smtp://127.0.0.1:{port}?timeout=2")
     inbox(tmp_path / "inbox")
-    ingest_paths([tmp_path / "inbox"], settings, AS_OF)
+    ingest_paths([tmp_path / "inbox"], RunContext.of(settings, as_of=AS_OF))
 
     down = notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     assert down["messages"] == {} and down["waiting"] == 4 and "ConnectionRefusedError" in down["errors"][0]
@@ -164,7 +165,7 @@ def test_a_mail_server_down_for_one_run_gets_everything_on_the_next(tmp_path):
 
 def test_a_crash_between_send_and_record_repeats_that_message_once_and_loses_nothing(told, mail_server, tmp_path):
     inbox(tmp_path / "inbox")
-    ingest_paths([tmp_path / "inbox"], told, AS_OF)
+    ingest_paths([tmp_path / "inbox"], RunContext.of(told, as_of=AS_OF))
     code = (
         "from chiso.notices.run import notify_after_ingest; from core.settings import load_settings;"
         " from portal.directory import PortalAccounts; settings = load_settings();"

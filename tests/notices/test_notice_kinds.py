@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from builders import AS_OF, csv_bytes, district_report, write
+from chiso.context import RunContext
 from chiso.notices import kinds
 from chiso.notices.kinds import NoticeKind
 from chiso.notices.run import claim_after_ingest, deliver, notify_after_ingest, record
@@ -49,7 +50,8 @@ def test_a_kind_registered_from_outside_is_planned_composed_sent_and_recorded(
     acknowledgement, told, mail_server, tmp_path
 ):
     write(tmp_path / "in" / "meo vac.csv", csv_bytes(district_report("027")), received="2017-07-06 10:00")
-    ingest_paths([tmp_path / "in"], told, AS_OF)  # the ledger takes the new kind: no migration, no rebuild
+    # the ledger takes the new kind: no migration, no rebuild
+    ingest_paths([tmp_path / "in"], RunContext.of(told, as_of=AS_OF))
 
     plan = claim_after_ingest(told, dry_run=True, accounts=PortalAccounts(told.accounts))
     [notice] = [n for n in plan["notices"] if n["message_kind"] == "acknowledgement"]

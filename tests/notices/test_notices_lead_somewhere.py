@@ -11,6 +11,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from builders import csv_bytes, department_report, write
+from chiso.context import RunContext
 from chiso.notices.run import claim_scheduled, deliver, notify_after_ingest, record
 from chiso.pipeline import ingest_paths
 from core.catalog import Catalog
@@ -59,7 +60,7 @@ def test_a_refusal_links_to_the_files_page_and_names_the_file_as_the_clerk_did(t
     write(tmp_path / "in" / inbox_name, csv_bytes(refused), received="2017-07-05 09:00")
     write(tmp_path / "in" / "syt.csv", csv_bytes(department_report("SYT")), received="2017-07-11 09:00")
     sent_through_the_portal(told, inbox_name, "Báo cáo quý 2 (bản sửa).csv", "SKHCN")
-    ingest_paths([tmp_path / "in"], told, date(2017, 7, 12))
+    ingest_paths([tmp_path / "in"], RunContext.of(told, as_of=date(2017, 7, 12)))
     notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     messages = by_unit(mail_server.messages)
     text, page = parts(messages["SKHCN"])
@@ -76,7 +77,7 @@ def test_a_refusal_links_to_the_files_page_and_names_the_file_as_the_clerk_did(t
 
 def test_a_reminder_attaches_each_reports_template_and_says_where_to_send_it(told, mail_server, tmp_path):
     write(tmp_path / "in" / "syt bad.csv", csv_bytes(department_report("SYT").setting("NV_GIAO", -1)), "2017-07-05")
-    ingest_paths([tmp_path / "in"], told, date(2017, 7, 6))
+    ingest_paths([tmp_path / "in"], RunContext.of(told, as_of=date(2017, 7, 6)))
     remind(told, date(2017, 7, 7))
     message = by_unit(mail_server.messages)["SCT"]
     owed = [
@@ -102,7 +103,7 @@ def test_a_reminder_attaches_each_reports_template_and_says_where_to_send_it(tol
 def test_without_a_portal_a_notice_says_plainly_where_to_send(tmp_path, mail_server):
     settings = load_settings(home=tmp_path / "home", smtp_url=mail_server.url, portal_url="")
     write(tmp_path / "in" / "syt bad.csv", csv_bytes(department_report("SYT").setting("NV_GIAO", -1)), "2017-07-05")
-    ingest_paths([tmp_path / "in"], settings, date(2017, 7, 6))
+    ingest_paths([tmp_path / "in"], RunContext.of(settings, as_of=date(2017, 7, 6)))
     notify_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     remind(settings, date(2017, 7, 7))
     refusal, reminder = [m for m in mail_server.messages if m["X-Chiso-Unit"] == "SYT"]

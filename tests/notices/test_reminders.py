@@ -6,6 +6,7 @@ import shutil
 from datetime import date, timedelta
 
 from builders import PROJECT_ROOT, csv_bytes, department_report, write
+from chiso.context import RunContext
 from chiso.notices.run import claim_after_ingest, claim_scheduled, deliver, notify_after_ingest, record
 from chiso.pipeline import ingest_paths
 from core.catalog import Catalog
@@ -43,7 +44,7 @@ def test_due_soon_from_the_catalogs_lead_time_then_overdue_each_once(told, mail_
         csv_bytes(department_report("SYT").setting("NV_GIAO", -1)),
         received="2017-07-05",
     )
-    ingest_paths([tmp_path / "in"], told, date(2017, 7, 6))
+    ingest_paths([tmp_path / "in"], RunContext.of(told, as_of=date(2017, 7, 6)))
 
     # 6 July: DP-SN 2017Q2 is due on 10 July, reminders start 3 days before (datasets.csv): none yet.
     remind(told, date(2017, 7, 6))
@@ -67,7 +68,7 @@ def test_due_soon_from_the_catalogs_lead_time_then_overdue_each_once(told, mail_
     assert mail_server.messages == []  # nothing twice
 
     write(tmp_path / "late" / "sct.csv", csv_bytes(department_report("SCT")), received="2017-07-10 16:00")
-    ingest_paths([tmp_path / "late"], told, date(2017, 7, 11))
+    ingest_paths([tmp_path / "late"], RunContext.of(told, as_of=date(2017, 7, 11)))
     notify_after_ingest(told, accounts=PortalAccounts(told.accounts))
     mail_server.mailbox.received.clear()
     remind(told, date(2017, 7, 11))
@@ -84,7 +85,7 @@ def test_the_digest_goes_to_the_province_once_a_week_with_the_report(told, mail_
         csv_bytes(department_report("SYT").setting("NV_GIAO", -1)),
         received="2017-07-05",
     )
-    ingest_paths([tmp_path / "in"], told, date(2017, 7, 6))
+    ingest_paths([tmp_path / "in"], RunContext.of(told, as_of=date(2017, 7, 6)))
     told.reports.mkdir(parents=True)
     (told.reports / "report.html").write_text("<html>báo cáo</html>", encoding="utf-8")
 
@@ -124,7 +125,7 @@ def test_a_unit_without_an_address_is_owed_until_it_has_one(tmp_path, mail_serve
         csv_bytes(department_report("SYT").setting("NV_GIAO", -1)),
         received="2017-07-05",
     )
-    ingest_paths([tmp_path / "in"], settings, date(2018, 3, 1))
+    ingest_paths([tmp_path / "in"], RunContext.of(settings, as_of=date(2018, 3, 1)))
     plan = claim_after_ingest(settings, accounts=PortalAccounts(settings.accounts))
     assert plan["notices"] == [] and plan["unaddressed"] == [{"unit_code": "SYT", "message_kind": "ingest", "items": 1}]
 

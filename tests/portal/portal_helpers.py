@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from builders import AS_OF, PROJECT_ROOT, csv_bytes, department_report, district_report, write
+from chiso.context import RunContext
 from core.settings import Settings, load_settings
 
 CHISO = str(Path(sys.executable).parent / "chiso")
@@ -75,7 +76,7 @@ def make_home(root: Path) -> Home:
     write(files / PRIVATE_FILE, csv_bytes(broken), "2017-07-05 09:00")
     write(files / "DP-HUYEN_027_2017Q1.csv", csv_bytes(district_report("027", "2017Q1")), "2017-04-06 09:00")
     write(files / "DP-SN_SKHCN_2017Q1.csv", csv_bytes(department_report("SKHCN", "2017Q1")), "2017-04-25 09:00")
-    ingest_paths([files], settings, AS_OF, publish_snapshot=True)
+    ingest_paths([files], RunContext.of(settings, as_of=AS_OF), publish_snapshot=True)
     home = Home(root, settings)
     accounts = Accounts(settings.accounts)
     for email, (unit, role) in ACCOUNTS.items():

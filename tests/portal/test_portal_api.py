@@ -7,6 +7,7 @@ from portal_helpers import CLERK_026, api, run_inbox
 
 from builders import csv_bytes, district_report
 from chiso.checker import check_file
+from chiso.context import RunContext
 
 
 def test_every_route_wants_a_valid_token(server):
@@ -29,7 +30,7 @@ def test_a_dry_run_answers_the_verdict_with_every_reason(server, home, tmp_path)
     broken = csv_bytes(district_report("026", "2017Q3").setting("NV_TRIENKHAI", 5).setting("KP_GIAINGAN", -1))
     path = tmp_path / "q3.csv"
     path.write_bytes(broken)
-    expected = check_file(path, home.settings, None, None)
+    expected = check_file(path, RunContext.of(home.settings))
     answer = api(server, CLERK_026).post("/api/v1/dry-run", files={"file": ("q3.csv", broken, "text/csv")})
     assert answer.status_code == 200
     verdict = answer.json()

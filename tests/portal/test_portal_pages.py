@@ -23,6 +23,7 @@ from portal_helpers import (
 
 from builders import csv_bytes, department_report, district_report
 from chiso.checker import check_file
+from chiso.context import RunContext
 
 
 def test_login_needs_the_form_token_and_the_right_password(server):
@@ -90,7 +91,7 @@ def test_a_dry_run_gives_the_verdict_chiso_validate_gives(clerk, home, tmp_path)
     broken = csv_bytes(district_report("026", "2017Q3").setting("NV_GIAO", "ba").without("KP_BOTRI"))
     path = tmp_path / "thu.csv"
     path.write_bytes(broken)
-    expected = check_file(path, home.settings, None, None)
+    expected = check_file(path, RunContext.of(home.settings))
     answer = clerk.post("/dry-run", data={"csrf_token": page_csrf(clerk)}, files={"file": ("thu.csv", broken)})
     assert answer.status_code == 200
     assert expected.status == "rejected" and len(expected.reasons) == 2

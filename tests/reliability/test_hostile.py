@@ -522,12 +522,14 @@ EXPECTED = {
 _INGEST = """
 import json, resource, sys, time
 from datetime import date
+from chiso.context import RunContext
 from chiso.pipeline import inbox_destinations, ingest_paths
 from core.settings import load_settings
 
 settings = load_settings(home=sys.argv[1])
 started = time.perf_counter()
-report = ingest_paths([settings.inbox], settings, date.fromisoformat(sys.argv[2]), inbox_destinations(settings))
+context = RunContext.of(settings, as_of=date.fromisoformat(sys.argv[2]))
+report = ingest_paths([settings.inbox], context, destinations=inbox_destinations(settings))
 seconds = time.perf_counter() - started
 verdicts = [
     {"submission_id": v.submission_id, "file_name": v.file_name, "status": v.status, "unit_code": v.unit_code,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builders import PROJECT_ROOT
+from chiso.context import RunContext
 from core.settings import load_settings
 
 
@@ -23,7 +24,10 @@ def published(tmp_path_factory, rel):
     rel.write_seed(home / "inbox")
     settings = load_settings(home=home)
     ingest_paths(
-        [settings.inbox], settings, date.fromisoformat(rel.AS_OF), inbox_destinations(settings), publish_snapshot=True
+        [settings.inbox],
+        RunContext.of(settings, as_of=date.fromisoformat(rel.AS_OF)),
+        destinations=inbox_destinations(settings),
+        publish_snapshot=True,
     )
     return home, settings
 

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from report_helpers import HOSTILE_FILE, HOSTILE_STORED, HOSTILE_WARNING
 
+from chiso.context import RunContext
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
@@ -29,7 +31,7 @@ def demo(tmp_path_factory):
     received = datetime(2018, 10, 5, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
     os.utime(hostile, (received, received))
     settings = load_settings(home=root / "home")
-    report = ingest_paths([*paths, hostile], settings, date(2021, 6, 1), publish_snapshot=True)
+    report = ingest_paths([*paths, hostile], RunContext.of(settings, as_of=date(2021, 6, 1)), publish_snapshot=True)
     assert {v.file_name: v.status for v in report.verdicts}[HOSTILE_FILE] == "rejected"
     return settings
 

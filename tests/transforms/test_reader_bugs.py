@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from builders import VI_HEADERS, csv_bytes, department_report, district_report, write, xlsx_bytes
+from chiso.context import RunContext
 from transforms.csv_reader import read_csv
 from transforms.submission import Unreadable
 from transforms.xlsx_reader import read_xlsx
@@ -255,8 +256,9 @@ def test_validate_of_a_file_refused_unread_does_not_import_gx(tmp_path, name, co
     code = (
         "import sys, time; from pathlib import Path; from datetime import date\n"
         "from core.settings import load_settings; from chiso.checker import check_file\n"
+        "from chiso.context import RunContext\n"
         f"settings = load_settings(home=Path({str(tmp_path / 'home')!r}))\n"
-        f"verdict = check_file(Path({str(path)!r}), settings, date(2018, 3, 1), None)\n"
+        f"verdict = check_file(Path({str(path)!r}), RunContext.of(settings, as_of=date(2018, 3, 1)))\n"
         "heavy = [name in sys.modules for name in ('great_expectations', 'pandas')]\n"
         "print(verdict.status, [r.rule for r in verdict.reasons], *heavy)"
     )
@@ -278,6 +280,6 @@ def test_validate_without_gx_says_what_the_pipeline_says(settings, ingest, tmp_p
     from chiso.checker import check_file
 
     path = write(tmp_path / "in" / name, content)
-    quick = check_file(path, settings, date(2018, 3, 1), None)
+    quick = check_file(path, RunContext.of(settings, as_of=date(2018, 3, 1)))
     full = ingest(path)[name]
     assert (quick.status, quick.reasons, quick.warnings) == (full.status, full.reasons, full.warnings)

@@ -15,6 +15,7 @@ import pytest
 from needs import program
 
 from builders import AS_OF, write
+from chiso.context import RunContext
 from core.settings import load_settings
 from core.vocabulary import say
 from transforms.template.form import TemplateError, form_of, template_file_name
@@ -149,7 +150,7 @@ def ingest_all(files: dict[str, tuple[bytes, str]], home: Path) -> tuple[dict, o
     for name, (data, received) in files.items():
         write(inbox / name, data, received=received)
     settings = load_settings(home=home / "home")
-    report = ingest_paths([inbox], settings, AS_OF)
+    report = ingest_paths([inbox], RunContext.of(settings, as_of=AS_OF))
     return {v.file_name: v for v in report.verdicts}, settings
 
 
@@ -528,7 +529,9 @@ def test_a_workbook_from_an_outdated_template_is_loaded_with_a_warning(catalog, 
     indicators = current / "indicators.csv"
     indicators.write_text(indicators.read_text(encoding="utf-8").replace("Số nhiệm vụ cụ thể,", "Số nhiệm vụ,"))
     path = write(tmp_path / "in" / "old.xlsx", filled, received=received)
-    [verdict] = ingest_paths([path], load_settings(home=tmp_path / "home", catalog_dir=current), AS_OF).verdicts
+    [verdict] = ingest_paths(
+        [path], RunContext.of(load_settings(home=tmp_path / "home", catalog_dir=current), as_of=AS_OF)
+    ).verdicts
     assert verdict.status == "accepted" and "outdated_template" in checks(verdict.warnings)
     [outdated] = [w for w in verdict.warnings if w.check == "outdated_template"]
     assert "DP-HUYEN" in outdated.vi and "chiso template" in outdated.en

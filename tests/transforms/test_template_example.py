@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chiso.checker import check_file
+from chiso.context import RunContext
 from core.catalog import Catalog
 from core.periods import Period
 from core.settings import load_settings
@@ -52,5 +53,5 @@ def test_every_forms_example_is_accepted_without_a_warning(tmp_path, dataset):
     path.write_bytes(build_example(CATALOG, dataset, unit, period))
     as_of = CATALOG.due_date(dataset, Period.parse(period))
     received(path, as_of)
-    verdict = check_file(path, load_settings(home=tmp_path / "home"), as_of, None)
+    verdict = check_file(path, RunContext.of(load_settings(home=tmp_path / "home"), as_of=as_of))
     assert (verdict.status, verdict.reasons, verdict.warnings) == ("accepted", [], []), verdict

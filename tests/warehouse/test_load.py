@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from builders import csv_bytes, department_report, write, xlsx_bytes
+from chiso.context import RunContext
 from core.faults import InjectedFault
 
 
@@ -119,7 +120,7 @@ def test_chunks_each_commit_and_ids_follow_processing_order(tmp_path, ingest, qu
     from core.settings import load_settings
 
     small_chunks = load_settings(home=settings.home, chunk_size=2)
-    report = ingest_paths([tmp_path / "in"], small_chunks, None)
+    report = ingest_paths([tmp_path / "in"], RunContext.of(small_chunks))
     assert [v.file_name for v in report.verdicts] == ["SKHCN.csv", "SYT.csv", "SCT.csv", "STC.csv", "SXD.csv"]
     assert query("select submission_id, file_name from submissions order by 1") == [
         (i + 1, v.file_name) for i, v in enumerate(report.verdicts)
@@ -173,6 +174,6 @@ def test_a_catalog_that_drops_a_unit_with_history_is_refused(tmp_path, ingest, q
     units = (catalog / "units.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (catalog / "units.csv").write_text("".join(line for line in units if not line.startswith("SYT,")), encoding="utf-8")
     with pytest.raises(CatalogError, match="unit SYT"):
-        ingest_paths([], load_settings(home=settings.home, catalog_dir=catalog))
+        ingest_paths([], RunContext.of(load_settings(home=settings.home, catalog_dir=catalog)))
     assert query("select count(*) from units where unit_code = 'SYT'") == [(1,)]  # the old catalog stays
     assert query("select count(*) from indicator_values where unit_code = 'SYT'")[0][0] > 0

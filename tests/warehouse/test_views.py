@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from builders import csv_bytes, department_report, district_report, survey_report, write
+from chiso.context import RunContext
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ def test_reports_in_their_grace_days_are_not_due_and_left_out_of_rates(tmp_path,
             writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-    ingest_paths([], load_settings(home=settings.home, catalog_dir=catalog), date.today())
+    ingest_paths([], RunContext.of(load_settings(home=settings.home, catalog_dir=catalog), as_of=date.today()))
     last_quarter = query("select max(period) from completeness where dataset_code = 'DP-SN'")[0][0]
     assert query("select distinct status from completeness where period = ?", [last_quarter]) == [("not_due",)]
     assert query(

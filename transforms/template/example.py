@@ -21,9 +21,11 @@ from transforms.template.form import FormRow, checked_period, form_of
 from transforms.template.workbook import FIRST_HEADER_ROW, HEADER_FIELDS, VALUE_COLUMN, build_template
 
 
-def example_values(form_rows: tuple[FormRow, ...], pairs: tuple[tuple[str, str], ...], seed: str) -> dict:
+def example_values(
+    form_rows: tuple[FormRow, ...], pairs: tuple[tuple[str, str], ...], seed: str
+) -> dict[tuple[str, str], float]:
     """A value for each (indicator, disaggregation) of the form, every part ≤ its whole."""
-    values = {}
+    values: dict[tuple[str, str], float] = {}
     for line in form_rows:
         digest = int(
             hashlib.sha256(f"{seed}/{line.indicator_code}/{line.disaggregation_code}".encode()).hexdigest(), 16
@@ -58,10 +60,11 @@ def build_example(catalog: Catalog, dataset_code: str, unit_code: str, period_co
     )
     sheet.cell(FIRST_HEADER_ROW + HEADER_FIELDS.index("prepared_by"), 2, say("example.author").vi)
     values = example_values(form.rows, form.pairs, f"{dataset_code}/{unit_code}/{period.code}")
-    for row in sheet.iter_rows(min_row=FIRST_HEADER_ROW + len(HEADER_FIELDS) + 2):
+    first_row = FIRST_HEADER_ROW + len(HEADER_FIELDS) + 2
+    for number, row in enumerate(sheet.iter_rows(min_row=first_row), first_row):
         key = (row[1].value, row[3].value or "")
         if key in values:
-            sheet.cell(row[0].row, VALUE_COLUMN, values[key])
+            sheet.cell(number, VALUE_COLUMN, values[key])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

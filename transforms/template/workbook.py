@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
+from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -29,7 +30,7 @@ VALUE_COLUMN, NOTE_COLUMN = 6, 7
 FIRST_HEADER_ROW = 5
 NUMBER_FORMATS = {"count": "#,##0", "amount": "#,##0.00", "percent": "0.0"}
 # value type -> DataValidation type, operator, lower bound, upper bound
-LIMITS = {
+LIMITS: dict[str, tuple[Literal["whole", "decimal"], Literal["greaterThanOrEqual", "between"], str, str | None]] = {
     "count": ("whole", "greaterThanOrEqual", "0", None),
     "amount": ("decimal", "greaterThanOrEqual", "0", None),
     "percent": ("decimal", "between", "0", "100"),
@@ -67,7 +68,7 @@ def build_template(
     checksum = form.checksum()
     due = catalog.due_date(dataset_code, period)
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet
     sheet.title = say("template.report_sheet").vi
     _title_and_header(sheet, catalog, form, unit, period, due)
     table_row = FIRST_HEADER_ROW + len(HEADER_FIELDS) + 1
