@@ -88,9 +88,9 @@ def deliver(claimed: dict, settings: Settings, *, accounts: AccountBook) -> dict
         handed = delivery.deliver(
             [m for _, m in composed.values()], settings.smtp_url, settings.outbox, _stamp(catalog)
         )
-    except SettingError as error:
-        log.error("%s: every notice waits", error)
-        outcome["waiting"] += [_entry(notice, error=str(error)) for notice, _ in composed.values()]
+    except SettingError as unusable:
+        log.error("%s: every notice waits", unusable)
+        outcome["waiting"] += [_entry(notice, error=str(unusable)) for notice, _ in composed.values()]
         return outcome
     sent_at = _now(catalog).isoformat()
     channel = "smtp" if settings.smtp_url else "outbox"
@@ -98,8 +98,8 @@ def deliver(claimed: dict, settings: Settings, *, accounts: AccountBook) -> dict
         notice = composed[message["Message-ID"]][0]
         details = {"sent_at": sent_at, "channel": channel, "recipients": accepted, "subject": message["Subject"]}
         outcome["sent"].append(_entry(notice, **details))
-    for message, error in handed.waiting:
-        outcome["waiting"].append(_entry(composed[message["Message-ID"]][0], error=error))
+    for message, reason in handed.waiting:
+        outcome["waiting"].append(_entry(composed[message["Message-ID"]][0], error=reason))
     return outcome
 
 
