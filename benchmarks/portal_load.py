@@ -141,7 +141,6 @@ def main(argv: list[str]) -> int:
     uploads = int(argv[argv.index("--uploads") + 1]) if "--uploads" in argv else 200
     from chiso.context import RunContext
     from chiso.pipeline import ingest_paths
-    from core.catalog import Catalog
     from core.settings import load_settings
     from portal.accounts import Accounts
     from transforms.template.workbook import build_template
