@@ -60,6 +60,8 @@ def log_config() -> dict:
     for handler in config["handlers"].values():
         handler["filters"] = ["secrets"]
     config["root"] = {"handlers": ["default"], "level": "WARNING"}
-    # The portal's own logger (`chiso.*`) at INFO: a client gone mid-upload, staged files swept at start.
-    config["loggers"]["chiso"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    # The portal's own loggers (`portal.*`) and the application's (`chiso.*`) at INFO: a client gone
+    # mid-upload, staged files swept at start, a notice's account book that cannot be read.
+    for name in ("portal", "chiso"):
+        config["loggers"][name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config

