@@ -31,7 +31,7 @@ test: setup lint
 	$(VENV)/bin/python -m pytest -q --numprocesses 2 --dist loadfile --no-loadscope-reorder
 
 # Style without debate: ruff (lint, format) for Python, sqlfluff (DuckDB dialect) for SQL;
-# mypy over the stages and the application (pyproject.toml's [tool.mypy] says which files).
+# mypy over the stages, the application, the portal and the dev runner (pyproject.toml's [tool.mypy] says which files).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

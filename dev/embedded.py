@@ -109,7 +109,7 @@ def summary(settings) -> None:
             "select file_name, reasons->>'$[0].vi', reasons->>'$[0].en' from submissions"
             " where status = 'rejected' order by submission_id"
         ).fetchall()
-        values = db.execute("select count(*) from indicator_values").fetchone()[0]
+        [(values,)] = db.execute("select count(*) from indicator_values").fetchall()
     print("\nverdicts: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in SUBMISSION_STATUSES.codes))
     print(f"current values in indicator_values: {values}")
     print(f"\nrejected files ({len(rejected)}), first reason of each:")
@@ -140,7 +140,8 @@ def outbox_summary(settings) -> None:
     refused = say("verdict.nothing_loaded").vi
     for path in (p for p in messages if "_ingest_" in p.name):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        body = message.get_body(("plain",)).get_content()
+        plain = message.get_body(("plain",))
+        body = plain.get_content() if plain is not None else ""
         if refused in body:
             print(f"  for example {path.name}:\n    Subject: {message['Subject']}\n    To: {message['To']}")
             print("".join(f"    | {line}\n" for line in body.splitlines()[:18]), end="")

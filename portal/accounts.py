@@ -162,6 +162,7 @@ class Accounts:
                 )
             except sqlite3.IntegrityError:
                 raise AccountExists(f"an account for {email} exists already") from None
+        assert cursor.lastrowid is not None  # an insert into a rowid table sets it
         return Account(cursor.lastrowid, email, unit_code, role, name)
 
     def by_email(self, email: str, *, enabled_only: bool = True) -> Account | None:

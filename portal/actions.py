@@ -102,7 +102,7 @@ async def check(portal: Portal, account: Account, form: FormData, session: str |
         if copy is not None:
             copy.path.unlink(missing_ok=True)
         raise
-    if copy is None:
+    if copy is None or session is None:  # a copy is made for a page's session only: never one without the other
         return verdict, None
     if verdict.status != "accepted":
         copy.path.unlink(missing_ok=True)

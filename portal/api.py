@@ -6,6 +6,8 @@ unit's send answers 404. A province token (role `province`) reads every unit's.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -36,7 +38,9 @@ UPLOAD_BODY = {
         "content": {"multipart/form-data": {"schema": _FILE_FIELD, "encoding": _FILE_TYPES}},
     }
 }
-_REFUSED = {
+# FastAPI's `responses`: a status code -> what its answer is (`dict` is invariant: the type is FastAPI's own).
+Responses = dict[int | str, dict[str, Any]]
+_REFUSED: Responses = {
     400: {"model": ErrorOut, "description": "the body is not a multipart form of the documented field"},
     401: {"model": ErrorOut, "description": "no valid API token"},
     403: {"model": ErrorOut, "description": "the file is another unit's report"},
@@ -44,7 +48,7 @@ _REFUSED = {
     422: {"model": ErrorOut, "description": "no file, or a file type the portal does not take (it takes .xlsx, .csv)"},
     503: {"model": ErrorOut, "description": "too many uploads in progress: try again after `Retry-After` seconds"},
 }
-_NOT_FOUND = {
+_NOT_FOUND: Responses = {
     401: _REFUSED[401],
     404: {"model": ErrorOut, "description": "not this unit's, or no such thing"},
     422: {"model": ErrorOut, "description": "a parameter that is not valid (a send id that is not a number)"},

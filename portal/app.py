@@ -105,16 +105,20 @@ def create_app(settings: Settings, dry_run_window: float = 0.05) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
+        # Given here, not with `add_exception_handler`: FastAPI types a handler's error as the class it handles,
+        # Starlette's signature as any `Exception` (so a handler of `HTTPException` would not type-check).
+        exception_handlers={
+            HTTPException: _refused,
+            RequestValidationError: _invalid,
+            LoginNeeded: _to_login,
+            ClientDisconnect: _gone,
+            Exception: _failed,
+        },
     )
     app.state.portal = portal
     app.add_middleware(SecurityHeaders)
     app.include_router(pages.router)
     app.include_router(api.router)
-    app.add_exception_handler(HTTPException, _refused)
-    app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_exception_handler(LoginNeeded, _to_login)
-    app.add_exception_handler(ClientDisconnect, _gone)
-    app.add_exception_handler(Exception, _failed)
 
     @app.get("/static/portal.css", include_in_schema=False)
     def stylesheet() -> Response:

@@ -44,7 +44,9 @@ def portal_of(request: Request) -> Portal:
 
 def session_of(request: Request) -> Session | None:
     token = request.cookies.get(SESSION_COOKIE)
-    found = portal_of(request).accounts.session(token) if token else None
+    if not token:
+        return None
+    found = portal_of(request).accounts.session(token)
     return Session(found[0], found[1], token) if found else None
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, GetCoreSchemaHandler
+from pydantic_core import CoreSchema, core_schema
 
 from chiso.verdict import Verdict
 from core.kinds import COMPLETENESS_STATUSES, SEVERITIES, SUBMISSION_STATUSES
@@ -14,10 +16,26 @@ from portal.render import zoned
 from portal.uploads import Send
 from portal.views import FileView, Obligation
 
-# The schema's enumerations, from the declared kinds (a tuple in Literal[...] is its members).
-Severity = Literal[SEVERITIES.codes]
-SendStatus = Literal[("pending", *SUBMISSION_STATUSES.codes)]
-CompletenessStatus = Literal[COMPLETENESS_STATUSES.codes]
+
+@dataclass(frozen=True)
+class OneOf:
+    """A `str` field's metadata (`Annotated[str, OneOf(codes)]`): pydantic takes only one of `codes`, and the
+    schema lists them as its `enum` — the very schema of `Literal[*codes]`, for codes that core.kinds declares
+    at run time (a static type checker cannot read a `Literal` built from a variable: to it, the value is a
+    `str`)."""
+
+    codes: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.literal_schema(list(self.codes))
+
+
+# The schema's enumerations, from the declared kinds.
+Severity = Annotated[str, OneOf(SEVERITIES.codes)]
+SendStatus = Annotated[str, OneOf(("pending", *SUBMISSION_STATUSES.codes))]
+CompletenessStatus = Annotated[str, OneOf(COMPLETENESS_STATUSES.codes)]
+# A dry run judges the file alone: it is never superseded (that is decided when the ingest loads it).
+DryRunStatus = Literal["accepted", "rejected", "duplicate"]
 
 
 class FindingOut(BaseModel):
@@ -46,7 +64,7 @@ class VerdictOut(BaseModel):
     """A dry run's verdict: what the ingest would decide of the file now. Nothing is stored."""
 
     file_name: str
-    status: Literal["accepted", "rejected", "duplicate"]
+    status: DryRunStatus
     dataset_code: str | None
     unit_code: str | None
     period: str | None
@@ -57,7 +75,8 @@ class VerdictOut(BaseModel):
     def of(cls, verdict: Verdict) -> VerdictOut:
         return cls(
             file_name=verdict.file_name,
-            status=verdict.status,
+            # `Verdict.status` is any submission status; the model refuses one a dry run cannot give.
+            status=cast(DryRunStatus, verdict.status),
             dataset_code=verdict.dataset_code,
             unit_code=verdict.unit_code,
             period=verdict.period,

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from string import Formatter
+from typing import TypeGuard, overload
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -26,7 +27,7 @@ class ViNumber(int):
         return format(int(self), spec).replace(",", ".")
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -61,6 +62,10 @@ def local_time(text: str, zone: ZoneInfo) -> datetime:
     return datetime.fromisoformat(text).astimezone(zone).replace(tzinfo=None)
 
 
+@overload
+def zoned(value: datetime | str, zone: ZoneInfo) -> datetime: ...
+@overload
+def zoned(value: None, zone: ZoneInfo) -> None: ...
 def zoned(value: datetime | str | None, zone: ZoneInfo) -> datetime | None:
     """A time with the province's UTC offset, for the API (ISO 8601: `2026-12-04T09:30:02+07:00`): a stored
     UTC text is converted; a warehouse time (naive, already the province's wall clock) gets the offset."""

@@ -92,7 +92,9 @@ def token_digest(token: str) -> str:
 
 
 def same_secret(given: str | None, expected: str | None) -> bool:
-    return bool(given and expected) and hmac.compare_digest(given.encode(), expected.encode())
+    if not (given and expected):
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 class LoginLimiter:

@@ -15,6 +15,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
@@ -281,8 +282,9 @@ def send_by_id(accounts: Accounts, send_id: int) -> Send | None:
     return Send(*row) if row else None
 
 
-def sends_named(accounts: Accounts, inbox_names: list[str]) -> dict[str, Send]:
-    """The sends that landed under these inbox names, by inbox name (a file copied in has none)."""
+def sends_named(accounts: Accounts, inbox_names: Iterable[str | None]) -> dict[str, Send]:
+    """The sends that landed under these inbox names, by inbox name (a file copied in has none; a file
+    without a recorded source path has no inbox name: None)."""
     wanted = sorted({name for name in inbox_names if name and name.startswith("portal-")})
     found: dict[str, Send] = {}
     with accounts.connect() as db:

@@ -125,14 +125,19 @@ def sent_files(connection, sends: list[Send]) -> list[FileView]:
 def named(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[FileView]:
     """Each file that came through the portal with its send, so it shows under the clerk's own name."""
     for file in files:
-        file.send = by_inbox_name.get(file.inbox_name) or file.send
+        file.send = _send_of(file, by_inbox_name) or file.send
     return files
+
+
+def _send_of(file: FileView, by_inbox_name: dict[str, Send]) -> Send | None:
+    """The send the file came in as: none for a file without an inbox name (no source path recorded)."""
+    return by_inbox_name.get(file.inbox_name) if file.inbox_name is not None else None
 
 
 def _with_sends(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[FileView]:
     seen = set()
     for file in files:
-        file.send = by_inbox_name.get(file.inbox_name)
+        file.send = _send_of(file, by_inbox_name)
         seen.add(file.inbox_name)
     waiting = [
         FileView(None, send.client_file_name, send.inbox_name, None, None, send.unit_code, None, "pending", send=send)
