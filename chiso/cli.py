@@ -13,6 +13,7 @@ from textwrap import shorten
 
 from chiso.failures import explain
 from chiso.outputs import OUTPUTS, export_formats
+from core.kinds import APPROVAL_ACTIONS
 from core.settings import Settings, declared
 
 DEBUG_ENV = Settings.__dataclass_fields__["debug"].metadata["env"]
@@ -196,6 +197,25 @@ def accounts_arguments(parser: argparse.ArgumentParser) -> None:
     steps.add_parser("list", help="list the accounts")
 
 
+def approval_arguments(parser: argparse.ArgumentParser) -> None:
+    steps = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action in APPROVAL_ACTIONS:
+        step = steps.add_parser(
+            action.code,
+            help=f"{APPROVAL_ACTIONS.text(action.code).en} (the {action.role}'s): "
+            f"{' or '.join(action.from_states)} -> {action.to_state}"
+            + ("; --reason is required" if action.needs_reason else ""),
+        )
+        step.add_argument("--unit", required=True, metavar="CODE", help="the reporting unit (e.g. 026, SKHCN)")
+        step.add_argument("--dataset", required=True, metavar="CODE", help="the data set (e.g. DP-HUYEN)")
+        step.add_argument("--period", required=True, metavar="PERIOD", help="the period (e.g. 2017Q2)")
+        step.add_argument("--by", required=True, metavar="EMAIL", help="who takes the action (recorded in the log)")
+        step.add_argument("--reason", help="why (returning and reopening need one)")
+    status = steps.add_parser("status", help="each slot's approval state, with its last action")
+    status.add_argument("--unit", metavar="CODE", help="only this unit's slots")
+    status.add_argument("--period", metavar="PERIOD", help="only this period's slots")
+
+
 def settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", action="store_true", help="print the documentation table instead of the values")
 
@@ -287,6 +307,18 @@ COMMANDS = {
         "  chiso accounts enable --email vanthu@dongvan.example.vn\n"
         "  chiso accounts list\n",
         accounts_arguments,
+    ),
+    "approval": (
+        "Approve a unit's report for a slot (unit × data set × period), accept or return it for the province,"
+        " withdraw an approval, reopen an accepted slot; or show the slots' states. Accepted figures are"
+        " official (the view official_values) and the slot is locked: a new file for it is refused until"
+        " the province reopens it.",
+        "  chiso approval approve --unit 026 --dataset DP-HUYEN --period 2017Q2 --by truongphong@dongvan.example.vn\n"
+        "  chiso approval accept --unit 026 --dataset DP-HUYEN --period 2017Q2 --by sokhcn@example.vn\n"
+        "  chiso approval return --unit 026 --dataset DP-HUYEN --period 2017Q2 --by sokhcn@example.vn"
+        " --reason 'NV_CUTHE differs from the last quarter'\n"
+        "  chiso approval status --unit 026\n",
+        approval_arguments,
     ),
     "settings": (
         "Show every setting: its environment variable and its value here (from the environment or its default).",

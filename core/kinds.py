@@ -84,9 +84,16 @@ class Family(Generic[K]):
             if self.words:
                 words = self.text(member.code)
                 row |= {"word_id": self.word_id(member.code), "name": words.vi, "name_en": words.en}
-            row |= {field.name: getattr(member, field.name) for field in fields(member) if field.name != "code"}
+            row |= {
+                field.name: _stored(getattr(member, field.name)) for field in fields(member) if field.name != "code"
+            }
             rows.append(row)
         return rows
+
+
+def _stored(value: object) -> object:
+    """A field as its lookup table keeps it: a tuple of codes as a list (a DuckDB list column)."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 # ---------------------------------------------------------------- a received file's verdict
@@ -227,6 +234,56 @@ ACCOUNT_ROLES = Family(
 )
 
 
+# ---------------------------------------------------------------- approval of a slot (unit × data set × period)
+
+
+@dataclass(frozen=True)
+class ApprovalState(Kind):
+    official: bool  # its values are the province's official figures (when unchanged since)
+    locked: bool  # a new file for the slot is refused until the province reopens it
+
+
+APPROVAL_STATES = Family(
+    "approval state",
+    (
+        ApprovalState("received", official=False, locked=False),
+        ApprovalState("approved", official=False, locked=False),
+        ApprovalState("accepted", official=True, locked=True),
+        ApprovalState("returned", official=False, locked=False),
+    ),
+    table="approval_states",
+    key="state",
+    words="approval_state",
+)
+
+
+@dataclass(frozen=True)
+class ApprovalAction(Kind):
+    """One step of the state machine: who takes it, from which states, to which."""
+
+    role: str  # the account role that takes it: the unit's approver, or the province's reviewer
+    from_states: tuple[str, ...]
+    to_state: str
+    needs_reason: bool
+
+
+APPROVAL_ACTIONS = Family(
+    "approval action",
+    (
+        ApprovalAction(
+            "approve", role="approver", from_states=("received", "returned"), to_state="approved", needs_reason=False
+        ),
+        ApprovalAction("withdraw", role="approver", from_states=("approved",), to_state="received", needs_reason=False),
+        ApprovalAction("accept", role="reviewer", from_states=("approved",), to_state="accepted", needs_reason=False),
+        ApprovalAction("return", role="reviewer", from_states=("approved",), to_state="returned", needs_reason=True),
+        ApprovalAction("reopen", role="reviewer", from_states=("accepted",), to_state="received", needs_reason=True),
+    ),
+    table="approval_actions",
+    key="action",
+    words="approval_action",
+)
+
+
 FAMILIES: tuple[Family, ...] = (
     SUBMISSION_STATUSES,
     SEVERITIES,
@@ -235,4 +292,6 @@ FAMILIES: tuple[Family, ...] = (
     CHART_KINDS,
     CONTACT_ROLES,
     ACCOUNT_ROLES,
+    APPROVAL_STATES,
+    APPROVAL_ACTIONS,
 )

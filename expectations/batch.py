@@ -60,7 +60,13 @@ def validate_batch(
     failed = run_suites(frames, parameters)
     reasons = {sid for sid, found in build_findings(failed, frames).items() if any(f.is_reason for f in found)}
     accepted = set(declared["submission_id"]) - reasons
-    no_slots = pd.DataFrame({"submission_id": pd.Series(dtype="int64"), "slot_first_accepted_at": pd.Series()})
+    no_slots = pd.DataFrame(
+        {
+            "submission_id": pd.Series(dtype="int64"),
+            "slot_first_accepted_at": pd.Series(),
+            "slot_locked_at": pd.Series(),
+        }
+    )
     frames["timeliness_checks"] = timeliness_frame(
         frames["submission_checks"], accepted, no_slots if slots is None else slots, sent_together
     )

@@ -141,15 +141,19 @@ def timeliness_frame(
     submissions: pd.DataFrame, accepted: set[int], slots: pd.DataFrame, sent_together: bool
 ) -> pd.DataFrame:
     """One row per file the other suites accept: its slot (data set × unit × period), due date and
-    receipt, and the receipt of the slot's first accepted file received before it (null when this
+    receipt, the receipt of the slot's first accepted file received before it (null when this
     file is the slot's first report): the warehouse's (`slots`), or this batch's when its files
-    were sent together. GX decides what that makes the file: late, or a correction."""
+    were sent together; and when the province accepted the slot (null: not locked). GX decides
+    what that makes the file: late, a correction, or refused as locked."""
     slot = ["dataset_code", "unit_code", "period"]
     columns = ["submission_id", "file_name", *slot, "due_date", "received_at", "received_date"]
     frame = submissions.loc[submissions["submission_id"].isin(accepted), columns].copy()
     frame["received_at"] = pd.to_datetime(frame["received_at"])
     stored = dict(zip(slots["submission_id"], pd.to_datetime(slots["slot_first_accepted_at"])))
     frame["slot_first_accepted_at"] = pd.to_datetime(frame["submission_id"].map(stored))
+    locked = dict(zip(slots["submission_id"], pd.to_datetime(slots["slot_locked_at"])))
+    frame["slot_locked_at"] = pd.to_datetime(frame["submission_id"].map(locked))
+    frame["slot_locked_date"] = frame["slot_locked_at"].map(lambda moment: None if pd.isna(moment) else moment.date())
     if sent_together:
         frame = frame.sort_values(["received_at", "submission_id"])
         in_batch = frame.groupby(slot)["received_at"].transform("first").where(frame.duplicated(slot))

@@ -5,8 +5,8 @@ its file trips, so a file refused by the wrong check of the right rule fails, an
 none. A check declared in a suite without a good and a bad case here fails the coverage test.
 
 All cases go through one `ingest` run (one GX run per suite), as production batches do, after a
-short history of one unit is loaded: the outlier and correction checks judge a file against the
-warehouse's earlier values and reports.
+short history of one unit is loaded and one of its slots accepted by the province: the outlier,
+correction and lock checks judge a file against the warehouse's earlier values, reports and approvals.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ SURVEY = survey_report
 SEMI = {"delimiter": ";", "headers": VI_HEADERS}
 RECEIVED = "2017-01-05 09:00"  # on time for 2016Q4 and later quarters, and for the 2016 survey
 HISTORY_UNIT = "SXD"  # its 2016 quarters are in the warehouse before the cases are judged
+LOCKED_PERIOD = "2016Q2"  # its report for this quarter is approved and accepted: locked
 
 
 @dataclass(frozen=True)
@@ -350,6 +351,10 @@ CHECKS: dict[str, dict[str, Case]] = {
         "new_period_of_a_known_unit.csv": good(csv_bytes(DEPT(HISTORY_UNIT, "2017Q1"))),
         "correction.csv": warned(csv_bytes(DEPT(HISTORY_UNIT, "2016Q4").setting("TT_TIN", 13)), "correction"),
     },
+    "slot_locked": {
+        "slot_not_accepted.csv": good(csv_bytes(DEPT("STTTT", "2017Q2"))),
+        "locked.csv": bad(csv_bytes(DEPT(HISTORY_UNIT, LOCKED_PERIOD).setting("TT_TIN", 14)), "slot_locked"),
+    },
     "outlier": {
         "ordinary_value.csv": good(csv_bytes(DEPT(HISTORY_UNIT, "2017Q3").setting("NV_CUTHE", 11))),
         "outlier.csv": warned(csv_bytes(DEPT(HISTORY_UNIT, "2017Q2").setting("NV_CUTHE", 95)), "outlier"),
@@ -388,6 +393,7 @@ def declared_checks() -> set[str]:
 
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory):
+    from chiso.approval import Slot, act
     from chiso.pipeline import ingest_paths
     from core.settings import load_settings
 
@@ -397,6 +403,8 @@ def verdicts(tmp_path_factory):
         write(root / "history" / name, data, received=received)
     history = ingest_paths([root / "history"], RunContext.of(settings, as_of=AS_OF))
     assert {v.status for v in history.verdicts} == {"accepted"}
+    for action in ("approve", "accept"):
+        act(settings, Slot("DP-SN", HISTORY_UNIT, LOCKED_PERIOD), action, by="reviewer@example.vn")
     for name, case in CASES.items():
         write(root / "inbox" / name, case.data, received=case.received)
     report = ingest_paths([root / "inbox"], RunContext.of(settings, as_of=AS_OF))

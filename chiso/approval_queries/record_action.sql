@@ -1,0 +1,6 @@
+-- Append one action to the log; the state it leads to is the action's (core/kinds.py).
+insert into approval_log (
+    request_id, dataset_code, unit_code, period, action, state, by_email, acted_at, reason,
+    submission_id, values_digest
+)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
