@@ -1,8 +1,9 @@
 """Where a notice leads on the portal (CHISO_PORTAL_URL): one place names the portal's pages.
 
 The portal shows a unit's files and what it owes on the unit's page (`/units/<code>`: the
-sections `#files` and `#due`) and serves its templates at `/templates/<data set>/<period>`
-(portal/pages.py). When the portal gets a page per file, `file_page` points to it.
+sections `#files` and `#due`, portal/pages/unit.py) and serves its templates at
+`/templates/<data set>/<period>` (portal/pages/files.py). When the portal gets a page per file,
+`file_page` points to it.
 """
 
 from __future__ import annotations
