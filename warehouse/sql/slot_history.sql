@@ -1,7 +1,7 @@
 -- One row per file of the batch (in `batch_slot_files`) whose slot (data set × unit × period) holds
 -- something that decides its verdict: the receipt of the slot's first accepted file received
 -- before it, which makes this file a correction, never the slot's first report (timeliness belongs
--- to the slot); and when the province accepted the slot, which locks it (warehouse/views/11_*).
+-- to the slot); and when the province accepted the slot, which locks it (core/kinds.py, APPROVAL_STATES).
 with earlier_accepted as (
     select
         batch_slot_files.submission_id,
@@ -16,16 +16,28 @@ with earlier_accepted as (
     group by batch_slot_files.submission_id
 ),
 
-locked as (
+last_actions as (
     select
         batch_slot_files.submission_id,
-        approvals.last_action_at as slot_locked_at
+        actions.state,
+        actions.acted_at
     from batch_slot_files
-    inner join slot_approvals as approvals
-        on batch_slot_files.dataset_code = approvals.dataset_code
-            and batch_slot_files.unit_code = approvals.unit_code
-            and batch_slot_files.period = approvals.period
-    where approvals.locked
+    inner join approval_log as actions
+        on batch_slot_files.dataset_code = actions.dataset_code
+            and batch_slot_files.unit_code = actions.unit_code
+            and batch_slot_files.period = actions.period
+    qualify row_number() over (partition by batch_slot_files.submission_id order by actions.action_id desc) = 1
+),
+
+locked as (
+    -- The batch's slots only, read from the log (the view slot_approvals digests every slot's
+    -- values): a slot whose last action left it in a locked state (accepted) refuses new files.
+    select
+        last_actions.submission_id,
+        last_actions.acted_at as slot_locked_at
+    from last_actions
+    inner join approval_states as states on last_actions.state = states.state
+    where states.locked
 )
 
 select
