@@ -98,5 +98,10 @@ def act(
         return query_rows(connection, QUERIES / "action_taken.sql", request_id)[0]
 
 
+def slot_states(connection, *, unit: str | None = None, period: str | None = None) -> list[dict]:
+    """Each slot's row of `slot_approvals` (of a unit, of a period), in the order a reader scans them."""
+    return query_rows(connection, QUERIES / "status.sql", unit=unit, period=period)
+
+
 def kind_word(action: str) -> Text:
     return APPROVAL_ACTIONS.text(action)
