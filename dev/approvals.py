@@ -12,7 +12,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from chiso.approval import Slot, act, slot_states
+from chiso.approval import Slot, Step, act_all, slot_states
 from chiso.context import RunContext
 from chiso.pipeline import ingest_paths, publish_snapshot
 from core.catalog import Catalog
@@ -38,15 +38,16 @@ def approve_demo(settings: Settings) -> Counter:
         if row["state"] == "received"
     ]
     sampled = [slot for slot in received if slot.period == SAMPLED_PERIOD][:2]
+    steps = []
     for slot in received:
         unit = addresses.get(slot.unit_code, province)
         if slot.period.startswith(ACCEPTED_YEAR):
-            act(settings, slot, "approve", by=unit)
-            act(settings, slot, "accept", by=province)
+            steps += [Step(slot, "approve", unit), Step(slot, "accept", province)]
         elif slot.period == APPROVED_PERIOD or slot in sampled:
-            act(settings, slot, "approve", by=unit)
+            steps.append(Step(slot, "approve", unit))
     if sampled:
-        act(settings, sampled[0], "return", by=province, reason=RETURN_REASON)
+        steps.append(Step(sampled[0], "return", province, RETURN_REASON))
+    act_all(settings, steps)
     if len(sampled) > 1:
         _send_correction(settings, catalog, sampled[1])
     publish_snapshot(settings)
