@@ -44,6 +44,17 @@ class Slot:
         return {"dataset_code": self.dataset_code, "unit_code": self.unit_code, "period": self.period}
 
 
+@dataclass(frozen=True)
+class Step:
+    """One action to take on one slot, by someone; `request_id` makes a retry of it count once."""
+
+    slot: Slot
+    action: str
+    by: str
+    reason: str | None = None
+    request_id: str | None = None
+
+
 def act(
     settings: Settings,
     slot: Slot,
@@ -54,48 +65,62 @@ def act(
     request_id: str | None = None,
 ) -> dict:
     """Take `action` on `slot` as `by`; the log's row of it. Raises ApprovalRefused when not allowed."""
-    kind = APPROVAL_ACTIONS[action]
-    request_id = request_id or uuid.uuid4().hex
+    return act_all(settings, [Step(slot, action, by, reason, request_id)])[0]
+
+
+def act_all(settings: Settings, steps: list[Step]) -> list[dict]:
+    """Take the steps in order, all or none (the province accepting many reports at once): one writer
+    lock, one transaction. The log's rows of them; ApprovalRefused at the first step not allowed."""
     now = datetime.now(Catalog(settings.catalog_dir).timezone).replace(tzinfo=None, microsecond=0)
     with (
         writer_lock(settings.warehouse),
         connect(settings.warehouse) as connection,
         transaction(connection),
     ):
-        taken = query_rows(connection, QUERIES / "action_taken.sql", request_id)
-        if taken:
-            return taken[0]
-        found = query_rows(connection, QUERIES / "slot_state.sql", slot.dataset_code, slot.unit_code, slot.period)
-        words = {"action_vi": kind_word(action).vi.lower(), "action_en": kind_word(action).en.lower()}
-        if not found or found[0]["submission_id"] is None:
-            raise ApprovalRefused(say("approval.nothing_received", **slot.fields(), **words))
-        state = found[0]
-        if action == "accept" and state["changed_since_approval"]:
-            raise ApprovalRefused(say("approval.changed_since_approval", received_at=state["received_at"]))
-        if state["state"] not in kind.from_states:
-            state_words = APPROVAL_STATES.text(state["state"])
-            raise ApprovalRefused(
-                say("approval.not_from_state", **words, state_vi=state_words.vi, state_en=state_words.en)
-            )
-        if kind.needs_reason and not (reason or "").strip():
-            raise ApprovalRefused(say("approval.reason_needed", **words))
-        connection.execute(
-            (QUERIES / "record_action.sql").read_text(encoding="utf-8"),
-            [
-                request_id,
-                slot.dataset_code,
-                slot.unit_code,
-                slot.period,
-                action,
-                kind.to_state,
-                by,
-                now,
-                (reason or "").strip() or None,
-                state["submission_id"],
-                state["values_digest"],
-            ],
-        )
-        return query_rows(connection, QUERIES / "action_taken.sql", request_id)[0]
+        return [_take(connection, step, now) for step in steps]
+
+
+def _take(connection, step: Step, now: datetime) -> dict:
+    slot, action, reason = step.slot, step.action, step.reason
+    kind = APPROVAL_ACTIONS[action]
+    request_id = step.request_id or uuid.uuid4().hex
+    taken = query_rows(connection, QUERIES / "action_taken.sql", request_id)
+    if taken:
+        return taken[0]
+    found = query_rows(connection, QUERIES / "slot_state.sql", slot.dataset_code, slot.unit_code, slot.period)
+    words = {"action_vi": kind_word(action).vi.lower(), "action_en": kind_word(action).en.lower()}
+    if not found or found[0]["submission_id"] is None:
+        raise ApprovalRefused(say("approval.nothing_received", **slot.fields(), **words))
+    state = found[0]
+    if action == "accept" and state["changed_since_approval"]:
+        raise ApprovalRefused(say("approval.changed_since_approval", received_at=state["received_at"]))
+    if state["state"] not in kind.from_states:
+        state_words = APPROVAL_STATES.text(state["state"])
+        raise ApprovalRefused(say("approval.not_from_state", **words, state_vi=state_words.vi, state_en=state_words.en))
+    if kind.needs_reason and not (reason or "").strip():
+        raise ApprovalRefused(say("approval.reason_needed", **words))
+    connection.execute(
+        (QUERIES / "record_action.sql").read_text(encoding="utf-8"),
+        [
+            request_id,
+            slot.dataset_code,
+            slot.unit_code,
+            slot.period,
+            action,
+            kind.to_state,
+            step.by,
+            now,
+            (reason or "").strip() or None,
+            state["submission_id"],
+            state["values_digest"],
+        ],
+    )
+    return query_rows(connection, QUERIES / "action_taken.sql", request_id)[0]
+
+
+def slot_states(connection, *, unit: str | None = None, period: str | None = None) -> list[dict]:
+    """Each slot's row of `slot_approvals` (of a unit, of a period), in the order a reader scans them."""
+    return query_rows(connection, QUERIES / "status.sql", unit=unit, period=period)
 
 
 def kind_word(action: str) -> Text:

@@ -29,6 +29,7 @@ from chiso.commands.demo_data import demo_generator
 from core.kinds import SUBMISSION_STATUSES
 from core.settings import INSTALL_ROOT, WAREHOUSE_POOL_DECLARED, load_settings
 from core.vocabulary import say
+from dev.approvals import approve_demo
 from warehouse.db import connect_read_only
 
 DAGS = INSTALL_ROOT / "dags"
@@ -161,11 +162,16 @@ def main() -> int:
         prepare(settings, env, log)
         write_demo_inbox_if_new(settings)
         _airflow(env, log, "dags", "test", "chiso_ingest")
+        approvals = approve_demo(settings)
         _airflow(env, log, "dags", "test", "chiso_monitoring")
         _airflow(env, log, "dags", "test", "chiso_reminders")
     run_id, state = last_dag_run(Path(env["AIRFLOW_HOME"]) / "airflow.db", "chiso_ingest")
     print(f"\nAirflow metadata DB: chiso_ingest run {run_id} is {state}")
     summary(settings)
+    print(
+        "approvals (chiso approval status; official figures: the view official_values): "
+        + ", ".join(f"{count} {state}" for state, count in sorted(approvals.items()))
+    )
     print(f"\nmake run took {time.perf_counter() - started:.0f} s")
     return 0 if state == "success" else 1
 

@@ -3,6 +3,10 @@ and the source article's figures come out of the warehouse."""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
+
+import duckdb
 import pytest
 
 
@@ -45,3 +49,21 @@ def test_the_articles_figures(demo):
     assert parts["department"] == [7, 12] and parts["district"] == [4, 4]
     assert tasks == (11,)
     assert met == [("BENHVIEN", True), ("KHACHSAN", True), ("NHAHANG", True), ("TRUONGHOC", True)]
+
+
+def test_the_demo_approvals_show_every_state(demo_warehouse, tmp_path):
+    """`make run`'s approvals (dev/approvals.py), on a copy of the demo warehouse: the province's
+    accepted year, the units' approvals, a returned report and one changed since its approval."""
+    from dev.approvals import approve_demo
+
+    _, _, settings = demo_warehouse
+    copy = replace(settings, warehouse=tmp_path / "chiso.duckdb", snapshot=tmp_path / "snapshot" / "chiso.duckdb")
+    shutil.copy(settings.warehouse, copy.warehouse)
+    counts = approve_demo(copy)
+    assert {"accepted", "approved", "returned", "changed since approval", "received"} <= set(counts)
+    assert counts["returned"] == counts["changed since approval"] == 1
+    with duckdb.connect(str(copy.snapshot), read_only=True) as snapshot:
+        official = snapshot.execute("select count(distinct (dataset_code, unit_code, period)) from official_values")
+        assert official.fetchone() == (counts["accepted"],)
+        [(reason,)] = snapshot.execute("select reason from approval_log where action = 'return'").fetchall()
+    assert "NV_CUTHE" in reason

@@ -6,14 +6,12 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from chiso.approval import ApprovalRefused, Slot, act
+from chiso.approval import ApprovalRefused, Slot, act, slot_states
 from chiso.commands import Failed
 from chiso.pipeline import publish_snapshot
 from core.kinds import APPROVAL_STATES
 from core.settings import load_settings
-from warehouse.db import connect_read_only, query_rows
-
-STATUS = Path(__file__).resolve().parent.parent / "approval_queries" / "status.sql"
+from warehouse.db import connect_read_only
 
 
 def run(args: Namespace) -> int:
@@ -34,7 +32,7 @@ def run(args: Namespace) -> int:
 def print_status(snapshot: Path, unit: str | None, period: str | None) -> int:
     """The published states (`chiso approval ACTION` publishes after each action)."""
     with connect_read_only(snapshot) as connection:
-        rows = query_rows(connection, STATUS, unit=unit, period=period)
+        rows = slot_states(connection, unit=unit, period=period)
     for row in rows:
         changed = "  (values changed since approval)" if row["changed_since_approval"] else ""
         last = f"{row['last_action']} by {row['last_action_by']} {row['last_action_at']}" if row["last_action"] else ""
