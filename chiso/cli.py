@@ -13,7 +13,7 @@ from textwrap import shorten
 
 from chiso.failures import explain
 from chiso.outputs import OUTPUTS, export_formats
-from core.kinds import APPROVAL_ACTIONS
+from core.kinds import ACCOUNT_ROLES, APPROVAL_ACTIONS
 from core.settings import Settings, declared
 
 DEBUG_ENV = Settings.__dataclass_fields__["debug"].metadata["env"]
@@ -164,9 +164,11 @@ def accounts_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--email", required=True, metavar="ADDRESS", help="the login, and where notices go")
     add.add_argument(
         "--role",
-        choices=("unit", "province"),
+        choices=ACCOUNT_ROLES.codes,
         default="unit",
-        help="unit: sees and sends its own unit's reports (default); province: sees every unit's",
+        help="unit: its clerk, sees and sends its own unit's reports (default); province: sees every unit's,"
+        " accepts or returns them; approver: the unit's head, approves its reports (granted on top of its"
+        " account if the e-mail has one)",
     )
     add.add_argument("--name", help="the person's name, for notices")
     add.add_argument(
@@ -297,6 +299,7 @@ COMMANDS = {
         "Manage the portal's accounts (CHISO_ACCOUNTS): add one for a unit's clerk or the province,"
         " send a reset link, give a unit's system API tokens and revoke them, disable and enable an account.",
         "  chiso accounts add --unit 026 --email vanthu@dongvan.example.vn      # prints a one-time link\n"
+        "  chiso accounts add --unit 026 --role approver --email truongphong@dongvan.example.vn   # the unit's head\n"
         "  echo 'a long passphrase' | chiso accounts add --unit 02 --role province"
         " --email sokhcn@example.vn --password-stdin\n"
         "  chiso accounts reset --email vanthu@dongvan.example.vn               # a new one-time link\n"

@@ -225,12 +225,21 @@ CONTACT_ROLES = Family(
 @dataclass(frozen=True)
 class AccountRole(Kind):
     sees_every_unit: bool  # reads every unit's files and reports, not only its own
+    # An account's own role (`accounts.role`: the portal's schema checks these codes), or a role
+    # granted on top of it (`account_grants`): an account may hold several.
+    own: bool
+    approves: str | None  # the approval actions' role it holds (core: APPROVAL_ACTIONS' `role`)
 
 
-# Kept by the portal's own database (its schema checks the same codes), not the warehouse.
+# Kept by the portal's own database, not the warehouse. A unit's account is its clerk (sends); the
+# province's is its reviewer (accepts, returns, reopens); a unit's approver (its head) is granted.
 ACCOUNT_ROLES = Family(
     "account role",
-    (AccountRole("unit", sees_every_unit=False), AccountRole("province", sees_every_unit=True)),
+    (
+        AccountRole("unit", sees_every_unit=False, own=True, approves=None),
+        AccountRole("province", sees_every_unit=True, own=True, approves="reviewer"),
+        AccountRole("approver", sees_every_unit=False, own=False, approves="approver"),
+    ),
 )
 
 

@@ -25,6 +25,7 @@ from portal.security import hash_password, new_token, token_digest, verify_passw
 
 SCHEMA = Path(__file__).resolve().parent / "sql" / "accounts_schema.sql"
 ROLES = ACCOUNT_ROLES.codes
+OWN_ROLES = ACCOUNT_ROLES.codes_where("own")
 SESSION_HOURS = 12
 LINK_HOURS = 72
 TOKEN_ID_CHARS = 12
@@ -92,6 +93,14 @@ class Account:
     def is_province(self) -> bool:
         return ACCOUNT_ROLES[self.role].sees_every_unit
 
+    def approves(self, approval_role: str, unit_code: str, granted: set[str]) -> bool:
+        """Whether the account, with its `granted` roles, takes an approval action of `approval_role`
+        (core.kinds.APPROVAL_ACTIONS) on `unit_code`'s reports: a unit's roles act on that unit only."""
+        held = [ACCOUNT_ROLES[role] for role in {self.role, *granted}]
+        return any(
+            role.approves == approval_role and (role.sees_every_unit or unit_code == self.unit_code) for role in held
+        )
+
     def may_see(self, unit_code: str | None) -> bool:
         return self.is_province or (unit_code is not None and unit_code == self.unit_code)
 
@@ -152,8 +161,8 @@ class Accounts:
         problem = address_problem(email) or name_problem(name)
         if problem:
             raise AccountError(problem)
-        if role not in ROLES:
-            raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        if role not in OWN_ROLES:
+            raise AccountError(f"role must be one of {', '.join(OWN_ROLES)}, not {role!r}")
         with self.connect() as db:
             try:
                 cursor = db.execute(
@@ -164,6 +173,27 @@ class Accounts:
                 raise AccountExists(f"an account for {email} exists already") from None
         assert cursor.lastrowid is not None  # an insert into a rowid table sets it
         return Account(cursor.lastrowid, email, unit_code, role, name)
+
+    def grant(self, email: str, role: str) -> Account:
+        """Give an existing account a role on top of its own (a unit's clerk becomes its approver too)."""
+        if role not in ROLES or role in OWN_ROLES:
+            granted = ", ".join(code for code in ROLES if code not in OWN_ROLES)
+            raise AccountError(f"a role granted on top of an account's own is one of {granted}, not {role!r}")
+        account = self.existing(email)
+        if account.is_province:
+            raise AccountError(f"{account.email} is the province's: a unit's role is granted to that unit's account")
+        with self.connect() as db:
+            db.execute(
+                "insert or ignore into account_grants (account_id, role, granted_at) values (?, ?, ?)",
+                [account.account_id, role, now_text()],
+            )
+        return account
+
+    def granted(self, account: Account) -> set[str]:
+        """The roles granted to an account on top of its own."""
+        with self.connect() as db:
+            rows = db.execute("select role from account_grants where account_id = ?", [account.account_id])
+            return {role for (role,) in rows.fetchall()}
 
     def by_email(self, email: str, *, enabled_only: bool = True) -> Account | None:
         condition = " and disabled_at is null" if enabled_only else ""

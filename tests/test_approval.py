@@ -19,6 +19,7 @@ from chiso.context import RunContext
 from chiso.pipeline import ingest_paths
 from core.kinds import APPROVAL_ACTIONS, APPROVAL_STATES
 from core.settings import load_settings
+from portal.accounts import Accounts
 
 REVIEWER, APPROVER = "sokhcn@tinh.example.vn", "truongphong@skhcn.example.vn"
 # A slot in each state, reached by the actions the units and the province take.
@@ -58,7 +59,7 @@ def base(tmp_path_factory):
 def settings(base, tmp_path):
     copy = tmp_path / "chiso.duckdb"
     shutil.copy(base.warehouse, copy)
-    return replace(base, warehouse=copy)
+    return replace(base, warehouse=copy, accounts=tmp_path / "accounts.sqlite3")
 
 
 def states(settings) -> dict[str, dict]:
@@ -154,14 +155,60 @@ def test_the_log_keeps_who_when_why_and_the_values_vouched_for(settings):
     assert all(submission and len(digest) == 32 for *_, submission, digest in rows)
 
 
-def test_chiso_approval_acts_publishes_and_shows_the_states(settings, tmp_path):
-    env = {**os.environ, "CHISO_HOME": str(settings.home), "CHISO_WAREHOUSE": str(settings.warehouse)}
-    chiso = [sys.executable, "-m", "chiso.cli", "approval"]
+def chiso(settings, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "CHISO_HOME": str(settings.home),
+        "CHISO_WAREHOUSE": str(settings.warehouse),
+        "CHISO_ACCOUNTS": str(settings.accounts),
+    }
+    return subprocess.run([sys.executable, "-m", "chiso.cli", *args], env=env, capture_output=True, text=True)
+
+
+@pytest.fixture
+def people(settings):
+    """The province's reviewer, SYT's clerk who is also its approver (granted), SCT's approver, a clerk."""
+    accounts = Accounts(settings.accounts)
+    accounts.add(REVIEWER, "02", "province")
+    for unit, email in (("SYT", APPROVER), ("SCT", "truongphong@sct.example.vn")):
+        assert (
+            chiso(settings, "accounts", "add", "--unit", unit, "--email", email, "--role", "approver").returncode == 0
+        )
+    accounts.add("vanthu@syt.example.vn", "SYT", "unit")
+    return accounts
+
+
+def test_chiso_approval_acts_publishes_and_shows_the_states(settings, people):
     where = ["--unit", "SYT", "--dataset", "DP-SN", "--period", PERIOD]
-    accepted = subprocess.run([*chiso, "accept", *where, "--by", REVIEWER], env=env, capture_output=True, text=True)
+    accepted = chiso(settings, "approval", "accept", *where, "--by", REVIEWER)
     assert accepted.returncode == 0, accepted.stderr
     assert "Accepted by the province" in accepted.stdout
-    refused = subprocess.run([*chiso, "approve", *where, "--by", APPROVER], env=env, capture_output=True, text=True)
-    assert refused.returncode == 1 and "Cannot approve a report that is" in refused.stderr
-    shown = subprocess.run([*chiso, "status", "--unit", "SYT"], env=env, capture_output=True, text=True)
+    refused = chiso(settings, "approval", "withdraw", *where, "--by", APPROVER)
+    assert refused.returncode == 1 and "Cannot withdraw the approval a report that is" in refused.stderr
+    shown = chiso(settings, "approval", "status", "--unit", "SYT")
     assert shown.returncode == 0 and "SYT      DP-SN      2017Q2  accepted  accept by " + REVIEWER in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("action", "unit", "by"),
+    [
+        ("approve", "SKHCN", "vanthu@syt.example.vn"),  # a clerk cannot approve
+        ("approve", "SKHCN", APPROVER),  # SYT's approver cannot act on another unit
+        ("accept", "SYT", APPROVER),  # a unit cannot accept
+        ("accept", "SYT", "nobody@example.vn"),  # no account
+    ],
+)
+def test_an_action_needs_its_role_for_that_unit(settings, people, action, unit, by):
+    before = states(settings)[unit]
+    done = chiso(settings, "approval", action, "--unit", unit, "--dataset", "DP-SN", "--period", PERIOD, "--by", by)
+    assert done.returncode == 1 and "does not hold the role" in done.stderr, done.stderr
+    assert states(settings)[unit] == before  # nothing recorded
+
+
+def test_a_units_approver_is_granted_on_top_of_its_account(settings, people):
+    syt = people.by_email(APPROVER)
+    assert syt is not None and people.granted(syt) == {"approver"} and syt.role == "unit"
+    assert syt.approves("approver", "SYT", {"approver"}) and not syt.approves("approver", "SCT", {"approver"})
+    assert not syt.approves("reviewer", "SYT", {"approver"})
+    province = people.by_email(REVIEWER)
+    assert province is not None and province.approves("reviewer", "SYT", set())

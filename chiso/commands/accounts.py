@@ -9,7 +9,7 @@ from chiso.commands import UserError
 from core.catalog import Catalog
 from core.settings import Settings, load_settings
 from core.vocabulary import say
-from portal.accounts import LINK_HOURS, AccountError, AccountExists, Accounts, catalog_unit
+from portal.accounts import LINK_HOURS, OWN_ROLES, AccountError, AccountExists, Accounts, catalog_unit
 from portal.security import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, password_problem
 
 LOCAL_PORTAL = "http://127.0.0.1:8000"
@@ -48,8 +48,19 @@ def _add(args: Namespace, settings: Settings, accounts: Accounts) -> int:
             raise UserError(
                 say(problem, min_chars=MIN_PASSWORD_CHARS, max_chars=MAX_PASSWORD_CHARS).en.lower().rstrip(".")
             )
-    account = accounts.add(args.email, code, args.role, args.name)
-    print(f"added {account.email}: {account.role} account of unit {code} ({units[code]['unit_name']})")
+    granted = None if args.role in OWN_ROLES else args.role
+    existing = accounts.by_email(args.email, enabled_only=False)
+    if granted and existing is not None:
+        if existing.unit_code != code:
+            raise UserError(f"{existing.email} is an account of unit {existing.unit_code}: its roles act on that unit")
+        accounts.grant(existing.email, granted)
+        print(f"{existing.email} (unit {code}) is also its {granted} now")
+        return 0
+    account = accounts.add(args.email, code, "unit" if granted else args.role, args.name)
+    if granted:
+        accounts.grant(account.email, granted)
+    roles = f"{account.role} and {granted}" if granted else account.role
+    print(f"added {account.email}: {roles} account of unit {code} ({units[code]['unit_name']})")
     if password is not None:
         accounts.set_password(account.account_id, password)
         print("password set from standard input")

@@ -9,8 +9,10 @@ from pathlib import Path
 from chiso.approval import ApprovalRefused, Slot, act, slot_states
 from chiso.commands import Failed
 from chiso.pipeline import publish_snapshot
-from core.kinds import APPROVAL_STATES
+from core.kinds import ACCOUNT_ROLES, APPROVAL_ACTIONS, APPROVAL_STATES
 from core.settings import load_settings
+from core.vocabulary import say
+from portal.accounts import Accounts
 from warehouse.db import connect_read_only
 
 
@@ -19,6 +21,7 @@ def run(args: Namespace) -> int:
     if args.action == "status":
         return print_status(settings.snapshot, args.unit, args.period)
     slot = Slot(args.dataset, args.unit, args.period)
+    holds_role(settings.accounts, args.by, args.action, args.unit)
     try:
         done = act(settings, slot, args.action, by=args.by, reason=args.reason)
     except ApprovalRefused as refused:
@@ -27,6 +30,24 @@ def run(args: Namespace) -> int:
     print(f"{done['action']} {args.unit} {args.dataset} {args.period} by {done['by_email']}: {state}")
     publish_snapshot(settings)  # the portal, the report and the analysts read the state from the snapshot
     return 0
+
+
+def holds_role(path: Path, email: str, action: str, unit_code: str) -> None:
+    """The portal's account `email` is enabled and holds the action's role for the unit, or Failed."""
+    accounts = Accounts(path)
+    account = accounts.by_email(email)
+    kind, words = APPROVAL_ACTIONS[action], APPROVAL_ACTIONS.text(action)
+    if account is None or not account.approves(kind.role, unit_code, accounts.granted(account)):
+        reason = say(
+            "approval.not_your_role",
+            by=email,
+            role=kind.role,
+            unit_code=unit_code,
+            action_vi=words.vi.lower(),
+            action_en=words.en.lower(),
+        )
+        role = ACCOUNT_ROLES.codes_where("approves", kind.role)[0]
+        raise Failed(f"{reason} (chiso accounts add --role {role} --unit … --email {email})")
 
 
 def print_status(snapshot: Path, unit: str | None, period: str | None) -> int:

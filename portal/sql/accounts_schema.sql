@@ -11,6 +11,14 @@ create table if not exists accounts (
     disabled_at text
 );
 
+-- Roles granted on top of an account's own (core/kinds.py, ACCOUNT_ROLES): a unit's approver.
+create table if not exists account_grants (
+    account_id integer not null references accounts (account_id),
+    role text not null,
+    granted_at text not null,
+    primary key (account_id, role)
+);
+
 -- One row per file a unit sent through the portal; inbox_name is the portal's name for it in the inbox.
 create table if not exists sends (
     send_id integer primary key,
