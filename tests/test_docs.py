@@ -54,3 +54,17 @@ def test_readme_opens_with_the_two_commands():
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     first_block = readme.split("```")[1]
     assert "make run" in first_block and "make test" in first_block
+
+
+def test_make_lint_checks_every_sql_file():
+    """sqlfluff is given folders in the Makefile: a new folder of SQL files is added there too."""
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    linted = next(line for line in makefile.splitlines() if "sqlfluff lint" in line).split()
+    folders = [word for word in linted if (PROJECT_ROOT / word).is_dir()]
+    outside = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in PROJECT_ROOT.rglob("*.sql")
+        if not any(part.startswith(".") or part in {"var", "tests"} for part in path.relative_to(PROJECT_ROOT).parts)
+        and not any(path.is_relative_to(PROJECT_ROOT / folder) for folder in folders)
+    ]
+    assert outside == []

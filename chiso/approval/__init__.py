@@ -23,7 +23,7 @@ from core.vocabulary import Text, say
 from warehouse.db import connect, query_rows, transaction
 from warehouse.lock import writer_lock
 
-QUERIES = Path(__file__).resolve().parent / "approval_queries"
+QUERIES = Path(__file__).resolve().parent / "queries"
 
 
 class ApprovalRefused(ValueError):
