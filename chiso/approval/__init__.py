@@ -120,7 +120,7 @@ def _take(connection, step: Step, now: datetime) -> dict:
 
 def slot_states(connection, *, unit: str | None = None, period: str | None = None) -> list[dict]:
     """Each slot's row of `slot_approvals` (of a unit, of a period), in the order a reader scans them."""
-    return query_rows(connection, QUERIES / "status.sql", unit=unit, period=period)
+    return query_rows(connection, QUERIES / "status.sql", unit, period)
 
 
 def kind_word(action: str) -> Text:

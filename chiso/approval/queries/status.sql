@@ -1,5 +1,5 @@
--- One row per slot of the unit and period asked (null: every one), in the order a reader scans them.
+-- One row per slot of the unit ($1) and period ($2) asked (null: every one), in the order a reader scans them.
 select *
 from slot_approvals
-where ($unit is null or unit_code = $unit) and ($period is null or period = $period)
+where ($1 is null or unit_code = $1) and ($2 is null or period = $2)
 order by unit_code, dataset_code, period
