@@ -20,7 +20,7 @@ from core.catalog import Catalog
 from core.kinds import APPROVAL_ACTIONS, APPROVAL_STATES
 from core.settings import Settings
 from core.vocabulary import Text, say
-from warehouse.db import connect, query_rows, transaction
+from warehouse.db import connect, query_rows, read_sql, transaction
 from warehouse.lock import writer_lock
 
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -88,7 +88,7 @@ def _take(connection, step: Step, now: datetime) -> dict:
     if taken:
         return taken[0]
     found = query_rows(connection, QUERIES / "slot_state.sql", slot.dataset_code, slot.unit_code, slot.period)
-    words = {"action_vi": kind_word(action).vi.lower(), "action_en": kind_word(action).en.lower()}
+    words = action_words(action)
     if not found or found[0]["submission_id"] is None:
         raise ApprovalRefused(say("approval.nothing_received", **slot.fields(), **words))
     state = found[0]
@@ -100,7 +100,7 @@ def _take(connection, step: Step, now: datetime) -> dict:
     if kind.needs_reason and not (reason or "").strip():
         raise ApprovalRefused(say("approval.reason_needed", **words))
     connection.execute(
-        (QUERIES / "record_action.sql").read_text(encoding="utf-8"),
+        read_sql(QUERIES / "record_action.sql"),
         [
             request_id,
             slot.dataset_code,
@@ -123,5 +123,7 @@ def slot_states(connection, *, unit: str | None = None, period: str | None = Non
     return query_rows(connection, QUERIES / "status.sql", unit, period)
 
 
-def kind_word(action: str) -> Text:
-    return APPROVAL_ACTIONS.text(action)
+def action_words(action: str) -> dict[str, str]:
+    """An action's name as a reason's fields say it, in both languages (`action_vi`, `action_en`)."""
+    words = APPROVAL_ACTIONS.text(action)
+    return {"action_vi": words.vi.lower(), "action_en": words.en.lower()}

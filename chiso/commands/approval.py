@@ -6,7 +6,7 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from chiso.approval import ApprovalRefused, Slot, act, slot_states
+from chiso.approval import ApprovalRefused, Slot, act, action_words, slot_states
 from chiso.commands import Failed
 from chiso.pipeline import publish_snapshot
 from core.kinds import ACCOUNT_ROLES, APPROVAL_ACTIONS, APPROVAL_STATES
@@ -36,16 +36,9 @@ def holds_role(path: Path, email: str, action: str, unit_code: str) -> None:
     """The portal's account `email` is enabled and holds the action's role for the unit, or Failed."""
     accounts = Accounts(path)
     account = accounts.by_email(email)
-    kind, words = APPROVAL_ACTIONS[action], APPROVAL_ACTIONS.text(action)
+    kind = APPROVAL_ACTIONS[action]
     if account is None or not account.approves(kind.role, unit_code, accounts.granted(account)):
-        reason = say(
-            "approval.not_your_role",
-            by=email,
-            role=kind.role,
-            unit_code=unit_code,
-            action_vi=words.vi.lower(),
-            action_en=words.en.lower(),
-        )
+        reason = say("approval.not_your_role", by=email, role=kind.role, unit_code=unit_code, **action_words(action))
         role = ACCOUNT_ROLES.codes_where("approves", kind.role)[0]
         raise Failed(f"{reason} (chiso accounts add --role {role} --unit … --email {email})")
 
