@@ -35,6 +35,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "period_type",
         "due_days_after_period_end",
         "reminder_days_before",
+        "lock_after_days",
+        "approve_within_days",
     ),
     "indicators": (
         "indicator_code",
@@ -80,6 +82,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "contacts": ("unit_code", "email", "name", "role"),
 }
+# The data sets' optional day counts: blank = none (docs/configuration.md).
+DAY_COUNTS = ("reminder_days_before", "lock_after_days", "approve_within_days")
 
 
 class CatalogError(ValueError):
@@ -145,7 +149,21 @@ class Catalog:
 
     @cached_property
     def datasets(self) -> dict[str, Row]:
-        return self._by_code("datasets")
+        """Checked: a day count that is not a whole number would stop the warehouse's load, not say where."""
+        rows = self._by_code("datasets")
+        for number, row in enumerate(rows.values(), 2):
+            for column in DAY_COUNTS:
+                if row[column].strip() and not row[column].strip().isdigit():
+                    raise CatalogError(
+                        f"{self.directory / 'datasets.csv'} line {number}: {column} is {row[column]!r},"
+                        " not a whole number of days (leave it empty for none)"
+                    )
+        return rows
+
+    def days(self, dataset_code: str, column: str) -> int | None:
+        """A data set's day count (`DAY_COUNTS`), None when blank."""
+        text = self.datasets[dataset_code][column].strip()
+        return int(text) if text else None
 
     @cached_property
     def indicators(self) -> dict[str, Row]:
