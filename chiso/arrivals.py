@@ -6,6 +6,9 @@ appears (written beside, then renamed), and the portal *announces* it with a mar
 inbox's hidden `.arrivals/` folder: it counts at once, so a clerk's send starts an ingest
 within seconds. The marker goes when the file has been moved to the archive or quarantine.
 
+The portal's approval actions arrive the same way: each is a request file written whole in the
+inbox's hidden `.approvals/waiting/` folder (chiso.approval.requests), taken by the one writer.
+
 Standard library only: the Airflow triggerer imports it (chiso.airflow_glue.triggers) and must stay light.
 """
 
@@ -15,6 +18,7 @@ import os
 from pathlib import Path
 
 MARKERS = ".arrivals"
+WAITING_REQUESTS = Path(".approvals") / "waiting"
 
 
 def announce(inbox: Path, name: str) -> None:
@@ -41,3 +45,12 @@ def forget(inbox: Path, names: list[str]) -> None:
     """Drop the markers of files that left the inbox (moved to the archive or quarantine)."""
     for name in names:
         (inbox / MARKERS / name).unlink(missing_ok=True)
+
+
+def waiting_requests(inbox: Path | str) -> list[Path]:
+    """The approval requests waiting for the writer, oldest first (their names sort by time)."""
+    folder = Path(inbox) / WAITING_REQUESTS
+    try:
+        return sorted(Path(entry.path) for entry in os.scandir(folder) if entry.name.endswith(".json"))
+    except FileNotFoundError:
+        return []

@@ -188,6 +188,14 @@ class Settings:
         "Seconds a login waits for a free password-hash slot before the portal answers 503 with `Retry-After`.",
         minimum=0,
     )
+    portal_action_wait: int = setting(
+        "CHISO_PORTAL_ACTION_WAIT",
+        10,
+        "Seconds an approval action on the portal (approve, accept, return …) waits for the writer to record it"
+        " before the page says it is being recorded and the API answers 202 with where to ask again; the writer"
+        " (the `chiso_ingest` DAG, started by the inbox watcher) takes it within seconds.",
+        minimum=0,
+    )
     smtp_url: str = setting(
         "CHISO_SMTP_URL",
         "",

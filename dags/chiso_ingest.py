@@ -1,5 +1,8 @@
 """Ingest the inbox when files arrive, and on a schedule: chunks of files -> verdicts and loads -> snapshot -> notices.
 
+The portal's approval actions arrive in the inbox too (queued requests, chiso.approval.requests):
+`take_approvals` applies them beside the chunks, under the same one writer, before the publish.
+
 Thin wiring only: each task calls a tested function of chiso.pipeline (as `chiso inbox` does), and
 the notice tasks are the group `chiso_reminders` has too (chiso.airflow_glue.tasks.notice_tasks). Every task
 that writes DuckDB takes the one slot of the warehouse pool (core.settings.WAREHOUSE_POOL); delivering
@@ -62,7 +65,14 @@ def chiso_ingest():
 
         return publish_snapshot(SETTINGS)
 
-    ingest_chunk.expand(paths=list_chunks()) >> publish() >> notice_tasks(SETTINGS, owed="after_ingest")
+    @chiso_task(**writer(SETTINGS))
+    def take_approvals() -> dict:
+        from chiso.approval.requests import take_waiting  # in the task: DAG parsing loads no DuckDB
+
+        return take_waiting(SETTINGS)
+
+    loads = [ingest_chunk.expand(paths=list_chunks()), take_approvals()]
+    loads >> publish() >> notice_tasks(SETTINGS, owed="after_ingest")
 
 
 chiso_ingest()

@@ -73,25 +73,32 @@ def demo_accounts(settings, said: Callable[[DemoAccount], None] = lambda account
 
 
 def ingest_inbox(settings) -> str:
-    """What `chiso inbox` does (ingest, move, publish, tell the units), in this process; one line of what it did."""
+    """What `chiso inbox` does (the approval requests, ingest, move, publish, tell the units), in this
+    process; one line of what it did."""
     # the ingest's libraries (GX, pandas) in the watcher thread, not before the passwords are printed
+    from chiso.approval.requests import take_waiting
     from chiso.commands.ingest import print_notices
     from chiso.context import RunContext
     from chiso.pipeline import inbox_destinations, inbox_files, ingest_paths
 
+    answered = take_waiting(settings)
+    approvals = f"approval requests: {answered['done']} done, {answered['refused']} refused"
+    approvals = approvals if any(answered.values()) else ""
     files = inbox_files(settings)
     if not files:
-        return ""
+        return approvals
     ingested = ingest_paths(
         files, RunContext.of(settings), destinations=inbox_destinations(settings), publish_snapshot=True
     )
     print_notices(settings)
     counts = ", ".join(f"{n} {status}" for status, n in ingested.counts().items())
-    return f"ingested {len(ingested.verdicts)} file{'s' if len(ingested.verdicts) != 1 else ''}: {counts}"
+    done = f"ingested {len(ingested.verdicts)} file{'s' if len(ingested.verdicts) != 1 else ''}: {counts}"
+    return "; ".join(filter(None, [approvals, done]))
 
 
 def ingest_what_arrives(settings, stop: threading.Event, every: float = WATCH_EVERY, fallback: float = INGEST_EVERY):
-    """Ingest as soon as a send is announced; files copied in by hand every `fallback` seconds.
+    """Ingest as soon as a send is announced or an approval request waits; files copied in by hand every
+    `fallback` seconds.
 
     The portal lands files whole, so no settle time for its sends; a copied file still waits
     CHISO_SETTLE_SECONDS unchanged (`chiso.pipeline.inbox_files`).
@@ -102,7 +109,7 @@ def ingest_what_arrives(settings, stop: threading.Event, every: float = WATCH_EV
     last_sweep = time.monotonic()
     while not stop.wait(every):
         swept = time.monotonic() - last_sweep >= fallback
-        if not arrivals.announced(settings.inbox) and not swept:
+        if not arrivals.announced(settings.inbox) and not arrivals.waiting_requests(settings.inbox) and not swept:
             continue
         last_sweep = time.monotonic()
         started = time.perf_counter()

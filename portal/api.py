@@ -1,7 +1,8 @@
 """The JSON API for a unit's own systems: bearer tokens, the same checks and verdicts as the pages.
 
-A unit's token reaches only that unit's sends, verdicts, obligations and templates; another
-unit's send answers 404. A province token (role `province`) reads every unit's.
+A unit's token reaches only that unit's sends, verdicts, obligations, templates and approvals; another
+unit's send answers 404. A province token (role `province`) reads every unit's, and accepts, returns
+and reopens reports; a unit's approver's token approves and withdraws its own unit's.
 """
 
 from __future__ import annotations
@@ -10,12 +11,22 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
-from portal import actions, views
+from portal import actions, approvals, views
 from portal.auth import ApiAccount, portal_of
 from portal.errors import PortalError
-from portal.models import ErrorOut, ObligationOut, SendOut, VerdictOut
+from portal.models import (
+    ApprovalActionIn,
+    ApprovalAnswerOut,
+    ApprovalOut,
+    ErrorOut,
+    LoggedActionOut,
+    ObligationOut,
+    SendOut,
+    VerdictOut,
+)
+from portal.render import zoned
 from portal.templates_served import XLSX, template_response
 from portal.uploads import read_form, send_by_id, sends_of
 
@@ -132,3 +143,65 @@ def obligations(request: Request, account: ApiAccount) -> list[ObligationOut]:
 def template(request: Request, dataset: str, period: str, account: ApiAccount) -> Response:
     """The unit's workbook for a data set and period (`DP-HUYEN`, `2017Q3`): fill it in, send it back."""
     return template_response(portal_of(request).catalog, dataset, account.unit_code, period)
+
+
+_ACTED: Responses = {
+    200: {"model": ApprovalAnswerOut, "description": "recorded"},
+    202: {"model": ApprovalAnswerOut, "description": "queued: ask `Location` again for the outcome"},
+    401: _REFUSED[401],
+    403: {"model": ErrorOut, "description": "the account does not hold the action's role for that unit"},
+    404: _NOT_FOUND[404],
+    409: {"model": ApprovalAnswerOut, "description": "refused by the state machine: why, in `vi` and `en`"},
+    422: {"model": ErrorOut, "description": "not a valid action, or a reason that cannot be kept"},
+}
+
+
+@router.get("/approvals", response_model=list[ApprovalOut], tags=["approval"], responses=_NOT_FOUND)
+def approval_states(request: Request, account: ApiAccount, period: str | None = None) -> list[ApprovalOut]:
+    """The approval state of each report (slot) the token sees, with what it may do on each now and the
+    values changed since approval; `period`: a quarter (`2017Q2`), a year (`2017`, with its quarters)."""
+    portal = portal_of(request)
+    wanted = views.chosen_period(portal.catalog, period)
+    with views.snapshot(portal.settings.snapshot) as db:
+        slots = approvals.slot_views(db, account, portal.accounts.granted(account), wanted)
+    return [ApprovalOut.of(slot, portal.catalog.timezone) for slot in slots]
+
+
+@router.get("/approvals/log", response_model=list[LoggedActionOut], tags=["approval"], responses=_NOT_FOUND)
+def approval_log(request: Request, account: ApiAccount, period: str | None = None) -> list[LoggedActionOut]:
+    """The latest approval actions on the reports the token sees, newest first (the log is never edited)."""
+    portal = portal_of(request)
+    wanted = views.chosen_period(portal.catalog, period)
+    with views.snapshot(portal.settings.snapshot) as db:
+        rows = approvals.log_rows(db, account, wanted, limit=approvals.SHOWN)
+    zone = portal.catalog.timezone
+    return [LoggedActionOut(**{**row, "acted_at": zoned(row["acted_at"], zone)}) for row in rows]
+
+
+@router.post("/approvals/{dataset}/{period}", response_model=ApprovalAnswerOut, tags=["approval"], responses=_ACTED)
+async def act_on(request: Request, dataset: str, period: str, body: ApprovalActionIn, account: ApiAccount) -> Response:
+    """Approve, withdraw, accept, return or reopen a report: queued for the warehouse's one writer and
+    waited for up to CHISO_PORTAL_ACTION_WAIT seconds (200 recorded, 409 refused, 202 still queued)."""
+    portal = portal_of(request)
+    unit = body.unit_code or ("" if account.is_province else account.unit_code)
+    reason = approvals.reason_of(body.reason)
+    granted = portal.accounts.granted(account)
+    step = approvals.step_of(portal, account, granted, body.action, f"{dataset}|{unit}|{period}", reason)
+    request_id, answered = await approvals.take(portal, account, [step])
+    return _answered(portal, request_id, answered)
+
+
+@router.get("/approvals/requests/{request_id}", response_model=ApprovalAnswerOut, tags=["approval"], responses=_ACTED)
+def approval_request(request: Request, request_id: str, account: ApiAccount) -> Response:
+    """What became of an action this token's account asked for."""
+    portal = portal_of(request)
+    if not approvals.asked_by(portal, account, request_id):
+        raise PortalError(404, "portal.error_404")
+    return _answered(portal, request_id, approvals.answer_for(portal, account, request_id))
+
+
+def _answered(portal, request_id: str, answered) -> Response:
+    out = ApprovalAnswerOut.of(request_id, answered, portal.catalog.timezone)
+    status = {"done": 200, "refused": 409, "waiting": 202}[out.outcome]
+    headers = {"location": f"/api/v1/approvals/requests/{request_id}"} if status == 202 else None
+    return JSONResponse(out.model_dump(mode="json"), status, headers)

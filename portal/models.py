@@ -9,9 +9,11 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import BaseModel, Field, GetCoreSchemaHandler
 from pydantic_core import CoreSchema, core_schema
 
+from chiso.approval.requests import Answer
 from chiso.verdict import Verdict
-from core.kinds import COMPLETENESS_STATUSES, SEVERITIES, SUBMISSION_STATUSES
+from core.kinds import APPROVAL_ACTIONS, APPROVAL_STATES, COMPLETENESS_STATUSES, SEVERITIES, SUBMISSION_STATUSES
 from expectations.findings import Finding
+from portal.approvals import SlotView
 from portal.render import zoned
 from portal.uploads import Send
 from portal.views import FileView, Obligation
@@ -34,6 +36,8 @@ class OneOf:
 Severity = Annotated[str, OneOf(SEVERITIES.codes)]
 SendStatus = Annotated[str, OneOf(("pending", *SUBMISSION_STATUSES.codes))]
 CompletenessStatus = Annotated[str, OneOf(COMPLETENESS_STATUSES.codes)]
+ApprovalState = Annotated[str, OneOf(APPROVAL_STATES.codes)]
+ApprovalActionCode = Annotated[str, OneOf(APPROVAL_ACTIONS.codes)]
 # A dry run judges the file alone: it is never superseded (that is decided when the ingest loads it).
 DryRunStatus = Literal["accepted", "rejected", "duplicate"]
 
@@ -161,6 +165,117 @@ class ObligationOut(BaseModel):
             files=obligation.files,
             rejected_files=obligation.rejected_files,
             template=f"/api/v1/templates/{obligation.dataset_code}/{obligation.period}",
+        )
+
+
+class ValueChangeOut(BaseModel):
+    indicator_code: str
+    disaggregation: str = Field(description="the disaggregation's code; empty for the indicator's total")
+    approved_value: float | None = Field(description="the value the last approval covered; null: none then")
+    value_now: float | None = Field(description="the value of the file in force; null: none now")
+
+
+class ApprovalOut(BaseModel):
+    """A slot (unit × data set × period) and its approval state, derived from the approval log."""
+
+    dataset_code: str
+    unit_code: str
+    period: str
+    state: ApprovalState = Field(
+        description="received: a file in force, not approved; approved: by the unit's approver;"
+        " accepted: by the province (official, locked); returned: sent back to the unit with a reason"
+    )
+    official: bool = Field(description="its figures are official (in `official_values`)")
+    locked: bool = Field(description="a new file for it is refused until the province reopens it")
+    submission_id: int | None = Field(description="the file in force (the warehouse's number)")
+    received_at: datetime | None
+    changed_since_approval: bool = Field(
+        description="a newer file changed the values after the last approval: the unit must approve again"
+    )
+    changes: list[ValueChangeOut] = Field(description="the values that changed since approval, old and new")
+    last_action: ApprovalActionCode | None
+    last_action_by: str | None
+    last_action_at: datetime | None
+    last_reason: str | None = Field(description="the reason of the last action (a return's, a reopening's)")
+    actions: list[ApprovalActionCode] = Field(description="what this token's account may do on it now")
+
+    @classmethod
+    def of(cls, slot: SlotView, zone) -> ApprovalOut:
+        return cls(
+            dataset_code=slot.dataset_code,
+            unit_code=slot.unit_code,
+            period=slot.period,
+            state=slot.state,
+            official=slot.official,
+            locked=slot.locked,
+            submission_id=slot.submission_id,
+            received_at=zoned(slot.received_at, zone),
+            changed_since_approval=slot.changed_since_approval,
+            changes=[ValueChangeOut(**{k: c[k] for k in ValueChangeOut.model_fields}) for c in slot.changes],
+            last_action=slot.last_action,
+            last_action_by=slot.last_action_by,
+            last_action_at=zoned(slot.last_action_at, zone),
+            last_reason=slot.last_reason,
+            actions=slot.actions,
+        )
+
+
+class ApprovalActionIn(BaseModel):
+    """An approval action on one slot; a province token names the unit, a unit's token acts on its own."""
+
+    model_config = {"extra": "forbid"}
+
+    action: ApprovalActionCode
+    unit_code: str | None = Field(default=None, max_length=20, description="the unit (a province token: required)")
+    reason: str | None = Field(
+        default=None, max_length=1000, description="why: required to return and to reopen, kept in the log"
+    )
+
+
+class LoggedActionOut(BaseModel):
+    """One action of the approval log."""
+
+    action_id: int
+    dataset_code: str
+    unit_code: str
+    period: str
+    action: ApprovalActionCode
+    state: ApprovalState = Field(description="the slot's state after it")
+    by_email: str
+    acted_at: datetime
+    reason: str | None
+    submission_id: int | None = Field(description="the file in force it was taken on")
+
+
+class ApprovalAnswerOut(BaseModel):
+    """What became of an action: `done` (recorded, in `actions`), `refused` (why, in `vi`/`en`), or `waiting`
+    (queued for the warehouse's writer: ask `GET /api/v1/approvals/requests/{request_id}` again)."""
+
+    request_id: str
+    outcome: Literal["done", "refused", "waiting"]
+    vi: str | None
+    en: str | None
+    actions: list[LoggedActionOut]
+
+    @classmethod
+    def of(cls, request_id: str, answer: Answer | None, zone) -> ApprovalAnswerOut:
+        if answer is None:
+            return cls(request_id=request_id, outcome="waiting", vi=None, en=None, actions=[])
+        actions = [
+            LoggedActionOut(
+                **{key: row[key] for key in LoggedActionOut.model_fields if key != "acted_at"},
+                # a warehouse time (the province's wall clock), kept as ISO text in the answer
+                acted_at=zoned(datetime.fromisoformat(row["acted_at"]), zone),
+            )
+            for row in answer.actions
+        ]
+        text = answer.text
+        return cls(
+            request_id=request_id,
+            outcome="done" if answer.done else "refused",
+            vi=text.vi if text else None,
+            en=text.en if text else None,
+            actions=actions,
         )
 
 

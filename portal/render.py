@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
 from core.catalog import Catalog
-from core.vocabulary import Text, entries
+from core.vocabulary import Text, entries, grouped
 from expectations.findings import Finding
 
 HERE = Path(__file__).resolve().parent
@@ -117,6 +117,7 @@ def environment() -> Environment:
     env.filters["when"] = when
     env.filters["local"] = local_time
     env.filters["dash"] = dash
+    env.filters["number"] = grouped
     return env
 
 

@@ -59,7 +59,9 @@ class Send:
 SEND_COLUMNS = "send_id, account_id, unit_code, client_file_name, inbox_name, sha256, size_bytes, sent_at"
 
 
-async def read_form(request: Request, max_bytes: int = 0, max_files: int = 1, seconds: float = 0) -> FormData:
+async def read_form(
+    request: Request, max_bytes: int = 0, max_files: int = 1, seconds: float = 0, max_fields: int = 4
+) -> FormData:
     """The request's form (a file of at most `max_bytes`, and a few small fields), refused (413) as soon
     as its body passes the limit while it streams, and (408) when it has not all arrived `seconds` after
     the reading began (0: CHISO_PORTAL_BODY_SECONDS). A client that goes away meanwhile raises
@@ -90,7 +92,7 @@ async def read_form(request: Request, max_bytes: int = 0, max_files: int = 1, se
         return message
 
     return await Request(request.scope, receive).form(
-        max_files=max_files, max_fields=4, max_part_size=FORM_OVERHEAD_BYTES
+        max_files=max_files, max_fields=max_fields, max_part_size=FORM_OVERHEAD_BYTES
     )
 
 

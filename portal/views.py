@@ -15,7 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from core.catalog import Catalog
 from expectations.findings import Finding
+from portal.errors import PortalError
 from portal.uploads import Send
 from warehouse.db import connect_read_only, query_rows
 from warehouse.load import findings_of
@@ -65,6 +67,26 @@ class Obligation:
     @property
     def done(self) -> bool:
         return self.status in DONE
+
+
+def period_codes(catalog: Catalog) -> list[str]:
+    """The plan's periods a filter offers: each year, then its quarters."""
+    first, last = int(catalog.plan["first_year"]), int(catalog.plan["last_year"])
+    codes = []
+    for year in range(first, last + 1):
+        codes += [str(year), *(f"{year}Q{quarter}" for quarter in range(1, 5))]
+    return codes
+
+
+def chosen_period(catalog: Catalog, text: str | None) -> str | None:
+    """A period filter as given: a quarter (2017Q3), a year (2017: the year and its quarters) or the whole
+    plan (`all` or nothing: None); a period outside the plan answers 404."""
+    wanted = (text or "all").strip()
+    if wanted == "all":
+        return None
+    if wanted not in period_codes(catalog):
+        raise PortalError(404, "portal.error_404")
+    return wanted
 
 
 @contextmanager

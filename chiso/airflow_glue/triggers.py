@@ -47,7 +47,8 @@ def scan(directory: str, settle_before: float) -> tuple[dict[str, tuple[int, int
     """(arrived files: relative path -> (size, mtime_ns), names of every visible file) under `directory`.
 
     Hidden files and folders (a leading '.') are ignored, as `chiso.ingest.discover` does, so a
-    partial upload named `.name.part` never fires.
+    partial upload named `.name.part` never fires; the portal's approval requests waiting in the hidden
+    `.approvals/waiting/` fire at once (chiso.arrivals), so that a click reaches the writer in seconds.
     """
     settled: dict[str, tuple[int, int]] = {}
     names: set[str] = set()
@@ -69,6 +70,14 @@ def scan(directory: str, settle_before: float) -> tuple[dict[str, tuple[int, int
                     settled[relative] = (stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError:
         pass
+    for path in arrivals.waiting_requests(directory):  # an approval request is whole when it appears
+        try:
+            stat = os.lstat(path)
+        except FileNotFoundError:  # taken by a run between listing and stat
+            continue
+        relative = os.path.relpath(path, directory)
+        names.add(relative)
+        settled[relative] = (stat.st_size, stat.st_mtime_ns)
     return settled, names
 
 

@@ -1,9 +1,11 @@
-"""`chiso inbox`: the scheduled job by hand: inbox -> archive or quarantine, then the snapshot."""
+"""`chiso inbox`: the scheduled job by hand: the portal's approval requests, inbox -> archive or quarantine,
+then the snapshot."""
 
 from __future__ import annotations
 
 from argparse import Namespace
 
+from chiso.approval.requests import take_waiting
 from chiso.commands.ingest import print_notices, print_run, progress
 from chiso.context import RunContext
 from chiso.ingest import discover
@@ -13,6 +15,9 @@ from core.settings import load_settings
 
 def run(args: Namespace) -> int:
     settings = load_settings()
+    answered = take_waiting(settings)  # published before they are answered
+    if any(answered.values()):
+        print(f"approval requests from the portal: {answered['done']} done, {answered['refused']} refused")
     files = inbox_files(settings)
     found, step, close = progress(not args.quiet)
     try:

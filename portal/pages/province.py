@@ -18,7 +18,7 @@ from portal import views
 from portal.accounts import catalog_unit
 from portal.auth import ProvinceSession, Session, portal_of
 from portal.errors import PortalError
-from portal.pages.common import page_context
+from portal.pages.common import page_context, period_context, period_filter
 from portal.render import NO_STORE, page, say
 from portal.security import report_policy
 from portal.uploads import senders, sends_named, sends_of
@@ -46,30 +46,6 @@ LIST_COLUMNS = [
 ]
 
 
-def _period_filter(request: Request) -> str | None:
-    """The province's period filter: a quarter (2017Q3), a year (2017) or the whole plan (None)."""
-    wanted = (request.query_params.get("period") or "all").strip()
-    if wanted == "all":
-        return None
-    if wanted not in _period_codes(portal_of(request).catalog):
-        raise PortalError(404, "portal.error_404")
-    return wanted
-
-
-def _period_codes(catalog) -> list[str]:
-    first, last = int(catalog.plan["first_year"]), int(catalog.plan["last_year"])
-    codes = []
-    for year in range(first, last + 1):
-        codes += [str(year), *(f"{year}Q{quarter}" for quarter in range(1, 5))]
-    return codes
-
-
-def _period_label(period: str | None) -> Text:
-    if period is None:
-        return say("portal.period_all")
-    return say("portal.period_year", year=period) if len(period) == 4 else Text(period, period)
-
-
 def _contacts(catalog) -> dict[str, list[dict]]:
     """Each unit's contacts (catalog/contacts.csv, role unit): who to chase."""
     found: dict[str, list[dict]] = {}
@@ -90,7 +66,7 @@ def province_page(request: Request, session: Session) -> Response:
     """The province's desk: a province account's home page (`/`, see `portal.pages.unit.home`)."""
     portal = portal_of(request)
     catalog = portal.catalog
-    period = _period_filter(request)
+    period = period_filter(request)
     with snapshot(portal.settings.snapshot) as db:
         units = views.unit_summary(db, period)
         owed = views.chase(db, list(CHASED), None, period, catalog.today())
@@ -124,7 +100,7 @@ def province_page(request: Request, session: Session) -> Response:
         rejected=rejected,
         warnings=warned,
         contacts=_contacts(catalog),
-        **_period_context(request, period),
+        **period_context(request, period),
     )
     extra = {"statuses": COMPLETENESS_STATUSES, "latest": views.LATEST, "unit_names": _unit_names(catalog)}
     return page("province.html.j2", {**context, **extra})
@@ -132,19 +108,6 @@ def province_page(request: Request, session: Session) -> Response:
 
 def _unit_names(catalog) -> dict[str, str]:
     return {code: row["unit_name"] for code, row in catalog.units.items()}
-
-
-def _period_context(request: Request, period: str | None) -> dict:
-    return {
-        "period": period,
-        "period_query": f"period={period or 'all'}",
-        "period_label": _period_label(period),
-        "period_chosen": Text(
-            say("portal.period_chosen", period=_period_label(period).vi).vi,
-            say("portal.period_chosen", period=_period_label(period).en).en,
-        ),
-        "period_codes": _period_codes(portal_of(request).catalog),
-    }
 
 
 def _list_query(request: Request) -> tuple[list[str] | None, str | None]:
@@ -168,7 +131,7 @@ def _list_query(request: Request) -> tuple[list[str] | None, str | None]:
 
 def _list_rows(request: Request) -> tuple[list[dict], list[str] | None, str | None, str | None]:
     portal = portal_of(request)
-    period = _period_filter(request)
+    period = period_filter(request)
     statuses, unit = _list_query(request)
     with snapshot(portal.settings.snapshot) as db:
         rows = views.chase(db, statuses, unit, period, portal.catalog.today())
@@ -197,7 +160,7 @@ def province_list(request: Request, session: ProvinceSession) -> Response:
         list_query=query,
         contacts=_contacts(portal_of(request).catalog),
         unit_names=_unit_names(portal_of(request).catalog),
-        **_period_context(request, period),
+        **period_context(request, period),
     )
     return page("province_list.html.j2", context)
 
@@ -218,7 +181,7 @@ def province_overview_download(request: Request, fmt: str, session: ProvinceSess
     if fmt not in EXPORTS:
         raise PortalError(404, "portal.error_404")
     portal = portal_of(request)
-    period = _period_filter(request)
+    period = period_filter(request)
     with snapshot(portal.settings.snapshot) as db:
         units = views.unit_summary(db, period)
     names = _unit_names(portal.catalog)

@@ -169,3 +169,26 @@ def run_inbox(home: Home) -> subprocess.CompletedProcess:
         timeout=300,
         check=True,
     )
+
+
+class Writer:
+    """The warehouse's one writer as the deployment runs it for the portal's approval actions (the
+    `chiso_ingest` DAG's `take_approvals` task, `make portal`'s watcher): takes the waiting requests (and
+    publishes), every `every` seconds, in a thread of the test's process, until stopped."""
+
+    def __init__(self, settings: Settings, every: float = 0.1):
+        import threading
+
+        from chiso.approval.requests import take_waiting
+
+        def run() -> None:
+            while not self.stopping.wait(every):
+                take_waiting(settings)  # publishes before it answers
+
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=30)

@@ -1,0 +1,182 @@
+"""Approval on the portal and its API: who may act on what, actions queued for the one writer and answered,
+two reviewers at once, the log, and values changed since approval shown old and new.
+
+A real server (`chiso serve`) and the writer as deployed for the portal's actions (`Writer`: takes the
+queued requests and publishes); the portal itself never writes the warehouse.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+
+import httpx
+import pytest
+from portal_helpers import (
+    CLERK_026,
+    CLERK_027,
+    PASSWORD,
+    PROVINCE,
+    Server,
+    Writer,
+    api,
+    csrf_of,
+    logged_in,
+    make_home,
+    run_inbox,
+)
+
+from builders import csv_bytes, district_report
+from chiso import arrivals
+from chiso.approval import Slot, slot_states
+from portal.accounts import Accounts
+from warehouse.db import connect_read_only
+
+APPROVER_026 = "truongphong.026@dongvan.example.vn"
+APPROVER_027 = "truongphong.027@meovac.example.vn"
+SECOND_REVIEWER = "phophong@tinh.example.vn"
+SLOT_026 = Slot("DP-HUYEN", "026", "2017Q1")
+SLOT_027 = Slot("DP-HUYEN", "027", "2017Q1")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    home = make_home(tmp_path_factory.mktemp("approvals"))
+    accounts = Accounts(home.settings.accounts)
+    for email, unit, role in (
+        (APPROVER_026, "026", "unit"),
+        (APPROVER_027, "027", "unit"),
+        (SECOND_REVIEWER, "02", "province"),
+    ):
+        account = accounts.add(email, unit, role)
+        accounts.set_password(account.account_id, PASSWORD)
+        home.tokens[email] = accounts.new_api_token(account.account_id)
+        if role == "unit":
+            accounts.grant(email, "approver")
+    return home
+
+
+@pytest.fixture(scope="module")
+def server(home):
+    writer = Writer(home.settings)
+    running = Server(home)
+    yield running
+    running.stop()
+    writer.stop()
+
+
+def _states(home) -> dict[tuple[str, str, str], str]:
+    with connect_read_only(home.settings.snapshot) as db:
+        return {(r["dataset_code"], r["unit_code"], r["period"]): r["state"] for r in slot_states(db)}
+
+
+def _log(home) -> list[tuple]:
+    with connect_read_only(home.settings.snapshot) as db:
+        return db.execute("select unit_code, action, by_email from approval_log order by action_id").fetchall()
+
+
+def _act(server, email: str, slot: Slot, action: str, **body) -> httpx.Response:
+    return api(server, email).post(
+        f"/api/v1/approvals/{slot.dataset_code}/{slot.period}", json={"action": action, **body}
+    )
+
+
+def test_who_may_act_on_what_and_nothing_is_queued_for_a_refusal(server, home):
+    clerk = api(server, CLERK_026).get("/api/v1/approvals").json()
+    assert {(s["unit_code"], s["state"]) for s in clerk} == {("026", "received")}
+    assert clerk[0]["actions"] == []  # a clerk sends, it does not approve
+    assert api(server, APPROVER_026).get("/api/v1/approvals").json()[0]["actions"] == ["approve"]
+    assert {s["unit_code"] for s in api(server, PROVINCE).get("/api/v1/approvals").json()} == {"026", "027", "SKHCN"}
+
+    assert _act(server, CLERK_026, SLOT_026, "approve").status_code == 403  # a clerk cannot approve
+    assert _act(server, APPROVER_027, SLOT_026, "approve", unit_code="026").status_code == 404  # unit B's: unseen
+    assert _act(server, APPROVER_026, SLOT_026, "accept").status_code == 403  # a unit cannot accept
+    assert _act(server, PROVINCE, SLOT_026, "approve", unit_code="026").status_code == 403  # nor the province approve
+    assert _act(server, PROVINCE, SLOT_026, "accept").status_code == 404  # a province token names the unit
+    assert _act(server, APPROVER_026, SLOT_026, "sign").status_code == 422
+    assert _act(server, APPROVER_026, SLOT_026, "approve", reason="x" * 1001).status_code == 422
+    assert arrivals.waiting_requests(home.settings.inbox) == []
+    assert _log(home) == []
+
+
+def test_approve_then_accept_through_the_api_and_the_log_says_who(server, home):
+    approved = _act(server, APPROVER_026, SLOT_026, "approve")
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["outcome"] == "done"
+    assert approved.json()["actions"][0] | {"acted_at": None} == approved.json()["actions"][0] | {
+        "action": "approve",
+        "state": "approved",
+        "by_email": APPROVER_026,
+        "unit_code": "026",
+        "acted_at": None,
+    }
+    refused = _act(server, PROVINCE, SLOT_026, "return", unit_code="026")  # no reason
+    assert refused.status_code == 409
+    assert "lý do" in refused.json()["vi"] and "reason" in refused.json()["en"]
+    assert _act(server, PROVINCE, SLOT_026, "accept", unit_code="026").status_code == 200
+    assert _states(home)[("DP-HUYEN", "026", "2017Q1")] == "accepted"
+    slot = api(server, CLERK_026).get("/api/v1/approvals?period=2017").json()[0]
+    assert (slot["state"], slot["official"], slot["locked"], slot["last_action_by"]) == (
+        "accepted",
+        True,
+        True,
+        PROVINCE,
+    )
+    log = api(server, CLERK_026).get("/api/v1/approvals/log").json()
+    assert [(a["action"], a["by_email"]) for a in log] == [("accept", PROVINCE), ("approve", APPROVER_026)]
+    assert api(server, CLERK_027).get("/api/v1/approvals/log").json() == []  # another unit's log: unseen
+
+
+def test_two_reviewers_at_once_get_one_result_and_one_refusal(server, home):
+    assert _act(server, APPROVER_027, SLOT_027, "approve").status_code == 200
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        accept = pool.submit(_act, server, PROVINCE, SLOT_027, "accept", unit_code="027")
+        give_back = pool.submit(
+            _act, server, SECOND_REVIEWER, SLOT_027, "return", unit_code="027", reason="Thiếu số liệu"
+        )
+        answers = [accept.result(), give_back.result()]
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    refused = next(a for a in answers if a.status_code == 409).json()
+    assert refused["outcome"] == "refused" and refused["vi"] and refused["en"]
+    taken = [row for row in _log(home) if row[0] == "027" and row[1] in ("accept", "return")]
+    assert len(taken) == 1
+
+
+def test_a_request_is_answered_to_its_asker_only(server, home):
+    done = _act(server, PROVINCE, SLOT_026, "reopen", unit_code="026", reason="Đơn vị xin sửa số liệu")
+    request_id = done.json()["request_id"]
+    assert api(server, PROVINCE).get(f"/api/v1/approvals/requests/{request_id}").json()["outcome"] == "done"
+    assert api(server, SECOND_REVIEWER).get(f"/api/v1/approvals/requests/{request_id}").status_code == 404
+    assert api(server, CLERK_026).get("/api/v1/approvals/requests/..%2F..%2Faccounts").status_code == 404
+
+
+def test_the_pages_approve_and_show_values_changed_since_approval(server, home):
+    approver = logged_in(server, APPROVER_026)
+    page = approver.get("/approvals")
+    assert page.status_code == 200, server.log_text()
+    assert 'value="approve"' in page.text  # reopened above: received again
+    posted = approver.post(
+        "/approvals",
+        data={"csrf_token": csrf_of(page.text), "action": "approve", "slot": "DP-HUYEN|026|2017Q1", "period": "all"},
+    )
+    assert posted.status_code == 303
+    answer = approver.get(posted.headers["location"])
+    assert answer.status_code == 200, server.log_text()
+    assert "Đã ghi 1 thao tác" in answer.text and "1 action recorded" in answer.text
+
+    # A corrected file after the approval: the slot is received again, the changed value old and new.
+    changed = district_report("026", "2017Q1").setting("NV_GIAO", "99")
+    sent = api(server, CLERK_026).post("/api/v1/submissions", files={"file": ("sua.csv", csv_bytes(changed))})
+    assert sent.status_code == 202
+    run_inbox(home)
+    slot = api(server, APPROVER_026).get("/api/v1/approvals").json()[0]
+    assert (slot["state"], slot["changed_since_approval"], slot["actions"]) == ("received", True, ["approve"])
+    assert {(c["indicator_code"], c["value_now"]) for c in slot["changes"]} == {("NV_GIAO", 99.0)}
+    assert "99" in approver.get("/approvals").text
+
+    clerk = logged_in(server, CLERK_026)
+    clerk_page = clerk.get("/approvals").text
+    assert 'value="approve"' not in clerk_page  # the states, without the buttons
+    forged = clerk.post(
+        "/approvals", data={"csrf_token": csrf_of(clerk_page), "action": "approve", "slot": "DP-HUYEN|026|2017Q1"}
+    )
+    assert forged.status_code == 403
