@@ -191,7 +191,7 @@ async def act_on(request: Request, dataset: str, period: str, body: ApprovalActi
     return _answered(portal, request_id, answered)
 
 
-@router.get("/approvals/requests/{request_id}", response_model=ApprovalAnswerOut, tags=["approval"], responses=_ACTED)
+@router.get("/approval-requests/{request_id}", response_model=ApprovalAnswerOut, tags=["approval"], responses=_ACTED)
 def approval_request(request: Request, request_id: str, account: ApiAccount) -> Response:
     """What became of an action this token's account asked for."""
     portal = portal_of(request)
@@ -203,5 +203,5 @@ def approval_request(request: Request, request_id: str, account: ApiAccount) -> 
 def _answered(portal, request_id: str, answered) -> Response:
     out = ApprovalAnswerOut.of(request_id, answered, portal.catalog.timezone)
     status = {"done": 200, "refused": 409, "waiting": 202}[out.outcome]
-    headers = {"location": f"/api/v1/approvals/requests/{request_id}"} if status == 202 else None
+    headers = {"location": f"/api/v1/approval-requests/{request_id}"} if status == 202 else None
     return JSONResponse(out.model_dump(mode="json"), status, headers)

@@ -249,7 +249,7 @@ class LoggedActionOut(BaseModel):
 
 class ApprovalAnswerOut(BaseModel):
     """What became of an action: `done` (recorded, in `actions`), `refused` (why, in `vi`/`en`), or `waiting`
-    (queued for the warehouse's writer: ask `GET /api/v1/approvals/requests/{request_id}` again)."""
+    (queued for the warehouse's writer: ask `GET /api/v1/approval-requests/{request_id}` again)."""
 
     request_id: str
     outcome: Literal["done", "refused", "waiting"]

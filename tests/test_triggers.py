@@ -88,6 +88,17 @@ def test_an_announced_send_fires_without_waiting_to_settle(inbox, watcher):
     assert [e["new_files"] for e in events] == [1], f"no event within {time.monotonic() - started:.2f} s"
 
 
+def test_a_portal_approval_request_fires_at_once(inbox, watcher):
+    from chiso.approval.requests import Asked, ask
+
+    async def click():
+        await asyncio.sleep(3 * POLL)
+        ask(inbox, "truongphong@example.vn", [Asked("DP-HUYEN", "026", "2017Q1", "approve")])
+
+    events = run_for(watcher(inbox), SETTLE / 2, click)
+    assert [e["new_files"] for e in events] == [1]
+
+
 def test_a_copied_file_fires_only_once_it_has_settled(inbox, watcher):
     copied(inbox, "copied.csv")
     assert run_for(watcher(inbox), SETTLE / 2) == []

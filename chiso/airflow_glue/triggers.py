@@ -70,12 +70,12 @@ def scan(directory: str, settle_before: float) -> tuple[dict[str, tuple[int, int
                     settled[relative] = (stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError:
         pass
-    for path in arrivals.waiting_requests(directory):  # an approval request is whole when it appears
+    for request in arrivals.waiting_requests(directory):  # an approval request is whole when it appears
         try:
-            stat = os.lstat(path)
+            stat = os.lstat(request)
         except FileNotFoundError:  # taken by a run between listing and stat
             continue
-        relative = os.path.relpath(path, directory)
+        relative = os.path.relpath(request, directory)
         names.add(relative)
         settled[relative] = (stat.st_size, stat.st_mtime_ns)
     return settled, names

@@ -21,4 +21,4 @@ def test_a_data_sets_day_counts_are_whole_numbers_or_blank(tmp_path):
     lines[2] = lines[2].rsplit(",", 2)[0] + ",ten,10"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"datasets.csv line 3: lock_after_days is 'ten'"):
-        Catalog(tmp_path / "catalog").datasets
+        Catalog(tmp_path / "catalog").days("DP-SN", "lock_after_days")

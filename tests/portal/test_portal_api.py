@@ -98,6 +98,10 @@ def test_the_schema_documents_every_route_and_the_bearer_scheme(server):
         "/api/v1/submissions/{send_id}",
         "/api/v1/obligations",
         "/api/v1/templates/{dataset}/{period}",
+        "/api/v1/approvals",
+        "/api/v1/approvals/log",
+        "/api/v1/approvals/{dataset}/{period}",
+        "/api/v1/approval-requests/{request_id}",
     }
     assert schema["components"]["securitySchemes"]["unitToken"] == {
         "type": "http",

@@ -144,9 +144,9 @@ def test_two_reviewers_at_once_get_one_result_and_one_refusal(server, home):
 def test_a_request_is_answered_to_its_asker_only(server, home):
     done = _act(server, PROVINCE, SLOT_026, "reopen", unit_code="026", reason="Đơn vị xin sửa số liệu")
     request_id = done.json()["request_id"]
-    assert api(server, PROVINCE).get(f"/api/v1/approvals/requests/{request_id}").json()["outcome"] == "done"
-    assert api(server, SECOND_REVIEWER).get(f"/api/v1/approvals/requests/{request_id}").status_code == 404
-    assert api(server, CLERK_026).get("/api/v1/approvals/requests/..%2F..%2Faccounts").status_code == 404
+    assert api(server, PROVINCE).get(f"/api/v1/approval-requests/{request_id}").json()["outcome"] == "done"
+    assert api(server, SECOND_REVIEWER).get(f"/api/v1/approval-requests/{request_id}").status_code == 404
+    assert api(server, CLERK_026).get("/api/v1/approval-requests/..%2F..%2Faccounts").status_code == 404
 
 
 def test_the_pages_approve_and_show_values_changed_since_approval(server, home):
@@ -180,3 +180,76 @@ def test_the_pages_approve_and_show_values_changed_since_approval(server, home):
         "/approvals", data={"csrf_token": csrf_of(clerk_page), "action": "approve", "slot": "DP-HUYEN|026|2017Q1"}
     )
     assert forged.status_code == 403
+
+
+def _phone(browser, server, email: str):
+    """A logged-in page on a 375 px phone."""
+    page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/")
+    return page
+
+
+def _send(page, server, path) -> None:
+    page.goto(f"{server.url}/")
+    page.set_input_files("#file", str(path))
+    page.click("button[value=send]")
+    assert "Đã nhận tệp" in page.inner_text("main")
+
+
+def _card(page, slot_key: str):
+    return page.locator("li.card", has=page.locator(f'input[name=slot][value="{slot_key}"]')).first
+
+
+def test_in_a_browser_approve_return_fix_approve_accept_then_locked(browser, server, home, tmp_path):
+    key = "DP-HUYEN|026|2017Q3"
+    first = tmp_path / "DP-HUYEN_026_2017Q3.csv"
+    first.write_bytes(csv_bytes(district_report("026", "2017Q3").setting("NV_GIAO", 4)))
+    clerk = _phone(browser, server, CLERK_026)
+    _send(clerk, server, first)
+    run_inbox(home)
+
+    approver = _phone(browser, server, APPROVER_026)
+    approver.goto(f"{server.url}/approvals?period=2017Q3")
+    assert approver.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling on a phone
+    _card(approver, key).locator("button[value=approve]").click()
+    assert "Đã ghi 1 thao tác" in approver.inner_text("main")
+
+    province = _phone(browser, server, PROVINCE)
+    province.goto(f"{server.url}/approvals?period=2017Q3")
+    card = _card(province, key)
+    card.locator("textarea[name=reason]").fill("Số nhiệm vụ được giao chưa khớp với quyết định của tỉnh")
+    card.locator("button[value=return]").click()
+    assert "Đã ghi 1 thao tác" in province.inner_text("main")
+
+    approver.goto(f"{server.url}/approvals?period=2017Q3")
+    returned = _card(approver, key).inner_text()
+    assert "Tỉnh trả lại" in returned and "chưa khớp với quyết định" in returned
+
+    fixed = tmp_path / "DP-HUYEN_026_2017Q3 (da sua).csv"
+    fixed.write_bytes(csv_bytes(district_report("026", "2017Q3").setting("NV_GIAO", 3)))
+    _send(clerk, server, fixed)
+    run_inbox(home)
+    approver.goto(f"{server.url}/approvals?period=2017Q3")
+    _card(approver, key).locator("button[value=approve]").click()
+    assert "Đã ghi 1 thao tác" in approver.inner_text("main")
+
+    province.goto(f"{server.url}/approvals?period=2017Q3")
+    _card(province, key).locator("label.tick input").check()
+    province.click("#accept-many button[value=accept]")
+    assert "Đã ghi 1 thao tác" in province.inner_text("main")
+    assert "Tỉnh đã chấp nhận" in province.inner_text("#accepted")
+    assert _states(home)[("DP-HUYEN", "026", "2017Q3")] == "accepted"
+
+    late = tmp_path / "DP-HUYEN_026_2017Q3 (lan 3).csv"
+    late.write_bytes(csv_bytes(district_report("026", "2017Q3").setting("NV_GIAO", 5)))
+    _send(clerk, server, late)
+    run_inbox(home)
+    clerk.reload()
+    refused = clerk.locator("article.file", has_text="(lan 3).csv").inner_text()
+    assert "Bị từ chối" in refused and "đã khóa" in refused and "mở lại" in refused
+    for page in (clerk, approver, province):
+        page.context.close()

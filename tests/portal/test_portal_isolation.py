@@ -27,6 +27,7 @@ from portal.app import create_app
 SENT_NAME = "gui-qua-api-026.csv"
 SENT_VALUE = "gia-tri-rieng"
 SECRETS = (PRIVATE_FILE, PRIVATE_VALUE, SENT_NAME, SENT_VALUE)
+SLOT_OF_026 = "DP-HUYEN|026|2017Q1"
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,10 @@ PAGE_REQUESTS = {
     ("GET", "/province/overview.{fmt}"): lambda c, ids: c.get("/province/overview.xlsx"),
     ("GET", "/static/portal.css"): lambda c, ids: c.get("/static/portal.css"),
     ("GET", "/healthz"): lambda c, ids: c.get("/healthz"),
+    ("GET", "/approvals"): lambda c, ids: c.get("/approvals"),
+    ("POST", "/approvals"): lambda c, ids: c.post(
+        "/approvals", data={"csrf_token": page_csrf(c), "action": "approve", "slot": SLOT_OF_026}
+    ),
 }
 API_REQUESTS = {
     ("GET", "/api/v1/submissions"): lambda c, ids: c.get("/api/v1/submissions"),
@@ -74,6 +79,14 @@ API_REQUESTS = {
     ("POST", "/api/v1/dry-run"): lambda c, ids: c.post("/api/v1/dry-run", files=_file_of_026()),
     ("POST", "/api/v1/submissions"): lambda c, ids: c.post("/api/v1/submissions", files=_file_of_026()),
     ("GET", "/api/v1/openapi.json"): lambda c, ids: c.get("/api/v1/openapi.json"),
+    ("GET", "/api/v1/approvals"): lambda c, ids: c.get("/api/v1/approvals"),
+    ("GET", "/api/v1/approvals/log"): lambda c, ids: c.get("/api/v1/approvals/log"),
+    ("POST", "/api/v1/approvals/{dataset}/{period}"): lambda c, ids: c.post(
+        "/api/v1/approvals/DP-HUYEN/2017Q1", json={"action": "approve", "unit_code": "026"}
+    ),
+    ("GET", "/api/v1/approval-requests/{request_id}"): lambda c, ids: c.get(
+        "/api/v1/approval-requests/00000000000000000001-aaaaaaaaaaaa"
+    ),
 }
 
 
@@ -98,6 +111,10 @@ def test_no_page_shows_another_units_files(server, sent_by_026, route):
         assert answer.status_code == 403  # the province's desk
     if route == ("POST", "/send"):
         assert answer.status_code == 403  # 026's report, refused at upload
+    if route == ("POST", "/approvals"):
+        assert answer.status_code == 404  # 026's report: as if it did not exist
+    if route == ("GET", "/approvals"):
+        assert "026" not in answer.text.replace("/api/v1", "")
 
 
 @pytest.mark.parametrize("route", API_REQUESTS, ids=lambda r: f"{r[0]} {r[1]}")
@@ -107,8 +124,10 @@ def test_no_api_route_answers_another_units_files(server, sent_by_026, route):
     assert not [secret for secret in SECRETS if secret in answer.text]
     if route == ("GET", "/api/v1/submissions/{send_id}"):
         assert answer.status_code == 404
-    if route == ("GET", "/api/v1/obligations"):
-        assert {o["unit_code"] for o in answer.json()} == {"027"}
+    if route in (("GET", "/api/v1/obligations"), ("GET", "/api/v1/approvals"), ("GET", "/api/v1/approvals/log")):
+        assert {o["unit_code"] for o in answer.json()} <= {"027"}
+    if route[1].startswith("/api/v1/approvals/") and route[0] == "POST" or "{request_id}" in route[1]:
+        assert answer.status_code == 404
 
 
 def test_the_unit_itself_and_the_province_see_them(server, sent_by_026):
