@@ -47,9 +47,11 @@ def submission_frame(submissions: pd.DataFrame, values: pd.DataFrame, catalog: C
         for dataset, period, expected in zip(frame["dataset_code"], periods, frame["expected_period_type"])
     ]
     frame["received_date"] = frame["received_at"].map(lambda moment: moment.date())
-    frame["lock_after_days"] = frame["dataset_code"].map(
-        {code: catalog.days(code, "lock_after_days") for code in catalog.datasets}
-    ).astype("Int64")
+    frame["lock_after_days"] = (
+        frame["dataset_code"]
+        .map({code: catalog.days(code, "lock_after_days") for code in catalog.datasets})
+        .astype("Int64")
+    )
     frame["slot_closes_on"] = [
         slot_closes_on(catalog, dataset, period) if due else None
         for dataset, period, due in zip(frame["dataset_code"], periods, frame["due_date"])

@@ -352,7 +352,7 @@ CHECKS: dict[str, dict[str, Case]] = {
     "late": {
         "on_the_due_day.csv": good(csv_bytes(DEPT("STC", "2016Q4")), received="2017-01-10 20:00"),
         "late.csv": warned(csv_bytes(DEPT("STC", "2016Q3")), "late", received="2016-10-11 08:00"),
-        # late, in a closing data set, on its data set's last day: taken, and still late (closing never changes timeliness)
+        # late, on the last day of a data set that closes: taken, still late (closing never changes timeliness)
         "late_on_the_last_day.csv": warned(csv_bytes(SURVEY("027", "2016")), "late", received="2017-03-02 23:59"),
     },
     "correction": {
