@@ -213,6 +213,20 @@ def approval_arguments(parser: argparse.ArgumentParser) -> None:
         step.add_argument("--period", required=True, metavar="PERIOD", help="the period (e.g. 2017Q2)")
         step.add_argument("--by", required=True, metavar="EMAIL", help="who takes the action (recorded in the log)")
         step.add_argument("--reason", help="why (returning and reopening need one)")
+        step.add_argument(
+            "--request-id",
+            metavar="ID",
+            help="the action's id: run again with the same id (a retry after a crash), it is applied once",
+        )
+        if action.code == "reopen":
+            step.add_argument(
+                "--until",
+                type=date.fromisoformat,
+                metavar="DATE",
+                help="a slot its data set's deadline closed takes files through this day"
+                " (default: chiso.approval.REOPEN_DAYS days from today); an accepted slot still open by its deadline"
+                " stays open until the next acceptance",
+            )
     status = steps.add_parser("status", help="each slot's approval state, with its last action")
     status.add_argument("--unit", metavar="CODE", help="only this unit's slots")
     status.add_argument("--period", metavar="PERIOD", help="only this period's slots")
@@ -315,11 +329,14 @@ COMMANDS = {
         "Approve a unit's report for a slot (unit × data set × period), accept or return it for the province,"
         " withdraw an approval, reopen an accepted slot; or show the slots' states. Accepted figures are"
         " official (the view official_values) and the slot is locked: a new file for it is refused until"
-        " the province reopens it.",
+        " the province reopens it; a data set with lock_after_days closes that many days after its due date,"
+        " and the province reopens a closed slot until a date (--until).",
         "  chiso approval approve --unit 026 --dataset DP-HUYEN --period 2017Q2 --by truongphong@dongvan.example.vn\n"
         "  chiso approval accept --unit 026 --dataset DP-HUYEN --period 2017Q2 --by sokhcn@example.vn\n"
         "  chiso approval return --unit 026 --dataset DP-HUYEN --period 2017Q2 --by sokhcn@example.vn"
         " --reason 'NV_CUTHE differs from the last quarter'\n"
+        "  chiso approval reopen --unit 026 --dataset DP-HUYEN --period 2017Q2 --by sokhcn@example.vn"
+        " --reason 'late file agreed' --until 2018-03-15\n"
         "  chiso approval status --unit 026\n",
         approval_arguments,
     ),

@@ -65,6 +65,7 @@ def validate_batch(
             "submission_id": pd.Series(dtype="int64"),
             "slot_first_accepted_at": pd.Series(),
             "slot_locked_at": pd.Series(),
+            "slot_reopened_until": pd.Series(),
         }
     )
     frames["timeliness_checks"] = timeliness_frame(

@@ -9,7 +9,7 @@ reason quotes (unit type names, the data sets a unit submits) are joined in as c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -47,11 +47,28 @@ def submission_frame(submissions: pd.DataFrame, values: pd.DataFrame, catalog: C
         for dataset, period, expected in zip(frame["dataset_code"], periods, frame["expected_period_type"])
     ]
     frame["received_date"] = frame["received_at"].map(lambda moment: moment.date())
+    frame["lock_after_days"] = (
+        frame["dataset_code"]
+        .map({code: catalog.days(code, "lock_after_days") for code in catalog.datasets})
+        .astype("Int64")
+    )
+    frame["slot_closes_on"] = [
+        slot_closes_on(catalog, dataset, period) if due else None
+        for dataset, period, due in zip(frame["dataset_code"], periods, frame["due_date"])
+    ]
     frame["as_of_date"] = as_of
     counts = values.groupby("submission_id").size()
     frame["value_rows"] = frame["submission_id"].map(counts).fillna(0).astype("Int64")
     frame.loc[~readable | frame["missing_fields"].notna(), "value_rows"] = pd.NA
     return _with_row_key(frame)
+
+
+def slot_closes_on(catalog: Catalog, dataset_code: str, period: Period) -> date | None:
+    """The last day a slot of the data set takes files (its due date + `lock_after_days`); None: never
+    closes. A file received after it is refused unless the province reopened the slot (the
+    timeliness suite's `slot_closed`); the province may reopen a slot once today is past it."""
+    days = catalog.days(dataset_code, "lock_after_days")
+    return None if days is None else catalog.due_date(dataset_code, period) + timedelta(days=days)
 
 
 def _unit_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
@@ -143,10 +160,13 @@ def timeliness_frame(
     """One row per file the other suites accept: its slot (data set × unit × period), due date and
     receipt, the receipt of the slot's first accepted file received before it (null when this
     file is the slot's first report): the warehouse's (`slots`), or this batch's when its files
-    were sent together; and when the province accepted the slot (null: not locked). GX decides
-    what that makes the file: late, a correction, or refused as locked."""
+    were sent together; when the province accepted the slot (null: not locked); and until when
+    the slot takes files, its data set's closing or the province's reopening, the later (null:
+    never closes). GX decides what that makes the file: late, a correction, or refused as locked
+    or closed."""
     slot = ["dataset_code", "unit_code", "period"]
     columns = ["submission_id", "file_name", *slot, "due_date", "received_at", "received_date"]
+    columns += ["lock_after_days", "slot_closes_on"]
     frame = submissions.loc[submissions["submission_id"].isin(accepted), columns].copy()
     frame["received_at"] = pd.to_datetime(frame["received_at"])
     stored = dict(zip(slots["submission_id"], pd.to_datetime(slots["slot_first_accepted_at"])))
@@ -154,6 +174,7 @@ def timeliness_frame(
     locked = dict(zip(slots["submission_id"], pd.to_datetime(slots["slot_locked_at"])))
     frame["slot_locked_at"] = pd.to_datetime(frame["submission_id"].map(locked))
     frame["slot_locked_date"] = frame["slot_locked_at"].map(lambda moment: None if pd.isna(moment) else moment.date())
+    _open_until_columns(frame, slots)
     if sent_together:
         frame = frame.sort_values(["received_at", "submission_id"])
         in_batch = frame.groupby(slot)["received_at"].transform("first").where(frame.duplicated(slot))
@@ -162,6 +183,23 @@ def timeliness_frame(
         lambda moment: None if pd.isna(moment) else moment.date()
     )
     return _with_row_key(frame.sort_values("submission_id"))
+
+
+def _open_until_columns(frame: pd.DataFrame, slots: pd.DataFrame) -> None:
+    """`slot_open_until`: the moment the slot stops taking files, the end of its data set's last day
+    (`slot_closes_on`) or of the province's reopening (`slot_reopened_until`), whichever is later;
+    with the words a reason quotes about the reopening."""
+    reopened = dict(zip(slots["submission_id"], pd.to_datetime(slots["slot_reopened_until"])))
+    frame["slot_reopened_until"] = pd.to_datetime(frame["submission_id"].map(reopened))
+    closing = pd.to_datetime(
+        frame["slot_closes_on"].map(lambda day: None if day is None else datetime.combine(day, datetime.min.time()))
+    ) + pd.Timedelta(days=1)
+    later = pd.concat([closing, frame["slot_reopened_until"]], axis=1).max(axis=1)
+    frame["slot_open_until"] = pd.to_datetime(later.where(closing.notna()))
+    last_days = (frame["slot_reopened_until"] - pd.Timedelta(microseconds=1)).dt.date
+    words = {day: say("timeliness.reopened_until", until=day) for day in last_days.dropna().unique()}
+    frame["slot_reopened_vi"] = last_days.map(lambda day: words[day].vi if day in words else "")
+    frame["slot_reopened_en"] = last_days.map(lambda day: words[day].en if day in words else "")
 
 
 def _with_row_key(frame: pd.DataFrame) -> pd.DataFrame:

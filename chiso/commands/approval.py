@@ -4,11 +4,13 @@ units and the province act on the portal)."""
 from __future__ import annotations
 
 from argparse import Namespace
+from datetime import timedelta
 from pathlib import Path
 
 from chiso.approval import ApprovalRefused, Slot, act, action_words, slot_states
 from chiso.commands import Failed
 from chiso.pipeline import publish_snapshot
+from core.faults import fault_point
 from core.kinds import ACCOUNT_ROLES, APPROVAL_ACTIONS, APPROVAL_STATES
 from core.settings import load_settings
 from core.vocabulary import say
@@ -23,11 +25,23 @@ def run(args: Namespace) -> int:
     slot = Slot(args.dataset, args.unit, args.period)
     holds_role(settings.accounts, args.by, args.action, args.unit)
     try:
-        done = act(settings, slot, args.action, by=args.by, reason=args.reason)
+        done = act(
+            settings,
+            slot,
+            args.action,
+            by=args.by,
+            reason=args.reason,
+            request_id=args.request_id,
+            until=getattr(args, "until", None),
+        )
     except ApprovalRefused as refused:
         raise Failed(str(refused.text)) from None
     state = APPROVAL_STATES.text(done["state"])
-    print(f"{done['action']} {args.unit} {args.dataset} {args.period} by {done['by_email']}: {state}")
+    until = ""
+    if done["open_until"] is not None:  # files count through the day before (chiso.approval)
+        until = f" ({say('approval_deadline.open_until', until=(done['open_until'] - timedelta(days=1)).date())})"
+    print(f"{done['action']} {args.unit} {args.dataset} {args.period} by {done['by_email']}: {state}{until}")
+    fault_point("approval.before_publish")
     publish_snapshot(settings)  # the portal, the report and the analysts read the state from the snapshot
     return 0
 

@@ -11,9 +11,12 @@ correction and lock checks judge a file against the warehouse's earlier values, 
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from openpyxl.packaging.custom import StringProperty
@@ -42,6 +45,9 @@ SEMI = {"delimiter": ";", "headers": VI_HEADERS}
 RECEIVED = "2017-01-05 09:00"  # on time for 2016Q4 and later quarters, and for the 2016 survey
 HISTORY_UNIT = "SXD"  # its 2016 quarters are in the warehouse before the cases are judged
 LOCKED_PERIOD = "2016Q2"  # its report for this quarter is approved and accepted: locked
+# The cases' catalog closes the yearly survey 30 days after its due date (the demo's never closes):
+# the 2016 survey is due 2017-01-31, its last day is 2017-03-02.
+CLOSING_DATASET, CLOSING_DAYS = "CNTT-NAM", 30
 
 
 @dataclass(frozen=True)
@@ -346,6 +352,8 @@ CHECKS: dict[str, dict[str, Case]] = {
     "late": {
         "on_the_due_day.csv": good(csv_bytes(DEPT("STC", "2016Q4")), received="2017-01-10 20:00"),
         "late.csv": warned(csv_bytes(DEPT("STC", "2016Q3")), "late", received="2016-10-11 08:00"),
+        # late, on the last day of a data set that closes: taken, still late (closing never changes timeliness)
+        "late_on_the_last_day.csv": warned(csv_bytes(SURVEY("027", "2016")), "late", received="2017-03-02 23:59"),
     },
     "correction": {
         "new_period_of_a_known_unit.csv": good(csv_bytes(DEPT(HISTORY_UNIT, "2017Q1"))),
@@ -354,6 +362,12 @@ CHECKS: dict[str, dict[str, Case]] = {
     "slot_locked": {
         "slot_not_accepted.csv": good(csv_bytes(DEPT("STTTT", "2017Q2"))),
         "locked.csv": bad(csv_bytes(DEPT(HISTORY_UNIT, LOCKED_PERIOD).setting("TT_TIN", 14)), "slot_locked"),
+    },
+    "slot_closed": {
+        "survey_in_a_closing_data_set.csv": good(csv_bytes(SURVEY("034", "2016"))),
+        "after_the_data_set_closed.csv": Case(
+            csv_bytes(SURVEY("026", "2016")), "rejected", frozenset({"slot_closed"}), "2017-03-03 00:00"
+        ),
     },
     "outlier": {
         "ordinary_value.csv": good(csv_bytes(DEPT(HISTORY_UNIT, "2017Q3").setting("NV_CUTHE", 11))),
@@ -398,7 +412,7 @@ def verdicts(tmp_path_factory):
     from core.settings import load_settings
 
     root = tmp_path_factory.mktemp("rules")
-    settings = load_settings(home=root / "home")
+    settings = load_settings(home=root / "home", catalog_dir=closing_catalog(root / "catalog"))
     for name, (data, received) in HISTORY.items():
         write(root / "history" / name, data, received=received)
     history = ingest_paths([root / "history"], RunContext.of(settings, as_of=AS_OF))
@@ -409,6 +423,22 @@ def verdicts(tmp_path_factory):
         write(root / "inbox" / name, case.data, received=case.received)
     report = ingest_paths([root / "inbox"], RunContext.of(settings, as_of=AS_OF))
     return {v.file_name: v for v in report.verdicts}
+
+
+def closing_catalog(target: Path) -> Path:
+    """The demo's catalog, with CLOSING_DATASET closing CLOSING_DAYS after its due date."""
+    shutil.copytree(PROJECT_ROOT / "catalog", target)
+    path = target / "datasets.csv"
+    with path.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.DictReader(source))
+    for row in rows:
+        if row["dataset_code"] == CLOSING_DATASET:
+            row["lock_after_days"] = str(CLOSING_DAYS)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
 
 
 def test_every_check_of_the_suites_has_a_good_and_a_bad_case():
@@ -480,6 +510,13 @@ def test_leading_zero_restored_and_periods_normalised(verdicts):
     assert verdicts["good_survey.csv"].unit_code == "029"
     assert verdicts["good_windows1258.csv"].period == "2017Q1"
     assert verdicts["good_period_roman_lower.csv"].period == "2017Q3"
+
+
+def test_closed_reason_says_when_and_who_reopens(verdicts):
+    (reason,) = verdicts["after_the_data_set_closed.csv"].reasons
+    assert (reason.rule, reason.values) == ("locked", ["2017-03-03"])
+    assert "2017-03-02" in reason.vi and "2017-03-02" in reason.en and "30" in reason.en
+    assert "reviewer to reopen" in reason.en and "mở lại" in reason.vi
 
 
 def test_reasons_come_by_rule_number(verdicts):
