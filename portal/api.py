@@ -186,7 +186,8 @@ async def act_on(request: Request, dataset: str, period: str, body: ApprovalActi
     unit = body.unit_code or ("" if account.is_province else account.unit_code)
     reason = approvals.reason_of(body.reason)
     granted = portal.accounts.granted(account)
-    step = approvals.step_of(portal, account, granted, body.action, f"{dataset}|{unit}|{period}", reason)
+    key = f"{dataset}|{unit}|{period}"
+    step = approvals.step_of(portal, account, granted, body.action, key, reason, body.until)
     request_id, answered = await approvals.take(portal, account, [step])
     return _answered(portal, request_id, answered)
 

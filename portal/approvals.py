@@ -14,7 +14,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from chiso.approval.requests import Answer, Asked, answer, ask, asker
 from core.kinds import APPROVAL_ACTIONS
@@ -109,6 +109,16 @@ def log_rows(connection, account: Account, period: str | None, limit: int = LOG_
     return query_rows(connection, QUERIES / "approval_log.sql", scope, period, limit)
 
 
+def until_of(text: str | None) -> date | None:
+    """A reopening's last day as a form gives it (`2017-08-31`), None when left empty."""
+    if not (text or "").strip():
+        return None
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise PortalError(422, "portal.error_422") from None
+
+
 def reason_of(text: str | None) -> str | None:
     """A reason as given, trimmed; refused when too long or holding control characters (a line break is fine)."""
     reason = (text or "").strip()
@@ -119,9 +129,18 @@ def reason_of(text: str | None) -> str | None:
     return reason or None
 
 
-def step_of(portal: Portal, account: Account, granted: set[str], action: str, key: str, reason: str | None) -> Asked:
+def step_of(
+    portal: Portal,
+    account: Account,
+    granted: set[str],
+    action: str,
+    key: str,
+    reason: str | None,
+    until: date | None = None,
+) -> Asked:
     """One step as the account asks it, checked at the portal's door: a known action, a slot of the catalog,
-    and the account's role for that slot's unit (403 otherwise, and nothing is queued)."""
+    and the account's role for that slot's unit (403 otherwise, and nothing is queued). `until`: the last day
+    a reopening lets files in, for a slot closed by its data set's deadline (the writer judges it)."""
     if action not in APPROVAL_ACTIONS.codes:
         raise PortalError(422, "portal.approval_unknown_action")
     dataset_code, _, rest = key.partition("|")
@@ -133,7 +152,7 @@ def step_of(portal: Portal, account: Account, granted: set[str], action: str, ke
         raise PortalError(404, "portal.error_404")  # another unit's report: as if it did not exist
     if not may_act(account, granted, action, unit_code):
         raise PortalError(403, "portal.approval_not_your_role")
-    return Asked(dataset_code, unit_code, period, action, reason)
+    return Asked(dataset_code, unit_code, period, action, reason, until.isoformat() if until else None)
 
 
 async def take(portal: Portal, account: Account, steps: list[Asked]) -> tuple[str, Answer | None]:

@@ -230,6 +230,11 @@ class ApprovalActionIn(BaseModel):
     reason: str | None = Field(
         default=None, max_length=1000, description="why: required to return and to reopen, kept in the log"
     )
+    until: date | None = Field(
+        default=None,
+        description="reopen only: the last day files are taken, for a report its data set's deadline closed"
+        " (`lock_after_days`; default 14 days from today)",
+    )
 
 
 class LoggedActionOut(BaseModel):

@@ -39,6 +39,7 @@ class ApprovalRefused(ValueError):
     def __init__(self, text: Text):
         super().__init__(str(text))
         self.text = text
+        self.slot: Slot | None = None  # the slot refused, when act_all took many
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,19 @@ def act_all(settings: Settings, steps: list[Step]) -> list[dict]:
         connect(settings.warehouse) as connection,
     ):
         with transaction(connection):
-            done = [_take(connection, catalog, step, now) for step in steps]
+            done = [_named(step, lambda step=step: _take(connection, catalog, step, now)) for step in steps]
             fault_point("approval.before_commit")
         fault_point("approval.committed")
         return done
+
+
+def _named(step: Step, take) -> dict:
+    """`take()`, its refusal naming the slot when it is one of many (which report of a page was refused)."""
+    try:
+        return take()
+    except ApprovalRefused as refused:
+        refused.slot = step.slot
+        raise
 
 
 def _take(connection, catalog: Catalog, step: Step, now: datetime) -> dict:

@@ -47,6 +47,7 @@ class Asked:
     period: str
     action: str
     reason: str | None = None
+    until: str | None = None  # a reopening's last day (ISO date), for a slot closed by its deadline
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,10 @@ def _take(settings: Settings, path: Path) -> Answer:
     try:
         actions = act_all(settings, steps)
     except ApprovalRefused as refused:
-        return Answer(request_id, by, "refused", refused.text, [])
+        text = refused.text
+        if refused.slot is not None and len(steps) > 1:  # which report of the page
+            text = say("approval_request.slot_refused", **refused.slot.fields(), reason_vi=text.vi, reason_en=text.en)
+        return Answer(request_id, by, "refused", text, [])
     fault_point("approval_request.taken")
     return Answer(request_id, by, "done", None, [_plain(row) for row in actions])
 
@@ -147,8 +151,9 @@ def _read(path: Path) -> tuple[str, list[Step]]:
             raise ValueError("malformed step")
         if step.reason is not None and not isinstance(step.reason, str):
             raise ValueError("malformed reason")
+        until = date.fromisoformat(step.until) if step.until else None
         slot = Slot(step.dataset_code, step.unit_code, step.period)
-        steps.append(Step(slot, step.action, by, step.reason, f"{path.stem}.{number}"))
+        steps.append(Step(slot, step.action, by, step.reason, f"{path.stem}.{number}", until))
     return by, steps
 
 

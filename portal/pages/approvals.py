@@ -57,12 +57,13 @@ def approvals_page(request: Request, session: PageSession, request_id: str = "")
 async def act(request: Request, session: PageSession) -> Response:
     """One action on the slots ticked (`slot`, repeated): all recorded together, or none."""
     portal = portal_of(request)
-    form = await read_form(request, FORM_BYTES, max_files=0, max_fields=approvals.MAX_SLOTS + 4)
+    form = await read_form(request, FORM_BYTES, max_files=0, max_fields=approvals.MAX_SLOTS + 5)
     try:
         check_csrf(form, session.csrf_token)
         action = str(form.get("action") or "")
         keys = [str(key) for key in form.getlist("slot")]
         reason = approvals.reason_of(str(form.get("reason") or ""))
+        until = approvals.until_of(str(form.get("until") or ""))
         period = str(form.get("period") or "all")
     finally:
         await form.close()
@@ -70,7 +71,7 @@ async def act(request: Request, session: PageSession) -> Response:
         raise PortalError(422, "portal.approval_none_ticked")
     account = session.account
     granted = portal.accounts.granted(account)
-    steps = [approvals.step_of(portal, account, granted, action, key, reason) for key in keys]
+    steps = [approvals.step_of(portal, account, granted, action, key, reason, until) for key in keys]
     request_id, _ = await approvals.take(portal, account, steps)
     wanted = chosen_period(portal.catalog, period)
     return RedirectResponse(f"/approvals?request_id={request_id}&period={wanted or 'all'}", 303)
