@@ -12,8 +12,8 @@ from markupsafe import escape
 
 from builders import csv_bytes, department_report, write
 from chiso.approval import Slot, act
-from chiso.notices import kinds
 from chiso.context import RunContext
+from chiso.notices import kinds
 from chiso.notices.run import claim_scheduled, deliver, notify_after_ingest, record
 from chiso.pipeline import ingest_paths
 from core.catalog import Catalog
@@ -111,9 +111,7 @@ def test_a_returned_report_tells_the_clerk_and_the_approver_once_with_the_reason
     assert "Still wrong." in parts(again)[0] and REASON not in parts(again)[0]
 
 
-def test_the_digest_lists_the_reports_awaiting_acceptance_and_those_changed_since_approval(
-    told, mail_server, tmp_path
-):
+def test_the_digest_lists_the_reports_awaiting_acceptance_and_those_changed_since_approval(told, mail_server, tmp_path):
     write(tmp_path / "in" / "sct.csv", csv_bytes(department_report("SCT")), received="2017-07-05 09:00")
     write(tmp_path / "in" / "skhcn.csv", csv_bytes(department_report("SKHCN")), received="2017-07-05 10:00")
     write(tmp_path / "in" / "syt.csv", csv_bytes(department_report("SYT")), received="2017-07-05 11:00")
@@ -128,7 +126,9 @@ def test_the_digest_lists_the_reports_awaiting_acceptance_and_those_changed_sinc
     remind(told, Catalog(told.catalog_dir).today())
     [digest] = of_kind(mail_server.messages, "digest")
     text, page = parts(digest)
-    awaiting = "Báo cáo đơn vị đã phê duyệt, chờ tỉnh chấp nhận (1) / Reports approved by their unit, awaiting acceptance (1)"
+    awaiting = (
+        "Báo cáo đơn vị đã phê duyệt, chờ tỉnh chấp nhận (1) / Reports approved by their unit, awaiting acceptance (1)"
+    )
     changed_title = (
         "Báo cáo có số liệu thay đổi sau khi đơn vị phê duyệt (1)"
         " / Reports whose values changed after their unit approved them (1)"

@@ -10,4 +10,4 @@ select
 from slot_approvals as slots
 left join units on slots.unit_code = units.unit_code
 where slots.changed_since_approval
-order by slots.received_at desc, slots.unit_code, slots.dataset_code, slots.period;
+order by slots.received_at desc, slots.unit_code asc, slots.dataset_code asc, slots.period asc;

@@ -21,5 +21,7 @@ from approval_log as returns
 left join datasets on returns.dataset_code = datasets.dataset_code
 left join submission_records as records on returns.submission_id = records.submission_id
 where returns.action = 'return'
-    and not told('returned', returns.unit_code, returns.dataset_code, returns.period, cast(returns.action_id as varchar))
+    and not told(
+        'returned', returns.unit_code, returns.dataset_code, returns.period, cast(returns.action_id as varchar)
+    )
 order by returns.unit_code, returns.action_id;
