@@ -15,6 +15,7 @@ from contextlib import closing
 from pathlib import Path
 
 from chiso.notices.contacts import Contact
+from core.kinds import ACCOUNT_ROLES
 from portal.accounts import address_problem, name_problem
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,22 @@ class PortalAccounts:
             [],
             "their addresses get no notice",
         )
+        return self._noticeable(rows)
+
+    def approvers(self, unit_code: str) -> list[Contact]:
+        """The unit's enabled accounts holding a role that approves its reports (granted on top, `account_grants`)."""
+        roles = json.dumps(ACCOUNT_ROLES.codes_where("approves", "approver"))
+        rows = self._read(
+            "select unit_code, email, coalesce(name, ''), role from accounts"
+            " where disabled_at is null and unit_code = ? and (role in (select value from json_each(?))"
+            " or account_id in (select account_id from account_grants where role in (select value from json_each(?))))"
+            " order by account_id",
+            [unit_code, roles, roles],
+            "its approvers get no approval notice",
+        )
+        return self._noticeable(rows)
+
+    def _noticeable(self, rows: list[tuple]) -> list[Contact]:
         kept = []
         for unit, email, name, role in rows:
             problem = address_problem(email.strip()) or name_problem(name.strip())

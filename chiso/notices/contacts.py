@@ -3,7 +3,8 @@
 The catalog (`contacts.csv`) names each unit's official addresses, the province's and the data
 engineers'. An account book — the portal's (`portal.directory`), handed in by the interface that
 runs the notices — adds the address of every enabled account: a unit's users get their unit's
-notices, the province's users the digest. The notices know the book only by `AccountBook`, never
+notices, the province's users the digest; a unit's approvers (accounts holding the approver role for
+it) its approval reminders. The notices know the book only by `AccountBook`, never
 by its storage. Replies go to the catalog's province addresses only (role addresses), never to a
 login: a login e-mail printed in every unit's mail would invite wrong-password attempts on it.
 """
@@ -45,6 +46,10 @@ class AccountBook(Protocol):
         """inbox name -> the name the file had on the clerk's computer, for the files sent through it."""
         ...
 
+    def approvers(self, unit_code: str) -> list[Contact]:
+        """The enabled accounts that approve `unit_code`'s reports (role `unit`, `login=True`)."""
+        ...
+
 
 class Directory:
     """Every address by unit and role, each address once (compared without case)."""
@@ -63,6 +68,29 @@ class Directory:
 
     def of_role(self, role: str) -> list[Recipient]:
         return _unique(c for c in self.contacts if c.role == role)
+
+    def approvers(self, unit_code: str) -> list[Recipient]:
+        """The unit's approvers: its accounts holding the approver role, then the unit's catalog
+        addresses (its office, which reaches its head where the head has no account yet)."""
+        official = [c for c in self.contacts if c.role == "unit" and c.unit_code == unit_code and not c.login]
+        return _unique([*self.accounts.approvers(unit_code), *official])
+
+    def of_audience(self, audiences: tuple[str, ...], unit_code: str) -> list[Recipient]:
+        """Everyone of `audiences` (a kind's: "unit", "approvers", or a role) for what `unit_code` is owed."""
+        found: list[Recipient] = []
+        for audience in audiences:
+            if audience == "unit":
+                found += self.of_unit(unit_code)
+            elif audience == "approvers":
+                found += self.approvers(unit_code)
+            else:
+                found += self.of_role(audience)
+        return _unique(found)
+
+    def name_of(self, email: str) -> str:
+        """The name an address goes by (its account's or the catalog's), or "" when none says one."""
+        names = [c.name for c in self.contacts if c.email.casefold() == email.strip().casefold() and c.name]
+        return names[0] if names else ""
 
     def reply_to(self) -> list[Recipient]:
         """Where a unit's replies go: the catalog's province addresses that are no portal login."""
@@ -85,6 +113,7 @@ def engineers(catalog: Catalog) -> list[Recipient]:
 
 
 def _unique(contacts) -> list[Recipient]:
+    """Each address once (contacts or recipients), the first name it came with."""
     seen: dict[str, Recipient] = {}
     for contact in contacts:
         seen.setdefault(contact.email.casefold(), Recipient(contact.email, contact.name))

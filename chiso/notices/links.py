@@ -2,8 +2,8 @@
 
 The portal shows a unit's files and what it owes on the unit's page (`/units/<code>`: the
 sections `#files` and `#due`, portal/pages/unit.py) and serves its templates at
-`/templates/<data set>/<period>` (portal/pages/files.py). When the portal gets a page per file,
-`file_page` points to it.
+`/templates/<data set>/<period>` (portal/pages/files.py); a unit's approver and the province's
+reviewer act on slots at `/approvals`. When the portal gets a page per file, `file_page` points to it.
 """
 
 from __future__ import annotations
@@ -27,3 +27,8 @@ def due_page(portal_url: str, unit_code: str) -> str:
 
 def template_page(portal_url: str, dataset_code: str, period: str) -> str:
     return f"{portal_url}/templates/{quote(dataset_code, safe='')}/{quote(period, safe='')}"
+
+
+def approvals_page(portal_url: str) -> str:
+    """Where a unit approves (again) what the province returned, and the province accepts: each sees its own."""
+    return f"{portal_url}/approvals"

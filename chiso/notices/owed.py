@@ -102,7 +102,7 @@ def owed_notices(kinds: list, connection, people: Directory, names: dict[str, st
             if row["kind"] in kind.items:
                 by_addressee[row["notice_unit"]].append(row)
         for unit_code, entries in by_addressee.items():
-            recipients = people.of_unit(unit_code) if kind.audience == "unit" else people.of_role(kind.audience)
+            recipients = kind.recipients(people, unit_code)
             claim.add(notice_of(kind.name, unit_code, names, recipients, entries, kind.content_of(entries, owed)))
     return claim
 

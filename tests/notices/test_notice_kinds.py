@@ -94,4 +94,5 @@ def test_every_built_in_kind_has_its_words_its_query_and_its_templates(kind):
         assert all(f"notice.count_{item}" in entries() for item in kind.items)
     assert kind.query.is_file()
     assert (kind.templates / f"{kind.name}.txt.j2").is_file() and (kind.templates / f"{kind.name}.html.j2").is_file()
-    assert kind.when in kinds.WHEN and (kind.audience == "unit" or kind.audience == "province")
+    assert kind.moments and set(kind.moments) <= set(kinds.WHEN)
+    assert kind.audiences and all(audience in ("unit", "approvers", "province") for audience in kind.audiences)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from core.vocabulary import say
 
 if TYPE_CHECKING:  # the types of the hooks' arguments only: owed.py and run.py import this module
+    from chiso.notices.contacts import Directory, Recipient
     from chiso.notices.owed import Notice, Owed
     from core.catalog import Catalog
     from core.settings import Settings
@@ -55,8 +56,10 @@ class NoticeKind:
     name: str  # the message's kind: the ledger's `message_kind`, the header X-Chiso-Notice, the .eml's name
     items: tuple[str, ...]  # the ledger kinds of the items it settles, in the order its message tells them
     query: Path  # what it is owed: one row per item (the contract above)
-    when: str  # one of WHEN
-    audience: str  # "unit": the addresses of the unit it is owed to; else a role of contacts.csv ("province")
+    when: str | tuple[str, ...]  # one of WHEN, or several: claimed by whichever runs first (the ledger tells once)
+    # Whom it goes to, or several of these (each address once): "unit", the addresses of the unit it is
+    # owed to; "approvers", that unit's approvers (`Directory.approvers`); else a role of contacts.csv ("province").
+    audience: str | tuple[str, ...]
     subject: str  # the vocabulary id of its subject (Vietnamese, the units' language)
     # The subject's fields from (unit name, content); None: the unit's name and a count of each item kind told.
     subject_fields: Callable[[str, dict], dict] | None = None
@@ -67,6 +70,18 @@ class NoticeKind:
     # Its content's links to the portal (content, unit code, portal URL or "", names of what is attached).
     link: Callable[[dict, str, str, set[str]], None] | None = None
     templates: Path = TEMPLATES  # holds <name>.txt.j2 and <name>.html.j2 (the layout and parts are shared)
+
+    @property
+    def moments(self) -> tuple[str, ...]:
+        return (self.when,) if isinstance(self.when, str) else self.when
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        return (self.audience,) if isinstance(self.audience, str) else self.audience
+
+    def recipients(self, people: Directory, unit_code: str) -> list[Recipient]:
+        """Who is told what `unit_code` (a unit, or the province's code) is owed."""
+        return people.of_audience(self.audiences, unit_code)
 
     def content_of(self, rows: list[dict], owed: Owed) -> dict:
         return self.content(rows, owed) if self.content else by_item(rows, self.items)
@@ -88,8 +103,8 @@ _REGISTRY: dict[str, NoticeKind] = {}
 
 def register(kind: NoticeKind) -> NoticeKind:
     """Add a kind; its name is the ledger's `message_kind`, so two kinds cannot share one."""
-    if kind.when not in WHEN:
-        raise ValueError(f"notice kind {kind.name}: when must be one of {', '.join(WHEN)}, not {kind.when!r}")
+    if not kind.moments or not set(kind.moments) <= set(WHEN):
+        raise ValueError(f"notice kind {kind.name}: when must be among {', '.join(WHEN)}, not {kind.when!r}")
     if kind.name in _REGISTRY and _REGISTRY[kind.name] != kind:
         raise ValueError(f"a notice kind named {kind.name} is registered already")
     _REGISTRY[kind.name] = kind
@@ -109,7 +124,7 @@ def of(name: str) -> NoticeKind:
 
 def every(when: str | None = None) -> list[NoticeKind]:
     """The registered kinds (planned after each ingest, or daily), in the order they were registered."""
-    return [kind for kind in _REGISTRY.values() if when is None or kind.when == when]
+    return [kind for kind in _REGISTRY.values() if when is None or when in kind.moments]
 
 
 def by_item(rows: list[dict], items: tuple[str, ...]) -> dict:
