@@ -148,6 +148,7 @@ def template(request: Request, dataset: str, period: str, account: ApiAccount) -
 _ACTED: Responses = {
     200: {"model": ApprovalAnswerOut, "description": "recorded"},
     202: {"model": ApprovalAnswerOut, "description": "queued: ask `Location` again for the outcome"},
+    400: {"model": ErrorOut, "description": "the body is not JSON"},
     401: _REFUSED[401],
     403: {"model": ErrorOut, "description": "the account does not hold the action's role for that unit"},
     404: _NOT_FOUND[404],

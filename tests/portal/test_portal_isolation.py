@@ -126,7 +126,7 @@ def test_no_api_route_answers_another_units_files(server, sent_by_026, route):
         assert answer.status_code == 404
     if route in (("GET", "/api/v1/obligations"), ("GET", "/api/v1/approvals"), ("GET", "/api/v1/approvals/log")):
         assert {o["unit_code"] for o in answer.json()} <= {"027"}
-    if route[1].startswith("/api/v1/approvals/") and route[0] == "POST" or "{request_id}" in route[1]:
+    if (route[1].startswith("/api/v1/approvals/") and route[0] == "POST") or "{request_id}" in route[1]:
         assert answer.status_code == 404
 
 

@@ -154,3 +154,29 @@ def test_two_threads_accepting_one_slot_get_one_row_and_one_refusal(home):
     (refusal,) = [outcome for outcome in outcomes.values() if outcome != "accepted"]
     assert len(taken) == 1 and "Cannot accept" in refusal.en and "Không thể" in refusal.vi
     assert [(action, by) for action, by, _ in log_rows(home, action="accept")] == [("accept", taken[0])]
+
+
+def take_requests(rel, home, **env: str) -> subprocess.CompletedProcess:
+    """The writer taking the portal's queued requests, as `chiso inbox` does (the DAG's task: the same function)."""
+    code = "from core.settings import load_settings; from chiso.approval.requests import take_waiting; "
+    code += "print(take_waiting(load_settings()))"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=rel.chiso_env(home, **env), capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("point", ["approval.committed", "approval_request.taken", "approval_request.answered"])
+def test_a_queued_portal_action_killed_in_the_writer_is_recorded_and_answered_once(rel, home, point):
+    from chiso.approval.requests import Asked, answer, ask
+
+    inbox = load_settings(home=home).inbox
+    request_id = ask(inbox, REVIEWERS[0], [Asked(DATASET, UNIT, PERIOD, "accept")])
+    killed = take_requests(rel, home, CHISO_FAULT=f"{point}:kill")
+    assert killed.returncode == -9, f"{point} was never reached: {killed.stderr}"
+    retried = take_requests(rel, home)
+    assert retried.returncode == 0, retried.stderr
+    answered = answer(inbox, request_id)
+    assert answered is not None and answered.done and answered.actions[0]["state"] == "accepted"
+    assert log_rows(home, action="accept") == [("accept", REVIEWERS[0], f"{request_id}.1")]
+    assert slot_state(home / "warehouse" / "snapshot" / "chiso.duckdb") == "accepted"
+    assert take_requests(rel, home).stdout.strip() == "{'done': 0, 'refused': 0}"  # nothing left waiting
