@@ -39,32 +39,27 @@ def slots_of(connection, dataset: str, periods: tuple[str, ...]) -> list[Slot]:
 
 @pytest.fixture(scope="module")
 def official(demo_warehouse, tmp_path_factory):
-    """The demo warehouse (a copy) where the province accepted the departments' 2016 and half of their
-    2017Q1, the districts' 2016Q1-Q2 and the yearly survey of 2016; one accepted slot was reopened, some
-    are only approved, one was returned. Returns (settings, the slots accepted and still so)."""
+    """The demo warehouse (a copy) where the province accepted the districts' 2016Q1 and their yearly survey of
+    2016, two districts' 2016Q2 (one then reopened) and half of the departments' 2017Q1; of their 2017Q2, three
+    are approved and one returned. Returns (settings, the slots accepted and still so)."""
     _, _, demo = demo_warehouse
     root = tmp_path_factory.mktemp("official")
     settings = replace(demo, warehouse=root / "chiso.duckdb", snapshot=root / "snapshot" / "chiso.duckdb")
     shutil.copy(demo.warehouse, settings.warehouse)
     with connect_read_only(settings.warehouse) as connection:
-        departments_2016 = slots_of(connection, "DP-SN", ("2016Q1", "2016Q2", "2016Q3", "2016Q4"))
-        departments_2017q1 = slots_of(connection, "DP-SN", ("2017Q1",))
-        departments_2017q2 = slots_of(connection, "DP-SN", ("2017Q2",))
-        districts = slots_of(connection, "DP-HUYEN", ("2016Q1", "2016Q2"))
+        districts_q1, districts_q2 = (slots_of(connection, "DP-HUYEN", (period,)) for period in ("2016Q1", "2016Q2"))
         survey = slots_of(connection, "CNTT-NAM", ("2016",))
-    accepted = [*departments_2016, *departments_2017q1[: len(departments_2017q1) // 2], *districts, *survey]
-    reopened = next(slot for slot in districts if slot.period == "2016Q2")
+        departments_q1, departments_q2 = (slots_of(connection, "DP-SN", (period,)) for period in ("2017Q1", "2017Q2"))
+    accepted = [*districts_q1, *districts_q2[:2], *survey, *departments_q1[: len(departments_q1) // 2]]
+    reopened = districts_q2[0]
     steps = [
         Step(slot, action, APPROVER if action == "approve" else REVIEWER)
         for slot in accepted
         for action in ("approve", "accept")
     ]
     steps.append(Step(reopened, "reopen", REVIEWER, "sửa NV_GIAO"))
-    steps += [Step(slot, "approve", APPROVER) for slot in departments_2017q2[:3]]
-    steps += [
-        Step(departments_2017q2[3], "approve", APPROVER),
-        Step(departments_2017q2[3], "return", REVIEWER, "xem lại"),
-    ]
+    steps += [Step(slot, "approve", APPROVER) for slot in departments_q2[:3]]
+    steps += [Step(departments_q2[3], "approve", APPROVER), Step(departments_q2[3], "return", REVIEWER, "xem lại")]
     act_all(settings, steps)
     return settings, {slot for slot in accepted if slot != reopened}
 
@@ -156,11 +151,12 @@ def test_a_figure_is_official_exactly_when_every_slot_it_is_computed_from_is(off
     expected = {key: slots <= accepted for key, slots in contributing_slots(settings).items()}
     assert {key: marks[key] for key in expected} == expected
     assert set(expected.values()) == {True, False}
-    # the districts' 2016Q1 is all accepted; their 2016Q2 had one slot reopened, their year two quarters unaccepted
+    # the districts' 2016Q1 is all accepted, not their 2016Q2 nor so their year; their survey of 2016 is
     assert marks[("2016Q1", "district", "NV_GIAO", "")] is True
     assert marks[("2016Q2", "district", "NV_GIAO", "")] is False
     assert marks[("2016", "district", "NV_GIAO", "")] is False
-    assert marks[("2016", "department", "NV_GIAO", "")] is True
+    assert marks[("2016", "province", "CNTT_TYLE", "BENHVIEN")] is True
+    assert marks[("2017Q1", "department", "NV_GIAO", "")] is False  # half of the departments' accepted
 
 
 # --- the report ----------------------------------------------------------------------------------
