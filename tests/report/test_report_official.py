@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from builders import PROJECT_ROOT
 from chiso.approval import Slot, Step, act_all
 from chiso.report.build import EVERY_FIGURE, OFFICIAL_FIGURES, build_report, collect
 from chiso.report.charts import PROVISIONAL_MARK
@@ -157,6 +158,15 @@ def test_a_figure_is_official_exactly_when_every_slot_it_is_computed_from_is(off
     assert marks[("2016", "district", "NV_GIAO", "")] is False
     assert marks[("2016", "province", "CNTT_TYLE", "BENHVIEN")] is True
     assert marks[("2017Q1", "department", "NV_GIAO", "")] is False  # half of the departments' accepted
+
+
+def test_the_analyst_guides_example_counts_the_official_figures(official):
+    settings, _ = official
+    guide = (PROJECT_ROOT / "docs" / "analyst-guide.md").read_text(encoding="utf-8")
+    query = re.search(r"```sql\n-- official_share\n(.*?)```", guide, re.S)[1]
+    counted = {period: (official_figures, figures) for period, official_figures, figures in rows(settings, query)}
+    assert 0 < counted["2016"][0] < counted["2016"][1]  # the districts' survey of 2016, not their quarters
+    assert counted["2018"][0] == 0 < counted["2018"][1]
 
 
 # --- the report ----------------------------------------------------------------------------------
