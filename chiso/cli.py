@@ -123,6 +123,12 @@ def report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", type=Path, metavar="FILE", help="HTML file to write (default: CHISO_REPORTS/report.html)"
     )
+    parser.add_argument(
+        "--official",
+        action="store_true",
+        help="figures from the official ones only (reports the province accepted, unchanged since; default FILE:"
+        " CHISO_REPORTS/report-official.html); without it every figure received, each marked official or provisional",
+    )
 
 
 def export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -282,7 +288,8 @@ COMMANDS = {
     ),
     "report": (
         "Write the HTML monitoring report: one self-contained file (no external asset), readable offline and on A4.",
-        "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n",
+        "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n"
+        "  chiso report --official --output official.html   # official figures only\n",
         report_arguments,
     ),
     "export": (

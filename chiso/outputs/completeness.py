@@ -6,9 +6,11 @@ from pathlib import Path
 
 from chiso.export import export_view
 
-VIEWS = ("completeness", "reporting_rates")
+# Each file's view: completeness.csv is every expected report with its completeness status and, beside
+# it, its slot's approval state (the view completeness_approvals: completeness's columns, then the state's).
+FILES = {"completeness": "completeness_approvals", "reporting_rates": "reporting_rates"}
 
 
 def write(snapshot: Path, folder: Path) -> dict[str, Path]:
-    """Each view as `<view>.csv` (UTF-8 with a BOM, formula-like text neutralised) in `folder`."""
-    return {view: export_view(snapshot, view, "csv", folder / f"{view}.csv")[0] for view in VIEWS}
+    """Each file as `<name>.csv` (UTF-8 with a BOM, formula-like text neutralised) in `folder`."""
+    return {name: export_view(snapshot, view, "csv", folder / f"{name}.csv")[0] for name, view in FILES.items()}

@@ -4,12 +4,17 @@ One file, no external asset: inline CSS, charts as inline SVG, no script. Every 
 comes from the data (file names, reasons, notes) goes through Jinja2's autoescape. What the
 report shows of a plan — its years, time zone, charts, scopes — comes from the warehouse's
 catalog tables; its words from the vocabulary.
+
+Each figure is marked official (every report it is computed from accepted by the province, unchanged
+since: the view rollup_marks) or provisional; `official=True` draws the figures from the official
+ones only (official_rollup, official_target_progress), the files' sections unchanged.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,18 +24,34 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from chiso.report import charts, svg
 from core.kinds import COMPLETENESS_STATUSES, SUBMISSION_STATUSES, WARNING_KINDS
 from core.vocabulary import Text, say
-from warehouse.db import connect_read_only, query_rows
+from warehouse.db import connect_read_only, query_rows, read_sql
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "queries"
 TEMPLATE = "template.html.j2"
 
 
-def build_report(warehouse: Path, output: Path, generated_at: datetime | None = None) -> Path:
-    """Write the report for `warehouse` to `output` (atomically: readers never see half a file)."""
+@dataclass(frozen=True)
+class Figures:
+    """The view the report's figures come from (the plan targets' progress is computed over it)."""
+
+    rollup: str
+    official_only: bool  # every figure of the view is official
+
+
+EVERY_FIGURE = Figures("indicator_rollup", official_only=False)
+OFFICIAL_FIGURES = Figures("official_rollup", official_only=True)
+
+
+def build_report(
+    warehouse: Path, output: Path, generated_at: datetime | None = None, *, official: bool = False
+) -> Path:
+    """Write the report for `warehouse` to `output` (atomically: readers never see half a file);
+    `official`: its figures from the official ones only."""
+    figures = OFFICIAL_FIGURES if official else EVERY_FIGURE
     with connect_read_only(warehouse) as connection:
-        data = collect(connection)
-    html = render(data, warehouse_name=warehouse.name, generated_at=generated_at)
+        data = collect(connection, figures)
+    html = render(data, warehouse_name=warehouse.name, generated_at=generated_at, official_only=official)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
     try:
@@ -41,7 +62,11 @@ def build_report(warehouse: Path, output: Path, generated_at: datetime | None = 
     return output
 
 
-def collect(connection) -> dict:
+def collect(connection, figures: Figures = EVERY_FIGURE) -> dict:
+    # The figures and targets drawn, with their official marks, made once (temporary tables of this
+    # connection): each chart's query then reads them instead of computing the marks again.
+    connection.execute(read_sql(QUERIES / "report_figures.sql"), [figures.rollup, figures.official_only])
+    connection.execute(read_sql(QUERIES / "report_targets.sql"))
     names = ("plan", "scopes", "submission_counts", "completeness", "targets", "rejections", "warnings", "charts")
     data = {name: query_rows(connection, QUERIES / f"{name}.sql") for name in names}
     for chart in data["charts"]:
@@ -69,11 +94,11 @@ def environment() -> Environment:
     return env
 
 
-def render(data: dict, warehouse_name: str, generated_at: datetime | None = None) -> str:
-    return environment().get_template(TEMPLATE).render(**context(data, warehouse_name, generated_at))
+def render(data: dict, warehouse_name: str, generated_at: datetime | None = None, official_only: bool = False) -> str:
+    return environment().get_template(TEMPLATE).render(**context(data, warehouse_name, generated_at, official_only))
 
 
-def context(data: dict, warehouse_name: str, generated_at: datetime | None) -> dict:
+def context(data: dict, warehouse_name: str, generated_at: datetime | None, official_only: bool = False) -> dict:
     plan = data["plan"][0]
     timezone = ZoneInfo(plan["timezone"])
     generated_at = generated_at or datetime.now(timezone)
@@ -89,6 +114,10 @@ def context(data: dict, warehouse_name: str, generated_at: datetime | None) -> d
         "generated_at": generated_at,
         "timezone": str(timezone),
         "warehouse_name": warehouse_name,
+        "official_only": official_only,
+        "provisional_mark": charts.PROVISIONAL_MARK,
+        "figure_status": charts.figure_status,
+        "approval_marks": charts.approval_legend(),
         "kpis": _kpis(data["submission_counts"], data["completeness"]),
         "heatmaps": _heatmaps(data["completeness"], years),
         "heatmap_legend": charts.heatmap_legend(),
@@ -134,8 +163,17 @@ def _heatmaps(completeness: list[dict], years: list[int]) -> list[dict]:
         chart = charts.heatmap(f"completeness-{code}", f"{code}: {name}", rows[0]["period_type"], years, units, cells)
         listed = charts.heatmap_units(rows[0]["period_type"], years, units, cells)
         counts = Counter(row["status"] for row in rows)
+        approvals = Counter(charts.approval_key(row) for row in rows)
         heatmaps.append(
-            {"code": code, "name": name, "chart": chart, "units": listed, "counts": counts, "expected": len(rows)}
+            {
+                "code": code,
+                "name": name,
+                "chart": chart,
+                "units": listed,
+                "counts": counts,
+                "approvals": approvals,
+                "expected": len(rows),
+            }
         )
     return heatmaps
 

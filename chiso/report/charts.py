@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from chiso.report.svg import (
     GRID,
+    INK,
     MUTED,
     THIN_SPACE,
     WIDTH,
@@ -20,7 +21,7 @@ from chiso.report.svg import (
     rounded,
     y_axis,
 )
-from core.kinds import COMPLETENESS_STATUSES
+from core.kinds import APPROVAL_STATES, COMPLETENESS_STATUSES
 from core.vocabulary import Text, say
 
 # Completeness status colours (declared with the statuses). A rejected-only cell also carries a
@@ -41,6 +42,53 @@ VERDICT_COLOURS = {True: STATUS_COLOURS["on_time"], False: STATUS_COLOURS["rejec
 
 def status_text(status: str) -> Text:
     return COMPLETENESS_STATUSES.text(status)
+
+
+# --- official or provisional (issue 20) ------------------------------------------------------
+
+# Set after a provisional figure's label, so the mark reads without colour; the legend says what it means.
+PROVISIONAL_MARK = "*"
+# What a cell of the completeness grid says of its slot besides its state: the values changed since approval.
+CHANGED = "changed_since_approval"
+
+
+def figure_status(official: bool) -> Text:
+    return say("figure.official" if official else "figure.provisional")
+
+
+def figure_label(text: str, official: bool) -> str:
+    return text if official else f"{text}{PROVISIONAL_MARK}"
+
+
+def _with_status(tip: str, official: bool) -> str:
+    return f"{tip} · {figure_status(official)}"
+
+
+def approval_key(cell: dict) -> str | None:
+    """The approval mark of an expected report: its slot's state, or CHANGED when the values changed
+    since approval; None while its slot has no file in force and no action."""
+    if cell.get("approval_state") is None:
+        return None
+    return CHANGED if cell["changed_since_approval"] else cell["approval_state"]
+
+
+def approval_text(key: str) -> Text:
+    return say("report.changed_since_approval") if key == CHANGED else APPROVAL_STATES.text(key)
+
+
+def approval_mark(key: str) -> str:
+    return say(f"approval_mark.{key}").vi  # a sign, the same in both languages
+
+
+def approval_legend() -> list[tuple[str, str, Text]]:
+    """Each approval mark of the grid: (key, sign, words), in the states' declared order, then CHANGED."""
+    return [(key, approval_mark(key), approval_text(key)) for key in (*APPROVAL_STATES.codes, CHANGED)]
+
+
+def ink_on(colour: str) -> str:
+    """White or ink, whichever reads on `colour` (#rrggbb): by its relative luminance."""
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return INK if 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.5 else "#ffffff"
 
 
 # --- completeness heatmap ----------------------------------------------------------------
@@ -92,9 +140,13 @@ def heatmap(
 
 
 def _heat_cell(chart: Chart, x: float, y: float, w: float, code: str, period: str, cell: dict) -> None:
-    chart.rect(
-        x, y, w, HEAT_ROW_H - 2, STATUS_COLOURS[cell["status"]], title=_cell_title(code, period, cell), mark=True
-    )
+    colour = STATUS_COLOURS[cell["status"]]
+    chart.rect(x, y, w, HEAT_ROW_H - 2, colour, title=_cell_title(code, period, cell), mark=True)
+    key = approval_key(cell)
+    if key is not None:
+        chart.text(
+            x + w / 2, y + 13, approval_mark(key), size=10.5, anchor="middle", weight="bold", fill=ink_on(colour)
+        )
     if cell["status"] == "rejected_only":
         cx, cy, s = x + w / 2, y + (HEAT_ROW_H - 2) / 2, 4
         cross = f"M{rounded(cx - s)} {rounded(cy - s)}L{rounded(cx + s)} {rounded(cy + s)}"
@@ -108,6 +160,9 @@ def _cell_title(code: str, period: str, cell: dict) -> str:
         parts.append(str(say("chart.received", date=f"{cell['first_accepted_at']:%Y-%m-%d}")))
     if cell.get("files"):
         parts.append(str(say("chart.files", files=cell["files"], rejected=cell["rejected_files"])))
+    key = approval_key(cell)
+    if key is not None:
+        parts.append(f"{approval_mark(key)} {approval_text(key)}")
     return "; ".join(parts)
 
 
@@ -139,6 +194,10 @@ def _cell_text(cell: dict) -> Text:
         parts.append(say("chart.received", date=f"{cell['first_accepted_at']:%Y-%m-%d}"))
     if cell.get("files"):
         parts.append(say("chart.files", files=cell["files"], rejected=cell["rejected_files"]))
+    key = approval_key(cell)
+    if key is not None:
+        words = approval_text(key)
+        parts.append(Text(f"{approval_mark(key)} {words.vi}", f"{approval_mark(key)} {words.en}"))
     return Text("; ".join(part.vi for part in parts), "; ".join(part.en for part in parts))
 
 
@@ -180,12 +239,13 @@ def parts_by_quarter(chart_id: str, title: str, years: list[int], rows: dict[str
             f"{row['units_reporting']}/{row['units_expected']}" if row["units_expected"] else row["units_reporting"]
         )
         units = say("chart.units_reporting", units=reporting)
-        tip = f"{period}: {number(part)} / {number(whole)} · {labels['tip']} ({units})"
+        tip = _with_status(f"{period}: {number(part)} / {number(whole)} · {labels['tip']} ({units})", row["official"])
         chart.rect(
             centre - band * 0.36, scale(whole), band * 0.72, bottom - scale(whole), PLANNED, title=tip, mark=True
         )
         chart.rect(centre - band * 0.2, scale(part), band * 0.4, bottom - scale(part), REALISED, title=tip, mark=True)
-        chart.text(centre, scale(whole) - 4, f"{number(part)}/{number(whole)}", size=9, anchor="middle")
+        label = figure_label(f"{number(part)}/{number(whole)}", row["official"])
+        chart.text(centre, scale(whole) - 4, label, size=9, anchor="middle")
     return chart
 
 
@@ -222,11 +282,12 @@ def parts_by_year(
                 continue
             whole, part = row["whole"], row["part"] or 0
             tip = f"{name}, {year}: {number(part, 1)} / {number(whole, 1)} {labels['unit']} · {labels['tip']}"
-            tip += f" ({percent(row['share'])})"
+            tip = _with_status(f"{tip} ({percent(row['share'])})", row["official"])
             bar = band * 0.34
             chart.rect(centre - bar, scale(whole), bar, bottom - scale(whole), PLANNED, title=tip, mark=True)
             chart.rect(centre, scale(part), bar, bottom - scale(part), REALISED, title=tip, mark=True)
-            chart.text(centre, scale(whole) - 5, percent(row["share"], 0), size=9, anchor="middle")
+            label = figure_label(percent(row["share"], 0), row["official"])
+            chart.text(centre, scale(whole) - 5, label, size=9, anchor="middle")
     return chart
 
 
@@ -284,6 +345,7 @@ def _share_marks(
     """The year's share bar and its target line; the target, for the panel's caption."""
     if row["value"] is not None:
         tip = f"{label}: {percent(row['value'])} ({number(row['numerator'])}/{number(row['denominator'])} {unit})"
+        tip = _with_status(tip, row["official"])
         chart.rect(
             centre - band * 0.3,
             scale(row["value"]),
@@ -294,7 +356,9 @@ def _share_marks(
             mark=True,
         )
         above = max(row["value"], row["target"] if row["target"] is not None else 0)
-        chart.text(centre, scale(above) - 5, number(row["value"], 0), size=9, anchor="middle")
+        chart.text(
+            centre, scale(above) - 5, figure_label(number(row["value"], 0), row["official"]), size=9, anchor="middle"
+        )
     if row["target"] is None:
         return []
     tip = (

@@ -1,4 +1,5 @@
--- Every expected report with its status, named for the heatmaps: one row per data set × unit × period.
+-- Every expected report with its status and its slot's approval state, named for the heatmaps: one row per
+-- data set × unit × period.
 select
     completeness.dataset_code,
     datasets.dataset_name,
@@ -11,8 +12,10 @@ select
     completeness.first_accepted_at,
     completeness.files,
     completeness.rejected_files,
-    completeness.status
-from completeness
+    completeness.status,
+    completeness.approval_state,
+    completeness.changed_since_approval
+from completeness_approvals as completeness
 inner join datasets using (dataset_code)
 inner join units using (unit_code)
 order by datasets.rowid, units.rowid, completeness.period;

@@ -1,17 +1,19 @@
 -- One row per scope × period of a kind: a derived indicator's whole (denominator), part (numerator) and share,
--- with how many units reported it and how many were expected to. $1: the derived indicator; $2: the period type.
+-- with how many units reported it and how many were expected to, and whether it is official, from the report's
+-- figures (report_figures.sql). $1: the derived indicator; $2: the period type.
 with chart_parts as (
     select
-        indicator_rollup.scope,
-        indicator_rollup.period,
-        indicator_rollup.denominator as whole,
-        indicator_rollup.numerator as part,
-        indicator_rollup.value as share,
-        indicator_rollup.units_reporting
-    from indicator_rollup
-    where indicator_rollup.indicator_code = $1
-        and indicator_rollup.period_type = $2
-        and indicator_rollup.disaggregation = ''
+        report_figures.scope,
+        report_figures.period,
+        report_figures.denominator as whole,
+        report_figures.numerator as part,
+        report_figures.value as share,
+        report_figures.units_reporting,
+        report_figures.official
+    from report_figures
+    where report_figures.indicator_code = $1
+        and report_figures.period_type = $2
+        and report_figures.disaggregation = ''
 ),
 
 whole_datasets as (
@@ -38,7 +40,8 @@ select
     chart_parts.part,
     chart_parts.share,
     chart_parts.units_reporting,
-    expected_units.units_expected
+    expected_units.units_expected,
+    chart_parts.official
 from chart_parts
 left join expected_units using (scope, period)
 order by chart_parts.scope, chart_parts.period;

@@ -1,17 +1,19 @@
--- One row per disaggregation × year: a derived indicator's value in a scope, with the plan target of the
--- year where there is one. $1: the derived indicator; $2: the scope.
+-- One row per disaggregation × year: a derived indicator's value in a scope and whether it is official, with the
+-- plan target of the year where there is one, from the report's figures and targets (report_figures.sql,
+-- report_targets.sql). $1: the derived indicator; $2: the scope.
 with shares as (
     select
-        indicator_rollup.disaggregation,
+        report_figures.disaggregation,
         periods.year,
-        indicator_rollup.value,
-        indicator_rollup.numerator,
-        indicator_rollup.denominator
-    from indicator_rollup
+        report_figures.value,
+        report_figures.numerator,
+        report_figures.denominator,
+        report_figures.official
+    from report_figures
     inner join periods using (period)
-    where indicator_rollup.indicator_code = $1
-        and indicator_rollup.scope = $2
-        and indicator_rollup.period_type = 'year'
+    where report_figures.indicator_code = $1
+        and report_figures.scope = $2
+        and report_figures.period_type = 'year'
 ),
 
 year_targets as (
@@ -20,7 +22,7 @@ year_targets as (
         year,
         target,
         achieved
-    from target_progress
+    from report_targets
     where indicator_code = $1 and scope = $2
 ),
 
@@ -51,6 +53,7 @@ select
     shares.value,
     shares.numerator,
     shares.denominator,
+    shares.official,
     year_targets.target,
     year_targets.achieved
 from shares

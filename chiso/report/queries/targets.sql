@@ -1,7 +1,8 @@
 -- One row per plan target with its actual and whether it was met, named for the reader, and how the
 -- actual is computed (the catalog's rules, as indicator_rollup applies them): method_time `last` (each
 -- unit's latest quarter of the year), `sum` (its quarters added up) or `year` (a yearly data set's
--- value); method_units `sum`, `mean` (unweighted) or `ratio` (summed numerators over summed denominators).
+-- value); method_units `sum`, `mean` (unweighted) or `ratio` (summed numerators over summed denominators);
+-- and whether the actual is official: from the report's targets (report_targets.sql).
 with indicator_names as (
     select
         indicator_code,
@@ -58,29 +59,30 @@ disaggregation_names as (
 )
 
 select
-    target_progress.indicator_code,
+    report_targets.indicator_code,
     indicator_names.indicator_name,
     indicator_names.indicator_name_en,
-    target_progress.disaggregation,
+    report_targets.disaggregation,
     disaggregation_names.disaggregation_name,
     disaggregation_names.disaggregation_name_en,
-    target_progress.scope,
+    report_targets.scope,
     unit_types.scope_name,
     unit_types.scope_name_en,
-    target_progress.year,
-    target_progress.target,
-    target_progress.actual,
-    target_progress.numerator,
-    target_progress.denominator,
-    target_progress.achieved,
+    report_targets.year,
+    report_targets.target,
+    report_targets.actual,
+    report_targets.numerator,
+    report_targets.denominator,
+    report_targets.achieved,
     figure_methods.method_time,
     figure_methods.method_units,
     figure_methods.numerator_code,
     figure_methods.denominator_code,
-    figure_methods.multiplier
-from target_progress
+    figure_methods.multiplier,
+    report_targets.official
+from report_targets
 left join indicator_names using (indicator_code)
 left join disaggregation_names using (disaggregation)
-left join unit_types on target_progress.scope = unit_types.unit_type
-left join figure_methods on target_progress.indicator_code = figure_methods.figure_code
-order by target_progress.year, target_progress.indicator_code, target_progress.scope, target_progress.disaggregation;
+left join unit_types on report_targets.scope = unit_types.unit_type
+left join figure_methods on report_targets.indicator_code = figure_methods.figure_code
+order by report_targets.year, report_targets.indicator_code, report_targets.scope, report_targets.disaggregation;
