@@ -170,11 +170,11 @@ def accounts_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--email", required=True, metavar="ADDRESS", help="the login, and where notices go")
     add.add_argument(
         "--role",
-        choices=ACCOUNT_ROLES.codes,
+        choices=sorted({*ACCOUNT_ROLES.codes, *(role.called for role in ACCOUNT_ROLES.members)}),
         default="unit",
-        help="unit: its clerk, sees and sends its own unit's reports (default); province: sees every unit's,"
-        " accepts or returns them; approver: the unit's head, approves its reports (granted on top of its"
-        " account if the e-mail has one)",
+        help="unit (or clerk): sees and sends its own unit's reports (default); province (or reviewer): sees every"
+        " unit's, accepts, returns or reopens them; approver: the unit's head, approves its reports (granted on"
+        " top of its account if the e-mail has one)",
     )
     add.add_argument("--name", help="the person's name, for notices")
     add.add_argument(
@@ -321,7 +321,7 @@ COMMANDS = {
         " send a reset link, give a unit's system API tokens and revoke them, disable and enable an account.",
         "  chiso accounts add --unit 026 --email vanthu@dongvan.example.vn      # prints a one-time link\n"
         "  chiso accounts add --unit 026 --role approver --email truongphong@dongvan.example.vn   # the unit's head\n"
-        "  echo 'a long passphrase' | chiso accounts add --unit 02 --role province"
+        "  echo 'a long passphrase' | chiso accounts add --unit 02 --role reviewer"
         " --email sokhcn@example.vn --password-stdin\n"
         "  chiso accounts reset --email vanthu@dongvan.example.vn               # a new one-time link\n"
         "  chiso accounts token --email vanthu@dongvan.example.vn               # prints a new API token\n"

@@ -229,6 +229,9 @@ class AccountRole(Kind):
     # granted on top of it (`account_grants`): an account may hold several.
     own: bool
     approves: str | None  # the approval actions' role it holds (core: APPROVAL_ACTIONS' `role`)
+    # The name the approval's words give it (issue 20: clerk, approver, reviewer), which
+    # `chiso accounts add --role` takes as well as the code.
+    called: str
 
 
 # Kept by the portal's own database, not the warehouse. A unit's account is its clerk (sends); the
@@ -236,9 +239,9 @@ class AccountRole(Kind):
 ACCOUNT_ROLES = Family(
     "account role",
     (
-        AccountRole("unit", sees_every_unit=False, own=True, approves=None),
-        AccountRole("province", sees_every_unit=True, own=True, approves="reviewer"),
-        AccountRole("approver", sees_every_unit=False, own=False, approves="approver"),
+        AccountRole("unit", sees_every_unit=False, own=True, approves=None, called="clerk"),
+        AccountRole("province", sees_every_unit=True, own=True, approves="reviewer", called="reviewer"),
+        AccountRole("approver", sees_every_unit=False, own=False, approves="approver", called="approver"),
     ),
 )
 

@@ -169,11 +169,12 @@ def chiso(settings, *args: str) -> subprocess.CompletedProcess:
 def people(settings):
     """The province's reviewer, SYT's clerk who is also its approver (granted), SCT's approver, a clerk."""
     accounts = Accounts(settings.accounts)
-    accounts.add(REVIEWER, "02", "province")
-    for unit, email in (("SYT", APPROVER), ("SCT", "truongphong@sct.example.vn")):
-        assert (
-            chiso(settings, "accounts", "add", "--unit", unit, "--email", email, "--role", "approver").returncode == 0
-        )
+    for unit, email, role in (
+        ("02", REVIEWER, "reviewer"),  # the approval's word for the province's role
+        ("SYT", APPROVER, "approver"),
+        ("SCT", "truongphong@sct.example.vn", "approver"),
+    ):
+        assert chiso(settings, "accounts", "add", "--unit", unit, "--email", email, "--role", role).returncode == 0
     accounts.add("vanthu@syt.example.vn", "SYT", "unit")
     return accounts
 
@@ -211,4 +212,4 @@ def test_a_units_approver_is_granted_on_top_of_its_account(settings, people):
     assert syt.approves("approver", "SYT", {"approver"}) and not syt.approves("approver", "SCT", {"approver"})
     assert not syt.approves("reviewer", "SYT", {"approver"})
     province = people.by_email(REVIEWER)
-    assert province is not None and province.approves("reviewer", "SYT", set())
+    assert province is not None and province.role == "province" and province.approves("reviewer", "SYT", set())

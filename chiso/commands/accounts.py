@@ -7,6 +7,7 @@ from argparse import Namespace
 
 from chiso.commands import UserError
 from core.catalog import Catalog
+from core.kinds import ACCOUNT_ROLES
 from core.settings import Settings, load_settings
 from core.vocabulary import say
 from portal.accounts import LINK_HOURS, OWN_ROLES, AccountError, AccountExists, Accounts, catalog_unit
@@ -48,7 +49,8 @@ def _add(args: Namespace, settings: Settings, accounts: Accounts) -> int:
             raise UserError(
                 say(problem, min_chars=MIN_PASSWORD_CHARS, max_chars=MAX_PASSWORD_CHARS).en.lower().rstrip(".")
             )
-    granted = None if args.role in OWN_ROLES else args.role
+    role = next(kind.code for kind in ACCOUNT_ROLES.members if args.role in (kind.code, kind.called))
+    granted = None if role in OWN_ROLES else role
     existing = accounts.by_email(args.email, enabled_only=False)
     if granted and existing is not None:
         if existing.unit_code != code:
@@ -56,7 +58,7 @@ def _add(args: Namespace, settings: Settings, accounts: Accounts) -> int:
         accounts.grant(existing.email, granted)
         print(f"{existing.email} (unit {code}) is also its {granted} now")
         return 0
-    account = accounts.add(args.email, code, "unit" if granted else args.role, args.name)
+    account = accounts.add(args.email, code, "unit" if granted else role, args.name)
     if granted:
         accounts.grant(account.email, granted)
     roles = f"{account.role} and {granted}" if granted else account.role
