@@ -1,6 +1,6 @@
 """Latency of one report file: landing in the inbox -> its verdict in the analysts' snapshot.
 
-    .venv/bin/python benchmarks/latency.py --executor standalone [--sends 20] [--drop] [--out FILE]
+    .venv/bin/python benchmarks/latency.py --executor standalone [--sends 20] [--drop] [--approvals N] [--out FILE]
     .venv/bin/python benchmarks/latency.py --executor celery     [--sends 20] [--drop] [--cold] [--out FILE]
 
 Starts Airflow itself in a temporary folder: `airflow standalone` (LocalExecutor, SQLite,
@@ -22,7 +22,9 @@ snapshot where the time went:
     publish->seen publish done -> the verdict readable in the snapshot
 
 and prints p50/p95 of landing -> verdict with the mean of each part; `--out` writes the
-samples as JSON. `--cold` (Celery only) runs the workers without chiso/airflow_glue/celery_config.py's
+samples as JSON. `--approvals N` then approves N of the reports received, one after the other, as the
+portal queues a unit's click (chiso.approval.requests), and times each to its answer and to its state
+readable in the snapshot (the click -> the view: the watcher, the DAG's `take_approvals`, the publish). `--cold` (Celery only) runs the workers without chiso/airflow_glue/celery_config.py's
 preload, so that each task process imports Great Expectations itself (the time before).
 
 The standalone mode's task-log servers listen on all interfaces (standalone cannot skip
@@ -213,6 +215,33 @@ def one_send(metadata: Metadata, source: Path, inbox: Path, snapshot: Path, drop
     }
 
 
+def approved_in_snapshot(snapshot: Path, slot: tuple[str, str, str]) -> bool:
+    import duckdb
+
+    with duckdb.connect(str(snapshot), read_only=True) as db:
+        sql = "select state from slot_approvals where dataset_code = ? and unit_code = ? and period = ?"
+        return db.execute(sql, list(slot)).fetchone()[0] == "approved"
+
+
+def one_approval(metadata: Metadata, slot: tuple[str, str, str], inbox: Path, snapshot: Path, timeout=120) -> dict:
+    """A unit's approval as the portal queues it (chiso.approval.requests.ask), timed to its answer (the
+    writer answers after publishing) and to the state readable in the snapshot: the click -> the view."""
+    from chiso.approval.requests import Asked, answer, ask
+
+    wait_quiet(metadata)
+    started = time.monotonic()
+    request_id = ask(inbox, "truongphong@bench.example.vn", [Asked(*slot, "approve")])
+    while (answered := answer(inbox, request_id)) is None:
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"{slot}: no answer after {timeout} s")
+        time.sleep(0.02)
+    answered_after = time.monotonic() - started
+    assert answered.done, answered.text
+    while not approved_in_snapshot(snapshot, slot):
+        time.sleep(0.02)
+    return {"slot": "|".join(slot), "answered": answered_after, "total": time.monotonic() - started}
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
@@ -252,6 +281,23 @@ def report(samples: list[dict], label: str) -> dict:
     return summary
 
 
+def approval_samples(metadata: Metadata, home: Path, count: int) -> list[dict]:
+    """Approve `count` received reports one after the other, each timed (one_approval)."""
+    if not count:
+        return []
+    import duckdb
+
+    snapshot = home / "warehouse" / "snapshot" / "chiso.duckdb"
+    with duckdb.connect(str(snapshot), read_only=True) as db:
+        sql = "select dataset_code, unit_code, period from slot_approvals where state = 'received' limit ?"
+        slots = db.execute(sql, [count]).fetchall()
+    samples = []
+    for number, slot in enumerate(slots, 1):
+        samples.append(one_approval(metadata, slot, home / "inbox", snapshot))
+        print(f"  approval {number:2d}. {samples[-1]['total']:5.1f} s  {samples[-1]['slot']}", flush=True)
+    return samples
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--executor", choices=("standalone", "celery"), required=True)
@@ -265,6 +311,9 @@ def main() -> int:
         metavar="NAME=VALUE",
         help="an extra environment variable for every Airflow component, e.g."
         " AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME=0.2",
+    )
+    parser.add_argument(
+        "--approvals", type=int, default=0, help="then approve this many of the sent reports, as the portal queues it"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--out", type=Path)
@@ -300,9 +349,18 @@ def main() -> int:
         label = f"{args.executor}{' (no GX preload)' if args.cold else ''}, {'dropped' if args.drop else 'sent'}"
         label += "".join(f", {item}" for item in args.set)
         summary = report(samples, label)
+        approvals = approval_samples(metadata, home, args.approvals)
+        if approvals:
+            times = [a["total"] for a in approvals]
+            summary["approvals"] = {"count": len(times), "p50": percentile(times, 50), "p95": percentile(times, 95)}
+            print(
+                f"{label}: {len(times)} approvals, queued -> state in the snapshot: p50 {percentile(times, 50):.1f} s,"
+                f" p95 {percentile(times, 95):.1f} s, max {max(times):.1f} s"
+            )
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(json.dumps({"summary": summary, "samples": samples}, indent=2, default=str))
+            document = {"summary": summary, "samples": samples, "approvals": approvals}
+            args.out.write_text(json.dumps(document, indent=2, default=str))
     finally:
         stack.close()
         if not args.keep:
