@@ -24,7 +24,8 @@ snapshot where the time went:
 and prints p50/p95 of landing -> verdict with the mean of each part; `--out` writes the
 samples as JSON. `--approvals N` then approves N of the reports received, one after the other, as the
 portal queues a unit's click (chiso.approval.requests), and times each to its answer and to its state
-readable in the snapshot (the click -> the view: the watcher, the DAG's `take_approvals`, the publish). `--cold` (Celery only) runs the workers without chiso/airflow_glue/celery_config.py's
+readable in the snapshot (the click -> the view: the watcher, the DAG's `take_approvals`, the publish).
+`--cold` (Celery only) runs the workers without chiso/airflow_glue/celery_config.py's
 preload, so that each task process imports Great Expectations itself (the time before).
 
 The standalone mode's task-log servers listen on all interfaces (standalone cannot skip
