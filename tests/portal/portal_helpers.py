@@ -192,3 +192,17 @@ class Writer:
     def stop(self) -> None:
         self.stopping.set()
         self.thread.join(timeout=30)
+
+
+PHONE = {"width": 375, "height": 812}  # the narrowest phone the pages are made for
+
+
+def browser_page(browser, server: Server, email: str, viewport: dict | None = None, **context):
+    """A page of a real browser (a 375 px phone unless said), logged in as `email`, on the home page."""
+    page = browser.new_context(viewport=viewport or PHONE, **context).new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/")
+    return page

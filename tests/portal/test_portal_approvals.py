@@ -19,6 +19,7 @@ from portal_helpers import (
     Server,
     Writer,
     api,
+    browser_page,
     csrf_of,
     logged_in,
     make_home,
@@ -182,17 +183,6 @@ def test_the_pages_approve_and_show_values_changed_since_approval(server, home):
     assert forged.status_code == 403
 
 
-def _phone(browser, server, email: str):
-    """A logged-in page on a 375 px phone."""
-    page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return page
-
-
 def _send(page, server, path) -> None:
     page.goto(f"{server.url}/")
     page.set_input_files("#file", str(path))
@@ -208,17 +198,17 @@ def test_in_a_browser_approve_return_fix_approve_accept_then_locked(browser, ser
     key = "DP-HUYEN|026|2017Q3"
     first = tmp_path / "DP-HUYEN_026_2017Q3.csv"
     first.write_bytes(csv_bytes(district_report("026", "2017Q3").setting("NV_GIAO", 4)))
-    clerk = _phone(browser, server, CLERK_026)
+    clerk = browser_page(browser, server, CLERK_026)
     _send(clerk, server, first)
     run_inbox(home)
 
-    approver = _phone(browser, server, APPROVER_026)
+    approver = browser_page(browser, server, APPROVER_026)
     approver.goto(f"{server.url}/approvals?period=2017Q3")
     assert approver.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling on a phone
     _card(approver, key).locator("button[value=approve]").click()
     assert "Đã ghi 1 thao tác" in approver.inner_text("main")
 
-    province = _phone(browser, server, PROVINCE)
+    province = browser_page(browser, server, PROVINCE)
     province.goto(f"{server.url}/approvals?period=2017Q3")
     card = _card(province, key)
     card.locator("textarea[name=reason]").fill("Số nhiệm vụ được giao chưa khớp với quyết định của tỉnh")

@@ -12,23 +12,12 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import load_workbook
-from portal_helpers import CLERK_026, CLERK_027, PASSWORD, run_inbox
+from portal_helpers import CLERK_026, CLERK_027, browser_page, run_inbox
 
 GOOD = {"NV_GIAO": 2, "NV_TRIENKHAI": 1, "NV_CUTHE": 3, "NV_HOANTHANH": 1, "KP_BOTRI": 500, "KP_GIAINGAN": 120.5}
 # Rule 9: more task groups deployed than assigned; rule 6: a word where a number belongs.
 BROKEN = {**GOOD, "NV_TRIENKHAI": 5, "NV_CUTHE": "ba"}
 RED, GREEN = (0xB8, 0x32, 0x27), (0x1F, 0x7A, 0x5A)  # the stylesheet's --bad and --good
-
-
-def _log_in(browser, server, email: str):
-    context = browser.new_context(viewport={"width": 420, "height": 900}, accept_downloads=True)  # a phone
-    page = context.new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return page
 
 
 def _fill(template: Path, values: dict, target: Path) -> Path:
@@ -53,7 +42,7 @@ def _share_of(shot: Path, colour: tuple[int, int, int]) -> float:
 
 
 def test_a_clerk_goes_from_login_to_an_accepted_report(browser, server, home, tmp_path):
-    page = _log_in(browser, server, CLERK_026)
+    page = browser_page(browser, server, CLERK_026, {"width": 420, "height": 900}, accept_downloads=True)
     assert "Huyện Đồng Văn (026)" in page.inner_text("h1")
     assert "Việc cần làm" in page.inner_text("#owed") and "To do" in page.inner_text("#owed")
 
@@ -95,7 +84,7 @@ def test_a_clerk_goes_from_login_to_an_accepted_report(browser, server, home, tm
 
 
 def test_another_unit_cannot_see_it(browser, server):
-    page = _log_in(browser, server, CLERK_027)
+    page = browser_page(browser, server, CLERK_027, {"width": 420, "height": 900})
     assert "Huyện Mèo Vạc (027)" in page.inner_text("h1")
     assert "Dong Van" not in page.content()
     page.goto(f"{server.url}/units/026")

@@ -7,22 +7,12 @@ at 1280 px); screenshots are written beside the test's files for a person to loo
 from __future__ import annotations
 
 import pytest
-from portal_helpers import CLERK_026, PASSWORD, PROVINCE
+from portal_helpers import CLERK_026, PROVINCE, browser_page
 
 from builders import csv_bytes, district_report
 
 PHONE = {"width": 375, "height": 740}
 SCREEN = PHONE["height"]
-
-
-def _open(browser, server, email: str, viewport=PHONE):
-    page = browser.new_context(viewport=viewport).new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return page
 
 
 def _top(page, selector: str) -> float:
@@ -43,7 +33,7 @@ def _inside(page, selector: str) -> bool:
 
 
 def test_the_clerks_home_on_a_phone(browser, server, tmp_path):
-    page = _open(browser, server, CLERK_026)
+    page = browser_page(browser, server, CLERK_026, PHONE)
     page.screenshot(path=str(tmp_path / "clerk-home-375.png"), full_page=True)
     assert _fits(page) == []
     assert _top(page, "#owed li.card") < SCREEN  # what is owed: on the first screen
@@ -55,7 +45,7 @@ def test_the_clerks_home_on_a_phone(browser, server, tmp_path):
 
 
 def test_a_verdict_on_a_phone(browser, server, tmp_path):
-    page = _open(browser, server, CLERK_026)
+    page = browser_page(browser, server, CLERK_026, PHONE)
     broken = tmp_path / "Bao cao Q3.csv"
     broken.write_bytes(csv_bytes(district_report("026", "2017Q3").setting("NV_GIAO", "ba")))
     page.set_input_files("#file", str(broken))
@@ -69,7 +59,7 @@ def test_a_verdict_on_a_phone(browser, server, tmp_path):
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_province_desk_on_a_phone_and_a_desktop(browser, server, tmp_path, width):
-    page = _open(browser, server, PROVINCE, {"width": width, "height": SCREEN})
+    page = browser_page(browser, server, PROVINCE, {"width": width, "height": SCREEN})
     page.screenshot(path=str(tmp_path / f"province-{width}.png"), full_page=True)
     assert _fits(page) == []
     assert _top(page, "#chase") < SCREEN  # what to chase: on the first screen
