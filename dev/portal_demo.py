@@ -64,6 +64,8 @@ def demo_accounts(settings, said: Callable[[DemoAccount], None] = lambda account
         else:
             state = "existing" if account else "new"
             account = account or accounts.add(email, code, role, unit["unit_name"])
+            if role == "unit":  # the demo's unit account is its approver too: one login tries /approvals
+                accounts.grant(email, "approver")
             password = secrets.token_urlsafe(12)
             accounts.set_password(account.account_id, password)
             done = DemoAccount(email, code, role, password, state)
@@ -142,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         print("no snapshot yet: running `make run` first", flush=True)
         subprocess.run([sys.executable, "-m", "dev.embedded"], check=True)
     portal_url = settings.portal_url or f"http://127.0.0.1:{args.port}"
-    print(f"\ndemo accounts ({settings.accounts}), each password as it is set:", flush=True)
+    print(
+        f"\ndemo accounts ({settings.accounts}; a unit's is also its approver, the province's its reviewer:"
+        " /approvals), each password as it is set:",
+        flush=True,
+    )
     demo_accounts(settings, lambda account: print(account.line(), flush=True))
     print(
         f"\na file sent through the portal is ingested within a second or two of its send (`chiso inbox`);"

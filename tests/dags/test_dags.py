@@ -144,6 +144,13 @@ def test_both_dags_that_tell_people_share_one_notice_group(dags):
     assert dags["chiso_ingest"].task_dict["publish"].downstream_task_ids == {"claim_notices"}
 
 
+def test_the_portals_approval_requests_are_taken_by_the_writer_before_the_publish(dags):
+    dag = dags["chiso_ingest"]
+    take = dag.task_dict["take_approvals"]
+    assert take.pool == WAREHOUSE_POOL and take.downstream_task_ids == {"publish"}
+    assert dag.task_dict["publish"].upstream_task_ids == {"ingest_chunk", "take_approvals"}
+
+
 def test_a_terminal_error_fails_at_once_and_a_busy_writer_is_retried():
     from airflow.sdk.exceptions import AirflowFailException
 

@@ -228,7 +228,7 @@ def check_placement(tis: list[dict]) -> None:
     ran = [ti for ti in tis if ti["start_date"] is not None and ti["state"] != "skipped"]
     assert ran
     for ti in ran:
-        writer = ti["task_id"] in ("ingest_chunk", "publish", "claim_notices", "record_notices")
+        writer = ti["task_id"] in ("ingest_chunk", "take_approvals", "publish", "claim_notices", "record_notices")
         assert ti["queue"] == (LOADER_QUEUE if writer else "default"), ti
         assert ti["pool"] == ("chiso_warehouse" if writer else "default_pool"), ti
         assert ti["hostname"] == (LOADER if writer else WORKER), ti

@@ -92,6 +92,17 @@ def test_a_dropped_file_is_ingested_by_itself_with_the_api_on_another_port(tmp_p
         seconds = time.monotonic() - dropped
         print(f"\napi port {port}: dropped.csv {status} in the snapshot {seconds:.0f} s after it landed")
         assert status == "accepted"
+
+        # A unit's approval as the portal queues it: the watcher fires, the DAG's writer takes it and answers.
+        from chiso.approval.requests import Asked, answer, ask
+
+        clicked = time.monotonic()
+        request_id = ask(settings.inbox, "truongphong@example.vn", [Asked("DP-SN", "SKHCN", "2017Q2", "approve")])
+        answered = wait_for("the approval answered", lambda: answer(settings.inbox, request_id), 180, 0.2)
+        with duckdb.connect(str(settings.snapshot), read_only=True) as snapshot:
+            [(state,)] = snapshot.execute("select state from slot_approvals where unit_code = 'SKHCN'").fetchall()
+        print(f"approval queued -> answered, the snapshot showing it: {time.monotonic() - clicked:.1f} s")
+        assert answered.done and state == "approved"
         failed = query("select task_id, state from task_instance where state in ('failed', 'upstream_failed')")
         assert failed == []
     finally:

@@ -94,6 +94,13 @@ def test_make_portal_on_another_port_lands_a_sends_verdict_within_seconds(demo_h
         seconds = time.monotonic() - sent_at
         print(f"send -> verdict in the snapshot: {seconds:.1f} s")
         assert found == [("accepted",)] and seconds < 15
+
+        # The unit's demo account is its approver too: a click is recorded by the demo's watcher.
+        approvals = clerk.get("/approvals?period=2017Q3").text
+        click = {"csrf_token": page_csrf(clerk), "action": "approve", "slot": "DP-HUYEN|026|2017Q3"}
+        assert 'value="DP-HUYEN|026|2017Q3"' in approvals
+        answered = clerk.get(clerk.post("/approvals", data=click).headers["location"])
+        assert "1 action recorded" in answered.text, answered.text
     finally:
         os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(timeout=30)
