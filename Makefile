@@ -45,6 +45,7 @@ lint: setup
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py
 	$(VENV)/bin/python benchmarks/latency.py --executor standalone --out benchmarks/results/latency-standalone.json
+	$(VENV)/bin/python benchmarks/latency.py --executor standalone --sends 12 --approvals 10 --out benchmarks/results/latency-approvals-standalone.json
 	$(VENV)/bin/python benchmarks/latency.py --executor celery --out benchmarks/results/latency-celery.json
 	$(VENV)/bin/python benchmarks/latency.py --executor celery --cold --out benchmarks/results/latency-celery-cold.json
 

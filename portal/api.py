@@ -159,12 +159,14 @@ _ACTED: Responses = {
 
 @router.get("/approvals", response_model=list[ApprovalOut], tags=["approval"], responses=_NOT_FOUND)
 def approval_states(request: Request, account: ApiAccount, period: str | None = None) -> list[ApprovalOut]:
-    """The approval state of each report (slot) the token sees, with what it may do on each now and the
-    values changed since approval; `period`: a quarter (`2017Q2`), a year (`2017`, with its quarters)."""
+    """The approval state of each report (slot) the token sees, newest period first (500 at most: `period`
+    narrows it to a quarter, `2017Q2`, or a year, `2017`, with its quarters), with what it may do on each
+    now and the values changed since approval."""
     portal = portal_of(request)
     wanted = views.chosen_period(portal.catalog, period)
     with views.snapshot(portal.settings.snapshot) as db:
-        slots = approvals.slot_views(db, account, portal.accounts.granted(account), wanted)
+        slots = approvals.slot_views(db, account, portal.accounts.granted(account), wanted, approvals.SHOWN)
+        approvals.with_details(db, slots)
     return [ApprovalOut.of(slot, portal.catalog.timezone) for slot in slots]
 
 

@@ -78,22 +78,30 @@ def offered(account: Account, granted: set[str], slot: SlotView) -> list[str]:
     ]
 
 
-def slot_views(connection, account: Account, granted: set[str], period: str | None) -> list[SlotView]:
-    """The slots the account sees (its unit's, or every unit's for the province), with what it may do,
-    the values of those it may act on and the changed values of those changed since approval."""
+def slot_views(
+    connection, account: Account, granted: set[str], period: str | None, limit: int | None
+) -> list[SlotView]:
+    """The slots the account sees (its unit's, or every unit's for the province), newest period first, at
+    most `limit` (None: all), each with what the account may do on it now."""
     if connection is None:
         return []
     scope = None if account.is_province else account.unit_code
-    slots = [SlotView(**row) for row in query_rows(connection, QUERIES / "approvals.sql", scope, period)][:SHOWN]
+    slots = [SlotView(**row) for row in query_rows(connection, QUERIES / "approvals.sql", scope, period)][:limit]
     for slot in slots:
         slot.actions = offered(account, granted, slot)
+    return slots
+
+
+def with_details(connection, slots: list[SlotView]) -> list[SlotView]:
+    """The slots, each the account may act on with the values of its file in force, each changed since
+    approval with its changed values, old and new."""
     acting = [slot.submission_id for slot in slots if slot.actions and slot.submission_id is not None]
     values: dict[int, list[dict]] = {}
-    for row in query_rows(connection, QUERIES / "approval_values.sql", acting):
+    for row in query_rows(connection, QUERIES / "approval_values.sql", acting) if acting else []:
         values.setdefault(row.pop("submission_id"), []).append(row)
     changes: dict[str, list[dict]] = {}
-    if any(slot.changed_since_approval for slot in slots):
-        for row in query_rows(connection, QUERIES / "approval_changes.sql", scope):
+    for unit in sorted({slot.unit_code for slot in slots if slot.changed_since_approval}):
+        for row in query_rows(connection, QUERIES / "approval_changes.sql", unit):
             key = f"{row.pop('dataset_code')}|{row.pop('unit_code')}|{row.pop('period')}"
             changes.setdefault(key, []).append(row)
     for slot in slots:

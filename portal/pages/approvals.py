@@ -29,10 +29,12 @@ def approvals_page(request: Request, session: PageSession, request_id: str = "")
     granted = portal.accounts.granted(account)
     wanted = period_filter(request)
     with snapshot(portal.settings.snapshot) as db:
-        slots = approvals.slot_views(db, account, granted, wanted)
+        slots = approvals.slot_views(db, account, granted, wanted, None)
+        by_state = {state: [s for s in slots if s.state == state] for state in APPROVAL_STATES.codes}
+        if db is not None:  # the values and changes of the reports each list shows
+            approvals.with_details(db, [s for listed in by_state.values() for s in listed[:SHOWN_PER_LIST]])
         log = approvals.log_rows(db, account, wanted)
     answered = approvals.answer_for(portal, account, request_id) if request_id else None
-    by_state = {state: [s for s in slots if s.state == state] for state in APPROVAL_STATES.codes}
     context = page_context(
         request,
         session,
