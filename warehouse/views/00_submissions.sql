@@ -46,6 +46,7 @@ select
     records.value_rows,
     records.duplicate_of,
     records.superseded_by,
-    records.superseded_at
+    records.superseded_at,
+    records.sent_by
 from submission_records as records
 left join finding_lists using (submission_id);
