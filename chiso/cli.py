@@ -33,6 +33,7 @@ examples:
   chiso settings                    # every setting, its variable and its value here
   chiso serve --port 8000           # the reporting units' portal on 127.0.0.1:8000
   chiso accounts add --unit 026 --email vanthu@dongvan.example.vn   # prints a one-time link to set the password
+  chiso rebuild --into /tmp/rebuilt.duckdb   # the warehouse again from the archive and the quarantine
 """
 
 
@@ -238,6 +239,20 @@ def approval_arguments(parser: argparse.ArgumentParser) -> None:
     status.add_argument("--period", metavar="PERIOD", help="only this period's slots")
 
 
+def rebuild_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--into", type=Path, required=True, metavar="NEW.duckdb", help="the new warehouse's file (must not exist)"
+    )
+    parser.add_argument(
+        "--ledgers-from",
+        type=Path,
+        metavar="BACKUP.duckdb",
+        help="a copy of the warehouse or its snapshot: its approval log (applied between the files in time order)"
+        " and its notice ledger, which no file holds",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
 def settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", action="store_true", help="print the documentation table instead of the values")
 
@@ -346,6 +361,15 @@ COMMANDS = {
         " --reason 'late file agreed' --until 2018-03-15\n"
         "  chiso approval status --unit 026\n",
         approval_arguments,
+    ),
+    "rebuild": (
+        "Make the warehouse again from the files: the archive, the quarantine and the receipt beside each"
+        " stored file, in the order they were received, as of the days they were judged, under their ids."
+        " Writes a new file and never touches the live warehouse; progress on stderr (docs/reliability.md).",
+        "  chiso rebuild --into /tmp/rebuilt.duckdb\n"
+        "  chiso rebuild --into /tmp/rebuilt.duckdb --ledgers-from /backup/chiso.duckdb   # approvals, notices\n"
+        "  CHISO_HOME=/data chiso rebuild --into /data/warehouse/rebuilt.duckdb --quiet\n",
+        rebuild_arguments,
     ),
     "settings": (
         "Show every setting: its environment variable and its value here (from the environment or its default).",

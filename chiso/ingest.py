@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from chiso.context import RunContext
+from chiso.receipts import RECEIPT_SUFFIX, Receipt, read_sender
 from chiso.verdict import STATUSES, Verdict
 from core.faults import fault_point
 from core.text import readable_name
@@ -36,7 +37,7 @@ from warehouse.load import (
     value_history,
 )
 
-IGNORED_SUFFIXES = (".reasons.txt",)
+IGNORED_SUFFIXES = (".reasons.txt", RECEIPT_SUFFIX)
 
 
 @dataclass
@@ -83,7 +84,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 def _ignored(relative: Path) -> bool:
-    """Hidden files and folders (names starting with '.'), and the reasons files chiso writes itself."""
+    """Hidden files and folders (names starting with '.'), and the reasons and receipts chiso writes itself."""
     return any(part.startswith(".") for part in relative.parts) or relative.name.endswith(IGNORED_SUFFIXES)
 
 
@@ -104,13 +105,15 @@ def ingest_files(
     *,
     plan_destination: Callable[[Verdict], Path | None] = lambda verdict: None,
     on_file_read: Callable[[], None] = lambda: None,
+    receipts: Mapping[Path, Receipt] | None = None,
 ) -> None:
     """Process `files` chunk by chunk (CHISO_CHUNK_SIZE) into `run`; each chunk commits as a whole before
-    the next starts."""
+    the next starts. `receipts` (a rebuild: chiso.commands.rebuild): each file's receipt, whose id,
+    name, receipt time, run and sender the file gets again in place of new ones."""
     budget = ReadingBudget.of(context.settings)
     for chunk in chunked(files, context.settings.chunk_size):
         first_id = next_submission_id(connection)
-        judged = judge(connection, chunk, context, budget, first_id, run, on_file_read=on_file_read)
+        judged = judge(connection, chunk, context, budget, first_id, run, on_file_read=on_file_read, receipts=receipts)
         started = time.perf_counter()
         for verdict in judged.verdicts:
             verdict.stored_path = plan_destination(verdict)
@@ -134,6 +137,7 @@ def judge(
     *,
     on_file_read: Callable[[], None] = lambda: None,
     sent_together: bool = True,
+    receipts: Mapping[Path, Receipt] | None = None,
 ) -> Judgement:
     """Read and validate files without writing anything, by `context`'s catalog and as of its day;
     `connection` is only read (the files already received, each unit's value history, each slot's
@@ -144,6 +148,8 @@ def judge(
     raw = []
     for offset, submission in enumerate(read_submissions(files, budget, context.catalog.timezone)):
         submission.submission_id = first_id + offset
+        if receipts is not None:
+            _as_received(submission, receipts[submission.path])
         raw.append(submission)
         fault_point("read.file")
         on_file_read()
@@ -151,10 +157,19 @@ def judge(
 
     started = time.perf_counter()
     duplicate_of = _duplicates(raw, known_files(connection, [s.sha256 for s in raw]))
-    judged = _validate(connection, raw, duplicate_of, context, run, sent_together=sent_together)
+    judged = _validate(connection, raw, duplicate_of, context, run, sent_together=sent_together, receipts=receipts)
     fault_point("validate.done")
     run.add_time("validate", started)
     return judged
+
+
+def _as_received(submission: RawSubmission, receipt: Receipt) -> None:
+    """A stored file read again takes back what it was received as (its receipt)."""
+    if submission.sha256 != receipt.sha256:
+        raise ValueError(f"{submission.path} is not the file its receipt describes (its bytes changed)")
+    submission.submission_id = receipt.submission_id
+    submission.file_name = receipt.file_name
+    submission.received_at = receipt.received_at
 
 
 def _duplicates(raw: list[RawSubmission], known: dict[str, int]) -> dict[int, int]:
@@ -176,7 +191,9 @@ def _id(submission: RawSubmission) -> int:
     return submission.submission_id
 
 
-def _validate(connection, raw, duplicate_of, context: RunContext, run, *, sent_together: bool) -> Judgement:
+def _validate(
+    connection, raw, duplicate_of, context: RunContext, run, *, sent_together: bool, receipts=None
+) -> Judgement:
     """Verdicts for every file of the chunk, and the rows of its records, findings and accepted values."""
     catalog = context.catalog
     fresh = [s for s in raw if s.submission_id not in duplicate_of]
@@ -197,12 +214,19 @@ def _validate(connection, raw, duplicate_of, context: RunContext, run, *, sent_t
 
     heads = all_declared.set_index("submission_id").to_dict("index")
     ingested_at = datetime.now(catalog.timezone).replace(tzinfo=None)  # province time, like received_at
+    # The approvals the verdicts saw (a locked slot refuses): what a rebuild applies before judging again.
+    [(last_action,)] = connection.execute("select max(action_id) from approval_log").fetchall()
     verdicts, records, findings = [], [], []
     for submission in raw:
         head = heads[submission.submission_id]
         verdict = _verdict(submission, head, found.get(submission.submission_id, []), duplicate_of)
         verdicts.append(verdict)
-        records.append(_record(submission, head, verdict, ingested_at, duplicate_of))
+        record = _record(submission, head, verdict, ingested_at, duplicate_of, context)
+        record["judged_after_action"] = last_action
+        if receipts is not None:
+            receipt = receipts[submission.path]
+            record.update(source_path=receipt.source_path, ingested_at=receipt.ingested_at, sent_by=receipt.sent_by)
+        records.append(record)
         for number, finding in enumerate(verdict.reasons + verdict.warnings, 1):
             findings.append(_finding_row(verdict.submission_id, number, finding))
     accepted = {v.submission_id for v in verdicts if v.status == "accepted"}
@@ -210,7 +234,9 @@ def _validate(connection, raw, duplicate_of, context: RunContext, run, *, sent_t
     return Judgement(verdicts, pd.DataFrame(records), pd.DataFrame(findings, columns=FINDING_COLUMNS), facts)
 
 
-def _record(submission: RawSubmission, head: dict, verdict: Verdict, ingested_at: datetime, duplicate_of) -> dict:
+def _record(
+    submission: RawSubmission, head: dict, verdict: Verdict, ingested_at: datetime, duplicate_of, context: RunContext
+) -> dict:
     return {
         **{k: head[k] for k in ("file_name", "sha256", "size_bytes", "file_format", "received_at")},
         **{k: head[k] for k in ("dataset_code", "unit_code", "period")},
@@ -221,6 +247,9 @@ def _record(submission: RawSubmission, head: dict, verdict: Verdict, ingested_at
         "status": verdict.status,
         "value_rows": len(submission.rows),
         "duplicate_of": duplicate_of.get(verdict.submission_id),
+        # Who brought it: the portal's record beside a file it sent (chiso.receipts), none for a file copied in.
+        "sent_by": read_sender(submission.path, submission.sha256).get("sent_by"),
+        "judged_as_of": context.as_of,
     }
 
 

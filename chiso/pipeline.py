@@ -18,6 +18,7 @@ from pathlib import Path
 from chiso import arrivals
 from chiso.context import RunContext
 from chiso.ingest import IngestRun, chunked, discover, ingest_files, new_run_id
+from chiso.receipts import Receipt, forget_sender, read_receipt, read_sender, receipt_path, write_receipt
 from chiso.verdict import Verdict, verdict_text
 from core.faults import fault_point
 from core.settings import Settings
@@ -104,15 +105,19 @@ def ingest_paths(
 
 
 def recover_moves(connection) -> int:
-    """Move every file whose verdict is committed but which is not in its destination yet."""
+    """Move every file whose verdict is committed but which is not in its destination yet: its receipt
+    (and a rejected file's reasons) first, then the file, then the inbox's marker and send record."""
     pending = connection.execute(
-        "select submission_id, source_path, stored_path, status, file_name "
+        "select submission_id, source_path, stored_path, status, file_name, sha256, received_at, ingested_at,"
+        " run_id, judged_as_of, judged_after_action, sent_by "
         "from submission_records where not moved and stored_path is not null order by submission_id"
     ).fetchall()
     rejected = findings_of(connection, [row[0] for row in pending if row[3] == "rejected"])
     done = []
-    for submission_id, source, stored, status, file_name in pending:
-        source, stored = Path(source), Path(stored)
+    for submission_id, source_text, stored_text, status, file_name, *received in pending:
+        source, stored = Path(source_text), Path(stored_text)
+        write_receipt(stored, _receipt(submission_id, file_name, source_text, stored, *received))
+        fault_point("move.receipt_written")
         if status == "rejected":
             write_reasons_file(stored, file_name, rejected.get(submission_id, []))
             fault_point("move.reasons_written")
@@ -121,12 +126,26 @@ def recover_moves(connection) -> int:
             os.replace(source, stored)
             fault_point("move.file")
         arrivals.forget(source.parent, [source.name])
+        forget_sender(source)
         done.append(submission_id)
     if done:
         connection.execute(
             "update submission_records set moved = true where submission_id in (select unnest(?::integer[]))", [done]
         )
     return len(done)
+
+
+def _receipt(submission_id, file_name, source: str, stored: Path, sha256, *received) -> Receipt:
+    """The stored file's receipt from its row; the portal's send record from the inbox while it is there
+    (from the receipt already written, when a crash came after the record was dropped)."""
+    sent = read_sender(Path(source), sha256)
+    if not sent and receipt_path(stored).exists():
+        try:
+            sent = read_receipt(receipt_path(stored)).sent
+        except ValueError:
+            sent = {}
+    # received: received_at, ingested_at, run_id, judged_as_of, judged_after_action, sent_by (in this order)
+    return Receipt(submission_id, file_name, source, sha256, *received, sent)
 
 
 def write_reasons_file(stored: Path, file_name: str, reasons: list[Finding]) -> None:

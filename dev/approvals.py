@@ -8,13 +8,12 @@ catalog's addresses: each unit's for its approvals, the province's for accepting
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 from chiso.approval import Slot, Step, act_all, slot_states
 from chiso.context import RunContext
-from chiso.pipeline import ingest_paths, publish_snapshot
+from chiso.pipeline import inbox_destinations, ingest_paths, publish_snapshot
 from core.catalog import Catalog
 from core.settings import Settings
 from transforms.template.example import build_example
@@ -56,10 +55,11 @@ def approve_demo(settings: Settings) -> Counter:
 
 def _send_correction(settings: Settings, catalog: Catalog, slot: Slot) -> None:
     """A corrected file for an approved slot, as its clerk would send it: other values, accepted."""
-    with tempfile.TemporaryDirectory(prefix="chiso-demo-correction-") as folder:
-        path = Path(folder) / f"{slot.dataset_code}_{slot.unit_code}_{slot.period}_ban-sua.xlsx"
-        path.write_bytes(build_example(catalog, slot.dataset_code, slot.unit_code, slot.period))
-        ingest_paths([path], RunContext.of(settings))
+    # Through the inbox, as a clerk's file comes: stored with its receipt, so a rebuild has it too.
+    path = settings.inbox / f"{slot.dataset_code}_{slot.unit_code}_{slot.period}_ban-sua.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(build_example(catalog, slot.dataset_code, slot.unit_code, slot.period))
+    ingest_paths([path], RunContext.of(settings), destinations=inbox_destinations(settings))
 
 
 def _rows(warehouse: Path) -> list[dict]:

@@ -23,6 +23,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import ClientDisconnect, Request
 
 from chiso import arrivals
+from chiso.receipts import forget_sender, write_sender
 from core.settings import Settings
 from portal.accounts import Account, Accounts, now_text
 from portal.errors import PortalError
@@ -231,12 +232,10 @@ def land(settings: Settings, accounts: Accounts, account: Account, staged: Stage
     suffix = staged.path.suffix
     with accounts.connect() as db:
         db.execute("begin immediate")  # the next send id is ours until commit
-        landed = None
+        landed, inbox_name = None, ""
         try:
             send_id = db.execute("select coalesce(max(send_id), 0) + 1 from sends").fetchone()[0]
             inbox_name = f"portal-{send_id:07d}-{account.unit_code}-{secrets.token_hex(4)}{suffix}"
-            landed = settings.inbox / inbox_name
-            os.link(staged.path, landed)  # appears whole, and never replaces a file already there
             send = Send(
                 send_id,
                 account.account_id,
@@ -247,18 +246,29 @@ def land(settings: Settings, accounts: Accounts, account: Account, staged: Stage
                 staged.size_bytes,
                 now_text(),
             )
+            # Who sent it, beside it before it appears (chiso.receipts): the loader's sent_by, the receipt's send.
+            write_sender(settings.inbox / inbox_name, _sender_record(send, account))
+            landed = settings.inbox / inbox_name
+            os.link(staged.path, landed)  # appears whole, and never replaces a file already there
             db.execute(f"insert into sends ({SEND_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)", list(vars(send).values()))
             db.execute("commit")
         except BaseException:
             db.execute("rollback")
             if landed is not None:
                 landed.unlink(missing_ok=True)
+            if inbox_name:
+                forget_sender(settings.inbox / inbox_name)
             raise
         finally:
             staged.path.unlink(missing_ok=True)
     # Whole the moment it appears: judged at once, and Airflow's inbox watcher starts an ingest.
     arrivals.announce(settings.inbox, inbox_name)
     return send
+
+
+def _sender_record(send: Send, account: Account) -> dict[str, object]:
+    fields = ("send_id", "unit_code", "client_file_name", "sha256", "size_bytes", "sent_at")
+    return {"sent_by": account.email, **{name: getattr(send, name) for name in fields}}
 
 
 def _send_of(row) -> Send:

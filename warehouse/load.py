@@ -27,6 +27,9 @@ RECORD_COLUMNS = [
     "status",
     "value_rows",
     "duplicate_of",
+    "sent_by",
+    "judged_as_of",
+    "judged_after_action",
 ]
 FINDING_COLUMNS = [
     "submission_id",

@@ -1,0 +1,241 @@
+"""Make the warehouse again from the files: the archive, the quarantine and the receipts beside them.
+
+Every file received is stored (archive: accepted, superseded, duplicate; quarantine: rejected) with
+its receipt (chiso.receipts): its submission id, name, receipt time, run, the day it was judged as
+of, its sender. A rebuild reads them in submission order, cuts them into the chunks they were loaded
+in (one run's files judged together share their `ingested_at`), and loads each chunk through the
+same judge and loader as the inbox did, as of the same day, under the same ids and receipt times:
+the same submissions, verdicts, findings, values, supersessions and history.
+
+What no file holds comes from a backup of the warehouse (its snapshot will do): the approval log
+(applied between the chunks in time order, since an accepted slot refuses later files) and the
+notice ledger (so that a rebuilt warehouse tells nobody again what they were told). Each file's
+receipt names the last action of the log when it was judged: the log's actions up to it are applied
+before its chunk. Without a backup the approval log starts empty and every rebuilt run counts as told
+(docs/reliability.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import duckdb
+
+from chiso.context import RunContext
+from chiso.ingest import IngestRun, ingest_files
+from chiso.receipts import RECEIPT_SUFFIX, Receipt, read_receipt, receipt_path
+from core.catalog import Catalog
+from core.settings import Settings
+from warehouse.db import connect, transaction
+from warehouse.dimensions import load_catalog
+from warehouse.load import refresh_rollup
+
+# What chiso writes beside a stored file, and leftovers of its atomic writes: not received files.
+_NOT_RECEIVED = (".reasons.txt", RECEIPT_SUFFIX, ".partial")
+# The tables no file holds, taken from a backup when one is given.
+LEDGERS = ("approval_log", "notices", "runs_before_notices")
+
+
+class RebuildRefused(ValueError):
+    """The files cannot make a faithful warehouse (a file without its receipt, two files under one id…),
+    or the target is taken; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    receipt: Receipt
+
+
+@dataclass
+class Rebuilt:
+    """What a rebuild did."""
+
+    into: Path
+    files: int = 0
+    chunks: int = 0
+    approvals: int = 0
+    notices: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def stored_files(settings: Settings) -> list[StoredFile]:
+    """Every received file of the archive and the quarantine with its receipt, in submission order."""
+    found, missing = [], []
+    for root in (settings.archive, settings.quarantine):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if not path.is_file() or path.name.endswith(_NOT_RECEIVED) or relative.parts[0].startswith("."):
+                continue
+            receipt = receipt_path(path)
+            if not receipt.is_file():
+                missing.append(path)
+                continue
+            try:
+                found.append(StoredFile(path, read_receipt(receipt)))
+            except ValueError as error:
+                raise RebuildRefused(str(error)) from None
+    if missing:
+        shown = ", ".join(str(p) for p in missing[:3]) + (" …" if len(missing) > 3 else "")
+        raise RebuildRefused(
+            f"{len(missing)} stored files have no receipt ({shown}): stored before receipts were written,"
+            " or their receipt was lost; restore the receipts from the backup (docs/deployment.md)"
+        )
+    found.sort(key=lambda stored: stored.receipt.submission_id)
+    ids = [stored.receipt.submission_id for stored in found]
+    twice = sorted({i for i, j in itertools.pairwise(ids) if i == j})
+    if twice:
+        raise RebuildRefused(f"two stored files claim the same submission id: {twice[:5]}")
+    return found
+
+
+def chunks_of(files: list[StoredFile]) -> list[list[StoredFile]]:
+    """The chunks the files were loaded in: consecutive ids judged together (same run, same `ingested_at`)."""
+    chunks: list[list[StoredFile]] = []
+    for stored in files:
+        key = (stored.receipt.run_id, stored.receipt.ingested_at)
+        if chunks and (chunks[-1][-1].receipt.run_id, chunks[-1][-1].receipt.ingested_at) == key:
+            chunks[-1].append(stored)
+        else:
+            chunks.append([stored])
+    return chunks
+
+
+def rebuild(
+    settings: Settings,
+    into: Path,
+    *,
+    ledgers_from: Path | None = None,
+    say: Callable[[str], None] = lambda line: None,
+) -> Rebuilt:
+    """Make a new warehouse at `into` from the stored files (and the ledgers of the backup `ledgers_from`).
+
+    Written beside as `<into>.partial` and renamed when whole; never touches the live warehouse.
+    """
+    into = into.absolute()
+    if into.exists():
+        raise RebuildRefused(f"{into} exists: a rebuild writes a new file only; give another path or move it away")
+    if into.resolve() in {settings.warehouse.resolve(), settings.snapshot.resolve()}:
+        raise RebuildRefused(f"{into} is the live warehouse or its snapshot: rebuild into a new file")
+    files = stored_files(settings)
+    chunks = chunks_of(files)
+    say(f"{len(files)} stored files in {len(chunks)} chunks ({settings.archive}, {settings.quarantine})")
+    partial = into.with_name(into.name + ".partial")
+    for leftover in (partial, partial.with_name(partial.name + ".wal")):
+        leftover.unlink(missing_ok=True)  # a rebuild cut short: ours, and never a warehouse in use
+    catalog = Catalog(settings.catalog_dir)
+    result = Rebuilt(into, files=len(files), chunks=len(chunks))
+    connection = connect(partial)
+    try:
+        load_catalog(connection, catalog)
+        approvals = _ledger(connection, ledgers_from, "approval_log", "action_id")
+        taken = 0
+        for number, chunk in enumerate(chunks, 1):
+            first = chunk[0].receipt
+            # The approvals the chunk was judged after decide its verdicts (an accepted slot refuses files).
+            seen = first.judged_after_action or 0
+            while taken < len(approvals) and approvals[taken]["action_id"] <= seen:
+                _apply_approval(connection, approvals[taken])
+                taken += 1
+            as_of = first.judged_as_of or first.ingested_at.date()
+            context = RunContext(replace(settings, warehouse=partial, chunk_size=len(chunk)), catalog, as_of)
+            stored_at = {stored.receipt.submission_id: stored.path for stored in chunk}
+            run = IngestRun(run_id=first.run_id)
+            ingest_files(
+                connection,
+                [stored.path for stored in chunk],
+                context,
+                run,
+                plan_destination=lambda verdict, stored_at=stored_at: stored_at[verdict.submission_id],
+                receipts={stored.path: stored.receipt for stored in chunk},
+            )
+            connection.execute(
+                "update submission_records set moved = true where submission_id in (select unnest(?::integer[]))",
+                [list(stored_at)],
+            )
+            for status, count in run.counts().items():
+                result.counts[status] = result.counts.get(status, 0) + count
+            say(f"chunk {number}/{len(chunks)}: {len(chunk)} files of run {first.run_id} as of {as_of}")
+        for row in approvals[taken:]:
+            _apply_approval(connection, row)
+        result.approvals = len(approvals)
+        result.notices = _notice_ledger(connection, ledgers_from)
+        refresh_rollup(connection)
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+    os.replace(partial, into)
+    say(f"rebuilt {into}: {result.files} files, {result.approvals} approval actions, {result.notices} notices")
+    return result
+
+
+def _ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None, table: str, order: str) -> list[dict]:
+    """The rows of a ledger of the backup (its columns this warehouse knows), in `order`; [] without one."""
+    if backup is None:
+        return []
+    _attach(connection, backup)
+    theirs = {
+        row[0]
+        for row in connection.execute(
+            "select column_name from information_schema.columns where table_catalog = 'backup' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    ours = [
+        row[0]
+        for row in connection.execute(
+            "select column_name from information_schema.columns"
+            " where table_catalog = current_database() and table_name = ? order by ordinal_position",
+            [table],
+        ).fetchall()
+    ]
+    columns = [column for column in ours if column in theirs]
+    if not columns:
+        return []
+    relation = connection.execute(f"select {', '.join(columns)} from backup.main.{table} order by {order}")
+    return [dict(zip(columns, row)) for row in relation.fetchall()]
+
+
+def _attach(connection: duckdb.DuckDBPyConnection, backup: Path) -> None:
+    attached = {row[0] for row in connection.execute("select database_name from duckdb_databases()").fetchall()}
+    if "backup" not in attached:
+        if not backup.is_file():
+            raise RebuildRefused(f"no backup at {backup}: give a copy of the warehouse or its snapshot")
+        connection.execute("attach ? as backup (read_only)", [str(backup)])
+
+
+def _apply_approval(connection: duckdb.DuckDBPyConnection, row: dict) -> None:
+    """Append one action of the backup's log as it was (its id too: the sequence is moved up to it)."""
+    with transaction(connection):
+        while connection.execute("select nextval('approval_log_ids')").fetchall()[0][0] < row["action_id"]:
+            pass
+        _insert(connection, "approval_log", [row])
+
+
+def _notice_ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None) -> int:
+    """The backup's notice ledger; without a backup, every rebuilt run counts as told (never told twice)."""
+    with transaction(connection):
+        if backup is None:
+            connection.execute(
+                "insert into runs_before_notices select distinct run_id from submission_records order by run_id"
+            )
+            return 0
+        for table in ("runs_before_notices", "notices"):
+            _insert(connection, table, _ledger(connection, backup, table, "all"))
+        return connection.execute("select count(*) from notices").fetchall()[0][0]
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    marks = ", ".join("?" * len(columns))
+    connection.executemany(
+        f"insert into {table} ({', '.join(columns)}) values ({marks})", [[row[c] for c in columns] for row in rows]
+    )
