@@ -18,6 +18,8 @@ One run measures, on a seeded corpus generated here (benchmarks/corpus.py):
    then the deadline minute (200 uploads at once, half dry runs, half sends): p50/p95, counts.
 8. `chiso notify` after the ingest: the units' notices, reminders and digest planned, written
    to the outbox (no SMTP server) and recorded in the ledger, in a fresh process.
+9. `chiso rebuild` of the full ingest's warehouse from its archive, quarantine and receipts (its
+   ledgers from the warehouse itself), in a fresh process, checked equal to it table by table.
 
 Every measurement runs in its own process. Python bytecode is cached under a private
 PYTHONPYCACHEPREFIX (as deployed: the Docker image compiles it), so no process pays for
@@ -107,6 +109,8 @@ FIGURES = [
     "startup.chiso_help_s",
     "notices.wall_s",
     "notices.messages",
+    "rebuild.wall_s",
+    "rebuild.files_per_s",
     "national.current_values",
     "national.queries.completeness_quarter.p95_ms",
     "national.queries.rollup_province_year.p95_ms",
@@ -498,6 +502,27 @@ def measure_notices(work: Path, env: dict) -> dict:
     return {**measured, "messages": sum(kinds.values()), "by_kind": kinds}
 
 
+def measure_rebuild(work: Path, env: dict) -> dict:
+    """`chiso rebuild` of the full ingest's home (after its notices), compared with its warehouse."""
+    home = work / "home-mixed-full"
+    into = work / "rebuilt.duckdb"
+    chiso = str(Path(PYTHON).parent / "chiso")
+    ledgers = home / "warehouse" / "chiso.duckdb"
+    measured = child(
+        [chiso, "rebuild", "--into", str(into), "--ledgers-from", str(ledgers), "--quiet"],
+        {**env, "CHISO_HOME": str(home)},
+        work / "logs" / "rebuild.log",
+    )
+    sys.path.insert(0, str(ROOT / "tests"))
+    from tables import table_differences  # the tests' comparison: every table, all rows and columns
+
+    differences = table_differences(ledgers, into)
+    if differences:
+        raise RuntimeError(f"the rebuilt warehouse differs: {differences}")
+    files = CLI_RUNS["mixed-full"]["files"]
+    return {**measured, "files": files, "files_per_s": files / measured["wall_s"], "equal": True}
+
+
 def machine() -> dict:
     model = next(
         (
@@ -667,6 +692,15 @@ def rows_of(r: dict) -> list[tuple[str, str, str, str]]:
     notices = r["notices"]
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(notices["by_kind"].items()))
     rows.append((f"chiso notify after the ingest (outbox): {kinds}", f"{notices['wall_s']:.1f} s", "", ""))
+    rebuilt = r["rebuild"]
+    rows.append(
+        (
+            f"chiso rebuild of the ingest's warehouse ({rebuilt['files']} files; equal table by table)",
+            f"{rebuilt['wall_s']:.1f} s ({rebuilt['files_per_s']:.0f} files/s)",
+            "",
+            "",
+        )
+    )
     return rows
 
 
@@ -738,6 +772,7 @@ def main(argv: list[str]) -> int:
             ("national", lambda: measure_national(work, sizes, env)),
             ("portal", lambda: measure_portal(work, sizes, env)),
             ("notices", lambda: measure_notices(work, env)),
+            ("rebuild", lambda: measure_rebuild(work, env)),
         ]
         for name, step in steps:
             step_started = time.perf_counter()

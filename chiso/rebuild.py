@@ -36,8 +36,6 @@ from warehouse.load import refresh_rollup
 
 # What chiso writes beside a stored file, and leftovers of its atomic writes: not received files.
 _NOT_RECEIVED = (".reasons.txt", RECEIPT_SUFFIX, ".partial")
-# The tables no file holds, taken from a backup when one is given.
-LEDGERS = ("approval_log", "notices", "runs_before_notices")
 
 
 class RebuildRefused(ValueError):
@@ -226,16 +224,19 @@ def _notice_ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None) -
                 "insert into runs_before_notices select distinct run_id from submission_records order by run_id"
             )
             return 0
-        for table in ("runs_before_notices", "notices"):
-            _insert(connection, table, _ledger(connection, backup, table, "all"))
+        # The ledger's kinds first (filled by the notices when they first ran): its rows reference them.
+        for table in ("message_kinds", "notice_kinds", "runs_before_notices", "notices"):
+            _insert(connection, table, _ledger(connection, backup, table, "all"), ignore_known=True)
         return connection.execute("select count(*) from notices").fetchall()[0][0]
 
 
-def _insert(connection: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, rows: list[dict], *, ignore_known=False) -> None:
+    """Append rows as they were; `ignore_known`: leave out those whose key the table holds already."""
     if not rows:
         return
     columns = list(rows[0])
     marks = ", ".join("?" * len(columns))
+    verb = "insert or ignore" if ignore_known else "insert"
     connection.executemany(
-        f"insert into {table} ({', '.join(columns)}) values ({marks})", [[row[c] for c in columns] for row in rows]
+        f"{verb} into {table} ({', '.join(columns)}) values ({marks})", [[row[c] for c in columns] for row in rows]
     )

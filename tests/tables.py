@@ -30,7 +30,7 @@ def table_differences(original: Path, rebuilt: Path, *, skip: frozenset[str] = f
             found: dict[str, list[str]] = {}
             for table, column, kind in rows:
                 if kind in ("DOUBLE", "FLOAT"):
-                    digits = f"{SIGNIFICANT} - 1 - floor(log10(abs(nullif(\"{column}\", 0))))::integer"
+                    digits = f'{SIGNIFICANT} - 1 - floor(log10(abs(nullif("{column}", 0))))::integer'
                     column = f'round("{column}", coalesce({digits}, 0)) as "{column}"'
                 else:
                     column = f'"{column}"'

@@ -11,6 +11,7 @@ between the files in order judges the same.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tables import table_differences
 
 from builders import PROJECT_ROOT
 from chiso.context import RunContext
@@ -28,7 +30,6 @@ from chiso.pipeline import inbox_destinations, ingest_paths, publish_snapshot
 from chiso.rebuild import RebuildRefused, rebuild
 from chiso.receipts import read_receipt, receipt_path, write_sender
 from core.settings import load_settings
-from tables import table_differences
 
 DEMO_AS_OF = date(2021, 6, 1)
 SENDER = "vanthu@dongvan.example.vn"
@@ -60,8 +61,6 @@ def original(tmp_path_factory):
     _ingest(settings, late)
     sent = settings.inbox / "portal-0000001-026-0a1b2c3d.xlsx"
     data = build_example(catalog, "DP-HUYEN", "026", "2018Q1")
-    import hashlib
-
     fields = {"send_id": 1, "unit_code": "026", "client_file_name": "Báo cáo quý 1.xlsx", "sent_at": "2026-01-01"}
     write_sender(sent, {"sent_by": SENDER, "sha256": hashlib.sha256(data).hexdigest(), **fields})
     sent.write_bytes(data)
@@ -162,3 +161,28 @@ def test_the_documented_backup_and_restore_restores_an_equal_warehouse(original,
     run(_procedure("Restore"))
     assert table_differences(tmp_path / "before.duckdb", home / "warehouse" / "chiso.duckdb") == {}
     assert (home / "warehouse" / "snapshot" / "chiso.duckdb").is_file()
+
+
+def test_a_sender_record_is_trusted_only_whole_small_and_for_its_own_bytes(tmp_path):
+    from chiso.receipts import MAX_SENDER_BYTES, read_sender, sender_path
+
+    path = tmp_path / "portal-0000009-026-00000000.csv"
+    sha = hashlib.sha256(b"x").hexdigest()
+    good = {"sent_by": SENDER, "sha256": sha, "send_id": 9}
+    write_sender(path, good)
+    assert read_sender(path, sha) == good
+    assert read_sender(path, hashlib.sha256(b"y").hexdigest()) == {}  # another file's record
+    record = sender_path(path)
+    for hostile in (
+        b"[1, 2]",
+        b"\xff\xfe not utf-8",
+        b'{"sent_by": 7, "sha256": "%s"}' % sha.encode(),
+        b'{"sent_by": "a\\u0000b", "sha256": "%s"}' % sha.encode(),
+        b'{"sent_by": "%s", "sha256": "%s"}' % (b"a" * 400, sha.encode()),
+        b'{"sent_by": "x", "sha256": "%s", "pad": "%s"}' % (sha.encode(), b" " * MAX_SENDER_BYTES),
+    ):
+        record.write_bytes(hostile)
+        assert read_sender(path, sha) == {}, hostile[:60]
+    record.unlink()
+    record.mkdir()  # not a file
+    assert read_sender(path, sha) == {}

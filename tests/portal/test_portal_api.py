@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import httpx
 from portal_helpers import CLERK_026, api, run_inbox
 
 from builders import csv_bytes, district_report
 from chiso.checker import check_file
 from chiso.context import RunContext
+from chiso.receipts import read_receipt, receipt_path
 
 
 def test_every_route_wants_a_valid_token(server):
@@ -59,6 +63,15 @@ def test_a_send_is_accepted_for_processing_and_its_verdict_follows(server, home)
     assert judged["status"] == "accepted" and judged["period"] == "2017Q4" and judged["submission_id"] > 0
     assert judged["file_name"] == "Q4.csv" and judged["received_at"].endswith("+07:00")
     assert [w["rule"] for w in judged["warnings"]] == ["late"]
+    # Who sent it: the portal's record beside the file, read by the loader, kept in the stored file's receipt.
+    with duckdb.connect(str(home.settings.warehouse), read_only=True) as warehouse:
+        [(sent_by, stored)] = warehouse.execute(
+            "select sent_by, stored_path from submission_records where submission_id = ?", [judged["submission_id"]]
+        ).fetchall()
+    receipt = read_receipt(receipt_path(Path(stored)))
+    assert sent_by == receipt.sent_by == CLERK_026
+    assert (receipt.sent["send_id"], receipt.sent["client_file_name"]) == (send_id, "Q4.csv")
+    assert list((home.settings.inbox / ".senders").iterdir()) == []
     assert client.get("/api/v1/submissions/999999").status_code == 404
     assert client.get("/api/v1/submissions/99999999999999999999999").status_code == 404
 

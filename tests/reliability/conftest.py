@@ -139,7 +139,8 @@ def inventory(home: Path) -> dict[str, list[str]]:
     """Where each received file is now: original name -> ['inbox' | 'archive' | 'quarantine', ...].
 
     Archived and quarantined files are named `<submission id>_<original name>`; the reasons
-    reports beside quarantined files are listed under their own name.
+    reports beside quarantined files and the receipts beside every stored file are listed under their
+    own name.
     """
     found: dict[str, list[str]] = {}
     for area in ("inbox", "archive", "quarantine"):
@@ -169,7 +170,10 @@ def file_problems(home: Path, expected: dict[str, str], finished: bool = True) -
             reasons = where.get(name + ".reasons.txt", [])
             if status == "rejected" and reasons != ["quarantine"]:
                 problems.append(f"{name}: its reasons report is in {reasons or 'nowhere'}")
-    known = set(expected) | {n + ".reasons.txt" for n in expected}
+            receipt = where.get(name + ".receipt.json", [])
+            if receipt != [wanted]:
+                problems.append(f"{name}: its receipt is in {receipt or 'nowhere'}")
+    known = set(expected) | {n + suffix for n in expected for suffix in (".reasons.txt", ".receipt.json")}
     problems += [f"unexpected file {name} in {places}" for name, places in where.items() if name not in known]
     return problems
 
