@@ -114,9 +114,9 @@ def recover_moves(connection) -> int:
     ).fetchall()
     rejected = findings_of(connection, [row[0] for row in pending if row[3] == "rejected"])
     done = []
-    for submission_id, source_text, stored_text, status, file_name, *received in pending:
+    for submission_id, source_text, stored_text, status, file_name, *row in pending:
         source, stored = Path(source_text), Path(stored_text)
-        write_receipt(stored, _receipt(submission_id, file_name, source_text, stored, *received))
+        write_receipt(stored, _receipt(submission_id, file_name, source_text, stored, *row))
         fault_point("move.receipt_written")
         if status == "rejected":
             write_reasons_file(stored, file_name, rejected.get(submission_id, []))
@@ -135,7 +135,9 @@ def recover_moves(connection) -> int:
     return len(done)
 
 
-def _receipt(submission_id, file_name, source: str, stored: Path, sha256, *received) -> Receipt:
+def _receipt(
+    submission_id, file_name, source: str, stored: Path, sha256, received_at, ingested_at, run_id, *judged
+) -> Receipt:
     """The stored file's receipt from its row; the portal's send record from the inbox while it is there
     (from the receipt already written, when a crash came after the record was dropped)."""
     sent = read_sender(Path(source), sha256)
@@ -144,8 +146,10 @@ def _receipt(submission_id, file_name, source: str, stored: Path, sha256, *recei
             sent = read_receipt(receipt_path(stored)).sent
         except ValueError:
             sent = {}
-    # received: received_at, ingested_at, run_id, judged_as_of, judged_after_action, sent_by (in this order)
-    return Receipt(submission_id, file_name, source, sha256, *received, sent)
+    as_of, after_action, sent_by = judged
+    return Receipt(
+        submission_id, file_name, source, sha256, received_at, ingested_at, run_id, as_of, after_action, sent_by, sent
+    )
 
 
 def write_reasons_file(stored: Path, file_name: str, reasons: list[Finding]) -> None:

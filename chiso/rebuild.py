@@ -28,6 +28,7 @@ import duckdb
 from chiso.context import RunContext
 from chiso.ingest import IngestRun, ingest_files
 from chiso.receipts import RECEIPT_SUFFIX, Receipt, read_receipt, receipt_path
+from chiso.verdict import Verdict
 from core.catalog import Catalog
 from core.settings import Settings
 from warehouse.db import connect, transaction
@@ -143,14 +144,14 @@ def rebuild(
                 taken += 1
             as_of = first.judged_as_of or first.ingested_at.date()
             context = RunContext(replace(settings, warehouse=partial, chunk_size=len(chunk)), catalog, as_of)
-            stored_at = {stored.receipt.submission_id: stored.path for stored in chunk}
+            stored_at: dict[int, Path | None] = {stored.receipt.submission_id: stored.path for stored in chunk}
             run = IngestRun(run_id=first.run_id)
             ingest_files(
                 connection,
                 [stored.path for stored in chunk],
                 context,
                 run,
-                plan_destination=lambda verdict, stored_at=stored_at: stored_at[verdict.submission_id],
+                plan_destination=already_stored(stored_at),
                 receipts={stored.path: stored.receipt for stored in chunk},
             )
             connection.execute(
@@ -171,6 +172,11 @@ def rebuild(
     os.replace(partial, into)
     say(f"rebuilt {into}: {result.files} files, {result.approvals} approval actions, {result.notices} notices")
     return result
+
+
+def already_stored(stored_at: dict[int, Path | None]) -> Callable[[Verdict], Path | None]:
+    """Where each file of the chunk lies already: its destination, so nothing moves."""
+    return lambda verdict: stored_at[verdict.submission_id]
 
 
 def _ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None, table: str, order: str) -> list[dict]:

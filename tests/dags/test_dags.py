@@ -214,8 +214,15 @@ def test_ingest_dag_run_gives_verdicts_moves_files_publishes_and_updates_asset(c
     assert list((chiso_home / "inbox").iterdir()) == []
     archived = sorted(p.name.split("_", 1)[1] for p in (chiso_home / "archive").rglob("*") if p.is_file())
     quarantined = sorted(p.name.split("_", 1)[1] for p in (chiso_home / "quarantine").rglob("*") if p.is_file())
-    assert archived == ["district.xlsx", "ok again.csv", "ok.csv"]
-    assert quarantined == ["bad.csv", "bad.csv.reasons.txt", "scan.pdf", "scan.pdf.reasons.txt"]
+    receipts = [name for name in archived + quarantined if name.endswith(".receipt.json")]  # one beside each file
+    assert sorted(receipts) == sorted(f"{name}.receipt.json" for name in expected)
+    assert [name for name in archived if name not in receipts] == ["district.xlsx", "ok again.csv", "ok.csv"]
+    assert [name for name in quarantined if name not in receipts] == [
+        "bad.csv",
+        "bad.csv.reasons.txt",
+        "scan.pdf",
+        "scan.pdf.reasons.txt",
+    ]
     reasons = next((chiso_home / "quarantine").rglob("*bad.csv.reasons.txt")).read_text(encoding="utf-8")
     assert "BỊ TỪ CHỐI / REJECTED" in reasons and "số âm" in reasons and "negative" in reasons
 

@@ -365,7 +365,7 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
         p
         for folder in ("archive", "quarantine")
         for p in (home / folder).rglob("*")
-        if p.is_file() and not p.name.endswith(".reasons.txt")
+        if p.is_file() and not p.name.endswith((".reasons.txt", ".receipt.json"))
     ]
     assert len(kept) == ROUND_1 + ROUND_2, "every file archived or quarantined exactly once"
 

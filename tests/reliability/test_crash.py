@@ -345,9 +345,10 @@ def test_airflow_publish_after_a_killed_chunk_task_includes_what_it_committed(tm
 def test_a_rebuild_after_a_killed_ingest_and_its_rerun_equals_its_warehouse(scenario, crash_runs, tmp_path):
     """`chiso rebuild` from what a crashed then rerun ingest left in the archive and the quarantine (receipts
     rewritten by the recovery) makes the same warehouse, table by table (tests/tables.py)."""
+    from tables import table_differences
+
     from chiso.rebuild import rebuild
     from core.settings import load_settings
-    from tables import table_differences
 
     home = crash_runs[scenario]["home"]
     # The original, as a backup of its ledgers (the notices of its runs) and to compare with; the seed's
