@@ -133,15 +133,11 @@ def rebuild(
     connection = connect(partial)
     try:
         load_catalog(connection, catalog)
-        approvals = _ledger(connection, ledgers_from, "approval_log", "action_id")
-        taken = 0
+        approvals = _ApprovalLog(connection, ledgers_from)
         for number, chunk in enumerate(chunks, 1):
             first = chunk[0].receipt
             # The approvals the chunk was judged after decide its verdicts (an accepted slot refuses files).
-            seen = first.judged_after_action or 0
-            while taken < len(approvals) and approvals[taken]["action_id"] <= seen:
-                _apply_approval(connection, approvals[taken])
-                taken += 1
+            approvals.apply_through(first.judged_after_action or 0)
             as_of = first.judged_as_of or first.ingested_at.date()
             context = RunContext(replace(settings, warehouse=partial, chunk_size=len(chunk)), catalog, as_of)
             stored_at: dict[int, Path | None] = {stored.receipt.submission_id: stored.path for stored in chunk}
@@ -161,9 +157,8 @@ def rebuild(
             for status, count in run.counts().items():
                 result.counts[status] = result.counts.get(status, 0) + count
             say(f"chunk {number}/{len(chunks)}: {len(chunk)} files of run {first.run_id} as of {as_of}")
-        for row in approvals[taken:]:
-            _apply_approval(connection, row)
-        result.approvals = len(approvals)
+        approvals.apply_through(None)
+        result.approvals = len(approvals.ids)
         result.notices = _notice_ledger(connection, ledgers_from)
         refresh_rollup(connection)
         connection.execute("checkpoint")
@@ -179,31 +174,20 @@ def already_stored(stored_at: dict[int, Path | None]) -> Callable[[Verdict], Pat
     return lambda verdict: stored_at[verdict.submission_id]
 
 
-def _ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None, table: str, order: str) -> list[dict]:
-    """The rows of a ledger of the backup (its columns this warehouse knows), in `order`; [] without one."""
+def _columns(connection: duckdb.DuckDBPyConnection, backup: Path | None, table: str) -> str:
+    """The columns of `table` both this warehouse and the backup have ("" without a backup or the table)."""
     if backup is None:
-        return []
+        return ""
     _attach(connection, backup)
-    theirs = {
-        row[0]
-        for row in connection.execute(
-            "select column_name from information_schema.columns where table_catalog = 'backup' and table_name = ?",
-            [table],
-        ).fetchall()
-    }
-    ours = [
-        row[0]
-        for row in connection.execute(
-            "select column_name from information_schema.columns"
-            " where table_catalog = current_database() and table_name = ? order by ordinal_position",
-            [table],
-        ).fetchall()
-    ]
-    columns = [column for column in ours if column in theirs]
-    if not columns:
-        return []
-    relation = connection.execute(f"select {', '.join(columns)} from backup.main.{table} order by {order}")
-    return [dict(zip(columns, row)) for row in relation.fetchall()]
+    rows = connection.execute(
+        "select ours.column_name from information_schema.columns as ours"
+        " inner join information_schema.columns as theirs"
+        " on theirs.table_catalog = 'backup' and theirs.table_name = ours.table_name"
+        " and theirs.column_name = ours.column_name"
+        " where ours.table_catalog = current_database() and ours.table_name = ? order by ours.ordinal_position",
+        [table],
+    ).fetchall()
+    return ", ".join(f'"{row[0]}"' for row in rows)
 
 
 def _attach(connection: duckdb.DuckDBPyConnection, backup: Path) -> None:
@@ -214,12 +198,37 @@ def _attach(connection: duckdb.DuckDBPyConnection, backup: Path) -> None:
         connection.execute("attach ? as backup (read_only)", [str(backup)])
 
 
-def _apply_approval(connection: duckdb.DuckDBPyConnection, row: dict) -> None:
-    """Append one action of the backup's log as it was (its id too: the sequence is moved up to it)."""
-    with transaction(connection):
-        while connection.execute("select nextval('approval_log_ids')").fetchall()[0][0] < row["action_id"]:
-            pass
-        _insert(connection, "approval_log", [row])
+class _ApprovalLog:
+    """The backup's approval log, appended to the new warehouse as it was (ids too), up to an action."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, backup: Path | None):
+        self.connection, self.columns = connection, _columns(connection, backup, "approval_log")
+        self.ids = [
+            row[0]
+            for row in (
+                connection.execute("select action_id from backup.main.approval_log order by action_id").fetchall()
+                if self.columns
+                else []
+            )
+        ]
+        self.applied = 0  # the last action id copied (and the sequence's last value)
+
+    def apply_through(self, last: int | None) -> None:
+        """Copy the actions after those applied, through `last` (None: all), and move the sequence up to it."""
+        if not self.ids:
+            return
+        last = self.ids[-1] if last is None else min(last, self.ids[-1])
+        if last <= self.applied:
+            return
+        with transaction(self.connection):
+            self.connection.execute(
+                f"insert into approval_log ({self.columns}) select {self.columns} from backup.main.approval_log"
+                " where action_id > ? and action_id <= ? order by action_id",
+                [self.applied, last],
+            )
+            # The next action of the new warehouse takes the id after the last copied, as the original's would.
+            self.connection.execute("select max(nextval('approval_log_ids')) from range(?)", [last - self.applied])
+        self.applied = last
 
 
 def _notice_ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None) -> int:
@@ -232,17 +241,10 @@ def _notice_ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None) -
             return 0
         # The ledger's kinds first (filled by the notices when they first ran): its rows reference them.
         for table in ("message_kinds", "notice_kinds", "runs_before_notices", "notices"):
-            _insert(connection, table, _ledger(connection, backup, table, "all"), ignore_known=True)
+            columns = _columns(connection, backup, table)
+            if columns:
+                connection.execute(
+                    f"insert into {table} ({columns}) select {columns} from backup.main.{table}"
+                    f" except all select {columns} from {table}"
+                )
         return connection.execute("select count(*) from notices").fetchall()[0][0]
-
-
-def _insert(connection: duckdb.DuckDBPyConnection, table: str, rows: list[dict], *, ignore_known=False) -> None:
-    """Append rows as they were; `ignore_known`: leave out those whose key the table holds already."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    marks = ", ".join("?" * len(columns))
-    verb = "insert or ignore" if ignore_known else "insert"
-    connection.executemany(
-        f"{verb} into {table} ({', '.join(columns)}) values ({marks})", [[row[c] for c in columns] for row in rows]
-    )

@@ -92,18 +92,6 @@ def test_a_rebuild_equals_the_original_table_by_table(original, tmp_path):
     assert table_differences(original.warehouse, rebuilt.into) == {}
 
 
-def test_without_a_backup_the_ledgers_are_empty_and_no_run_is_told_again(original, tmp_path):
-    rebuilt = rebuild(original, tmp_path / "rebuilt.duckdb")
-    with duckdb.connect(str(rebuilt.into), read_only=True) as connection:
-        assert connection.execute("select count(*) from approval_log").fetchone() == (0,)
-        untold = connection.execute(
-            "select count(*) from submission_records where run_id not in (select run_id from runs_before_notices)"
-        )
-        assert untold.fetchone() == (0,)
-        # The late file for the accepted slot is judged without the lock it met: accepted then.
-        assert connection.execute("select count(*) from findings where check_name = 'slot_locked'").fetchone() == (0,)
-
-
 def test_a_rebuild_refuses_to_overwrite_and_the_live_warehouse(original, tmp_path):
     taken = tmp_path / "taken.duckdb"
     taken.write_bytes(b"mine")
