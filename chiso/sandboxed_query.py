@@ -15,9 +15,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
-import pyarrow
 
 from warehouse.db import connect_read_only
 
@@ -35,7 +35,7 @@ class Limits:
 
 @dataclass(frozen=True)
 class Answer:
-    table: pyarrow.Table  # at most `Limits.rows` rows
+    table: Any  # a pyarrow.Table (pyarrow has no type stubs) of at most `Limits.rows` rows
     truncated: bool  # the result had more rows than kept
 
     @property
