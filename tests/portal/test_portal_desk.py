@@ -14,6 +14,7 @@ import re
 import struct
 import tomllib
 from html import unescape
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -144,13 +145,13 @@ def test_hostile_sql_is_refused_in_both_languages_and_touches_no_file(server, ho
     assert answer.status_code == 400, answer.text
     body = answer.json()
     assert body["vi"] and body["en"] and "root:" not in answer.text and "/bin/" not in answer.text
-    for made in ("/tmp/chiso-desk-attached.duckdb", "/tmp/chiso-desk-copied.csv", "/tmp/chiso-desk-exported"):
-        assert not __import__("os").path.exists(made)
+    for made in ("chiso-desk-attached.duckdb", "chiso-desk-copied.csv", "chiso-desk-exported"):
+        assert not (Path("/tmp") / made).exists()
     with duckdb.connect(str(home.settings.snapshot), read_only=True) as db:
         assert db.execute("select count(*) from submissions").fetchone() == (4,)
 
 
-def test_downloads_read_back_equal_and_formula_safe(province):
+def test_downloads_read_back_equal_and_formula_safe(province, tmp_path):
     csv_file = _run(province, DOWNLOADED, format="csv")
     assert csv_file.status_code == 200 and csv_file.headers["content-type"].startswith("text/csv")
     assert 'filename="query.csv"' in csv_file.headers["content-disposition"]
@@ -164,19 +165,11 @@ def test_downloads_read_back_equal_and_formula_safe(province):
     assert values[1][3].date().isoformat() == "2017-03-31"
     assert sheet["A2"].data_type == "s"  # text, never a formula
     parquet = _run(province, DOWNLOADED, format="parquet")
+    (tmp_path / "query.parquet").write_bytes(parquet.content)
     with duckdb.connect() as db:
-        db.execute("create table p as select * from read_parquet(?)", [_saved(parquet.content)])
+        db.execute("create table p as select * from read_parquet(?)", [str(tmp_path / "query.parquet")])
         assert db.execute("select * from p").fetchall() == db.execute(DOWNLOADED).fetchall()  # verbatim
     assert _run(province, "select 1", format="xls").status_code == 404
-
-
-def _saved(data: bytes) -> str:
-    import tempfile
-
-    target = tempfile.NamedTemporaryFile(suffix=".parquet", delete=False)
-    with target:
-        target.write(data)
-    return target.name
 
 
 def test_saved_queries_are_shared_across_the_province_and_start_with_the_guides(server, home, province):

@@ -51,5 +51,5 @@ def test_fuzzing_the_api_finds_no_server_error(server, home, tmp_path):
         env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"},
     )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
-    assert "10 selected / 10 total" in run.stdout and " passed" in run.stdout
+    assert "11 selected / 11 total" in run.stdout and " passed" in run.stdout
     assert "Traceback" not in server.log_text()
