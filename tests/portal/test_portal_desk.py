@@ -11,7 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import struct
+import subprocess
+import sys
 import tomllib
 from html import unescape
 from pathlib import Path
@@ -227,6 +230,17 @@ def test_the_snapshot_downloads_whole_for_duckdb_1_5(home, province, tmp_path):
         (tags,) = db.execute("select tags from duckdb_databases() where database_name = current_database()").fetchone()
         assert tags["storage_version"] == "v1.5.0+"
         assert db.execute("select count(*) from submissions").fetchone() == (4,)
+    cli = shutil.which("duckdb", path=str(Path(sys.executable).parent))  # the lock's DuckDB CLI: 1.5
+    assert cli is not None
+    opened = subprocess.run(
+        [cli, "-readonly", "-csv", str(downloaded), "-c", "select version(), count(*) from submissions"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert opened.returncode == 0, opened.stderr
+    version_text, count = opened.stdout.splitlines()[1].split(",")
+    assert version_text.startswith("v1.5.") and count == "4"
 
 
 # --- the limits, in-process: a long query, a huge result, a hungry one, the slots taken -------------------------
