@@ -4,7 +4,7 @@
 
 It makes its own CHISO_HOME with `make run`'s demo warehouse (the demo inbox ingested and published),
 a province account with an API token, starts `chiso serve` on a free loopback port, and times each query
-`runs` times (after one warm-up) four ways:
+`runs` times four ways, interleaved (each way once per round, after a warm-up round):
 
 - `function`: `chiso.sandboxed_query.run_query` in this process (open the snapshot sandboxed, run, fetch):
   the work every way shares;
@@ -51,16 +51,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def timed(action, runs: int) -> dict:
-    action()  # warm: the first request opens connections, the first query reads the file into the OS cache
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        seconds.append(time.perf_counter() - started)
+def interleaved(ways: dict, runs: int) -> dict:
+    """Each way once per round, `runs` rounds (after one warm-up round: the first request opens connections,
+    the first query reads the file into the OS cache), so a change of the machine's load meets every way."""
+    seconds: dict[str, list[float]] = {name: [] for name in ways}
+    for round_ in range(runs + 1):
+        for name, action in ways.items():
+            started = time.perf_counter()
+            action()
+            if round_:
+                seconds[name].append(time.perf_counter() - started)
     return {
-        "p50_ms": round(1000 * statistics.median(seconds), 1),
-        "p95_ms": round(1000 * percentile(seconds, 0.95), 1),
+        name: {"p50_ms": round(1000 * statistics.median(times), 1), "p95_ms": round(1000 * percentile(times, 0.95), 1)}
+        for name, times in seconds.items()
     }
 
 
@@ -135,13 +138,8 @@ def main(argv: list[str]) -> int:
                 subprocess.run([CHISO, "query", sql, "--max-rows", "1000"], env=env, capture_output=True, check=True)
 
             rows = len(through_api()["rows"])
-            results[name] = {
-                "rows": rows,
-                "function": timed(function, runs),
-                "api": timed(through_api, runs),
-                "page": timed(through_page, runs),
-                "cli": timed(through_cli, max(5, runs // 4)),
-            }
+            ways = {"function": function, "api": through_api, "page": through_page, "cli": through_cli}
+            results[name] = {"rows": rows, **interleaved(ways, runs)}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
