@@ -46,7 +46,9 @@ MAX_PAGE_SIZE = 1_000
 MAX_SQL_CHARS = 20_000
 MAX_TITLE_CHARS = 200
 SNAPSHOT_NAME = "chiso-snapshot.duckdb"  # the downloaded snapshot's file name
-WAIT_SECONDS = 2.0  # a query past the desk's slots waits this long for one, then is answered 503
+WAIT_SECONDS = 2.0
+# The most an answer's kept rows may weigh (Arrow's bytes): its JSON, CSV or workbook is several times that.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a query past the desk's slots waits this long for one, then is answered 503
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class Desk:
                 raise PortalError(400, "desk.sql_error", detail=refused.detail) from None
         if answer is None:  # a statement without a result (`pragma …`): nothing to show
             raise PortalError(400, "desk.no_result")
+        if answer.table.nbytes > MAX_ANSWER_BYTES:  # a few rows of huge text: nothing is written of it
+            raise PortalError(400, "desk.too_big", mb=MAX_ANSWER_BYTES // (1024 * 1024))
         return answer
 
     def page(self, answer: Answer, page: int, page_size: int) -> Page:

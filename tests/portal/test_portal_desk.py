@@ -278,6 +278,12 @@ def test_a_query_that_asks_for_huge_memory_is_stopped(tight):
     assert answer.status_code == 400 and "more memory than 200MB" in answer.json()["en"]
 
 
+def test_an_answer_of_huge_cells_is_refused_before_it_is_written(tight):
+    _, client = tight
+    answer = client.post("/api/v1/query", json={"sql": "select repeat('x', 2000000) as s from range(40)"})
+    assert answer.status_code == 400 and "more than 64 MB" in answer.json()["en"] and "64 MB" in answer.json()["vi"]
+
+
 def test_past_the_desks_slots_a_query_waits_then_gets_503_in_both_languages(tight):
     app, client = tight
     desk = app.state.desk
