@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from chiso.export import csv_text, write_sheet
+from chiso.export import EXCEL_MAX_ROWS, csv_text, write_sheet
 from chiso.sandboxed_query import Answer, Limits, QueryRefused, QueryStopped, run_query
 from core.settings import Settings
 from core.vocabulary import Text
@@ -237,6 +237,8 @@ def download(answer: Answer, fmt: str) -> bytes:
     rows = list(zip(*(column.to_pylist() for column in answer.table.columns))) if columns else []
     if fmt == "csv":
         return csv_text(columns, rows)
+    if len(rows) >= EXCEL_MAX_ROWS:  # CHISO_DESK_ROWS set past what a sheet holds
+        raise PortalError(400, "desk.too_many_for_excel", rows=EXCEL_MAX_ROWS - 1)
     buffer = io.BytesIO()
     write_sheet(columns, rows[:200], rows, "query", buffer)
     return buffer.getvalue()

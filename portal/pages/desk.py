@@ -81,6 +81,7 @@ async def run(request: Request, session: ProvinceSession) -> Response:
         raise PortalError(404, "portal.error_404")
     try:
         answer = await run_in_threadpool(desk.run, sql)
+        body = await run_in_threadpool(download, answer, fmt) if fmt else b""
     except PortalError as refused:
         if refused.status_code not in (400, 503):
             raise
@@ -88,7 +89,6 @@ async def run(request: Request, session: ProvinceSession) -> Response:
         response.headers.update(refused.headers or {})
         return response
     if fmt:
-        body = await run_in_threadpool(download, answer, fmt)
         headers = {**NO_STORE, "content-disposition": f'attachment; filename="query.{fmt}"'}
         return Response(body, media_type=MEDIA[fmt], headers=headers)
     return _page(request, session, sql, result=desk.page(answer, number, PAGE_SIZE))

@@ -26,10 +26,12 @@ from openpyxl import load_workbook
 from portal_helpers import CLERK_026, PASSWORD, PROVINCE, api, browser_page, logged_in, page_csrf
 
 from builders import PROJECT_ROOT
+from chiso.sandboxed_query import Answer
 from core.settings import load_settings
 from portal.accounts import Accounts
 from portal.app import create_app
-from portal.desk import SEEDS, Desk
+from portal.desk import SEEDS, Desk, download
+from portal.errors import PortalError
 
 OTHER_ANALYST = "phantich@tinh.example.vn"  # a second province account: saved queries are shared
 FORMULA = '=HYPERLINK("http://evil.example","x")'
@@ -48,6 +50,13 @@ def test_the_seeds_are_the_analyst_guides_questions_word_for_word():
     seeds = tomllib.loads(SEEDS.read_text(encoding="utf-8"))
     assert {name: seed["sql"] for name, seed in seeds.items()} == _guide_questions()
     assert all(seed["vi"] and seed["en"] and seed["vi"] != seed["en"] for seed in seeds.values())
+
+
+def test_a_workbook_past_what_a_sheet_holds_is_refused():
+    table = duckdb.sql("select range as n from range(1048576)").to_arrow_table()
+    with pytest.raises(PortalError) as refused:
+        download(Answer(table, False), "xlsx")
+    assert refused.value.status_code == 400 and "at most 1,048,575 rows" in refused.value.text.en
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +195,9 @@ def test_saved_queries_are_shared_across_the_province_and_start_with_the_guides(
     )
     assert saved.status_code == 303
     query_id = int(saved.headers["location"].rsplit("=", 1)[1])
+    forged = {"csrf_token": "forged", "title": "x", "sql": "select 1"}
+    assert province.post("/province/sql/saved", data=forged).status_code == 403
+    assert province.post(f"/province/sql/saved/{query_id}/delete", data=forged).status_code == 403
     opened = other.get(f"/province/sql?saved={query_id}").text  # another analyst of the province sees it
     assert "Tệp theo trạng thái" in opened and f"lưu bởi {PROVINCE}" in opened
     assert unescape(opened.split('id="sql"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]) == sql
