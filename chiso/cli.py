@@ -24,6 +24,7 @@ examples:
   chiso ingest report.xlsx other.csv --warehouse wh.duckdb --as-of 2017-07-15
   chiso validate "Bao cao quy 2 - So KHCN.xlsx" --as-of 2017-07-15
   chiso query "select * from indicator_values limit 10" --warehouse var/warehouse/snapshot/chiso.duckdb
+  chiso lineage --indicator CNTT_TYLE --period 2018   # the files and rows behind a figure
   chiso inbox                       # the scheduled job: inbox -> archive/quarantine, then publish the snapshot
   chiso demo-data var/inbox         # write the demo inbox (the whole plan 2016-2020)
   chiso report                      # the HTML monitoring report, from the snapshot
@@ -94,6 +95,22 @@ def query_arguments(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         default=100,
         help="rows to fetch and print (default 100); a line on stderr says when the result had more",
+    )
+
+
+def lineage_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--indicator", help="the figure's indicator (a derived one lists its numerator's and denominator's values)"
+    )
+    parser.add_argument("--period", required=True, help="a year (2018) or a quarter (2018Q3)")
+    parser.add_argument("--scope", default="province", help="province (default), or a unit type: department, district")
+    parser.add_argument("--disaggregation", help="one disaggregation (default: every one of the indicator)")
+    parser.add_argument("--dataset", help="with --unit: a cell of the completeness grid instead of a figure")
+    parser.add_argument("--unit", help="with --dataset: the reporting unit of the completeness cell")
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT); never the loader's own (CHISO_WAREHOUSE)",
     )
 
 
@@ -262,6 +279,17 @@ COMMANDS = {
         '  chiso query "select * from indicator_values limit 5"\n'
         '  chiso query "select status, count(*) from submissions group by 1" --warehouse scratch.duckdb\n',
         query_arguments,
+    ),
+    "lineage": (
+        "Where a figure comes from: a roll-up figure (or a target's actual, the figure of its year and scope)"
+        " and every unit value it is computed from, each with its submission, its file as the clerk named it,"
+        " when it was received, who sent it and its row in the file; or a completeness cell and its files."
+        " Read-only, from the snapshot (the views figure_lineage and completeness_lineage).",
+        "  chiso lineage --indicator NV_TYLE_TRIENKHAI --period 2017Q2 --scope department\n"
+        "  chiso lineage --indicator CNTT_TYLE --period 2018 --disaggregation TRUONGHOC   # a target's actual\n"
+        "  chiso lineage --indicator TT_TIN --period 2018 --scope district\n"
+        "  chiso lineage --dataset DP-HUYEN --unit 026 --period 2017Q3   # a cell of the completeness grid\n",
+        lineage_arguments,
     ),
     "inbox": (
         "The scheduled job: ingest the inbox, move files to archive/quarantine, publish the snapshot. "
