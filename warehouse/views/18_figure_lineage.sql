@@ -6,60 +6,9 @@
 -- value (the year's own, else the last quarter's) of a `last` one; units are then added (or averaged, `mean`).
 -- A derived indicator's figure lists the values of its numerator (role numerator) and denominator (role
 -- denominator); any other figure's are role value. Recomputing a figure from its rows gives indicator_rollup's.
+-- The figure's indicator, period and scope are the window's partition: a query for one figure reads its values only.
 create or replace view figure_lineage as
-with reported as (
-    select
-        reported.unit_code,
-        units.unit_type,
-        reported.period as reported_period,
-        reported.indicator_code as input_indicator_code,
-        reported.disaggregation,
-        reported.value,
-        reported.submission_id,
-        reported.source_row,
-        indicators.time_aggregation,
-        indicators.across_units,
-        periods.year,
-        periods.quarter
-    from indicator_values as reported
-    inner join units using (unit_code)
-    inner join indicators using (indicator_code)
-    inner join periods using (period)
-),
-
-counted as (
-    select
-        *,
-        reported_period as period,
-        'quarter' as period_type
-    from reported
-    where quarter is not null
-    union all
-    select
-        *,
-        cast(year as varchar) as period,
-        'year' as period_type
-    from reported
-    qualify
-        time_aggregation = 'sum'
-        or row_number() over (
-            partition by unit_code, year, input_indicator_code, disaggregation order by coalesce(quarter, 5) desc
-        ) = 1
-),
-
-scoped as (
-    select
-        *,
-        unit_type as scope
-    from counted
-    union all
-    select
-        *,
-        'province' as scope
-    from counted
-),
-
-roles as (
+with inputs as (
     select
         indicator_code,
         'value' as role,
@@ -77,18 +26,94 @@ roles as (
         'denominator' as role,
         denominator_code as input_indicator_code
     from derived_indicators
+),
+
+figure_periods as (
+    -- the periods a figure's values are reported for: a quarter's own; a year's, its quarters and itself
+    select
+        period,
+        'quarter' as period_type,
+        period as reported_period,
+        quarter
+    from periods
+    where quarter is not null
+    union all
+    select
+        cast(years.year as varchar) as period,
+        'year' as period_type,
+        reported.period as reported_period,
+        reported.quarter
+    from periods as years
+    inner join periods as reported on years.year = reported.year
+    where years.quarter is null
+),
+
+counted as (
+    select
+        inputs.indicator_code,
+        inputs.role,
+        inputs.input_indicator_code,
+        indicators.time_aggregation,
+        indicators.across_units,
+        reported.unit_code,
+        units.unit_type,
+        figure_periods.period,
+        figure_periods.period_type,
+        reported.period as reported_period,
+        reported.disaggregation,
+        reported.value,
+        reported.submission_id,
+        reported.source_row
+    from indicator_values as reported
+    inner join inputs on reported.indicator_code = inputs.input_indicator_code
+    inner join indicators on reported.indicator_code = indicators.indicator_code
+    inner join units on reported.unit_code = units.unit_code
+    inner join figure_periods on reported.period = figure_periods.reported_period
+    qualify
+        figure_periods.period_type = 'quarter'
+        or indicators.time_aggregation = 'sum'
+        or coalesce(figure_periods.quarter, 5) = max(coalesce(figure_periods.quarter, 5)) over (
+            partition by
+                inputs.indicator_code,
+                inputs.role,
+                figure_periods.period_type,
+                figure_periods.period,
+                reported.unit_code,
+                reported.disaggregation
+        )
+),
+
+scopes as (
+    -- each unit's values count in its type's scope and in the province's
+    select
+        unit_type,
+        unit_type as scope
+    from unit_types
+    union all
+    select
+        unit_type,
+        'province' as scope
+    from unit_types
+),
+
+scoped as (
+    select
+        counted.*,
+        scopes.scope
+    from counted
+    inner join scopes on counted.unit_type = scopes.unit_type
 )
 
 select
-    figures.period,
-    figures.period_type,
-    figures.scope,
-    figures.indicator_code,
-    figures.disaggregation,
+    scoped.period,
+    scoped.period_type,
+    scoped.scope,
+    scoped.indicator_code,
+    scoped.disaggregation,
     figures.value as figure_value,
     figures.units_reporting,
     targets.target,
-    roles.role,
+    scoped.role,
     scoped.input_indicator_code,
     scoped.time_aggregation,
     scoped.across_units,
@@ -105,16 +130,15 @@ select
     records.source_path,
     records.stored_path,
     scoped.source_row
-from indicator_rollup as figures
-inner join roles on figures.indicator_code = roles.indicator_code
-inner join scoped
-    on roles.input_indicator_code = scoped.input_indicator_code
-        and figures.period = scoped.period
-        and figures.scope = scoped.scope
-        and figures.disaggregation = scoped.disaggregation
+from scoped
+inner join indicator_rollup as figures
+    on scoped.indicator_code = figures.indicator_code
+        and scoped.period = figures.period
+        and scoped.scope = figures.scope
+        and scoped.disaggregation = figures.disaggregation
 inner join submission_records as records on scoped.submission_id = records.submission_id
 left join targets
-    on figures.indicator_code = targets.indicator_code
-        and figures.disaggregation = targets.disaggregation
-        and figures.scope = targets.scope
-        and figures.period = cast(targets.year as varchar);
+    on scoped.indicator_code = targets.indicator_code
+        and scoped.disaggregation = targets.disaggregation
+        and scoped.scope = targets.scope
+        and scoped.period = cast(targets.year as varchar);
