@@ -133,3 +133,8 @@ def portal_query(indicator: str, period: str, scope: str, disaggregation: str = 
     if disaggregation:
         fields["disaggregation"] = disaggregation
     return urlencode(fields)
+
+
+def cell_query(dataset: str, unit: str, period: str) -> str:
+    """The query string of a completeness cell's lineage page in the portal."""
+    return urlencode({"dataset": dataset, "unit": unit, "period": period})

@@ -75,6 +75,7 @@ PAGE_REQUESTS = {
         "/province/sql/saved/1/delete", data={"csrf_token": page_csrf(c)}
     ),
     ("GET", "/province/snapshot.duckdb"): lambda c, ids: c.get("/province/snapshot.duckdb"),
+    ("GET", "/province/lineage"): lambda c, ids: c.get("/province/lineage?dataset=DP-HUYEN&unit=026&period=2017Q2"),
     ("GET", "/static/portal.css"): lambda c, ids: c.get("/static/portal.css"),
     ("GET", "/healthz"): lambda c, ids: c.get("/healthz"),
     ("GET", "/approvals"): lambda c, ids: c.get("/approvals"),
