@@ -315,7 +315,8 @@ COMMANDS = {
         demo_data_arguments,
     ),
     "report": (
-        "Write the HTML monitoring report: one self-contained file (no external asset), readable offline and on A4.",
+        "Write the HTML monitoring report: one self-contained file (no external asset), readable offline and on A4;"
+        " beside it FILE.lineage.html, where each of its figures links: the units' values, files and rows behind it.",
         "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n"
         "  chiso report --official --output official.html   # official figures only\n",
         report_arguments,

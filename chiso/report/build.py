@@ -181,9 +181,9 @@ def collect_lineage(connection, links: Links, figures: Figures = EVERY_FIGURE) -
                 figure["rows"].append(row)
     cells: dict[tuple, dict] = {}
     for row in query_rows(connection, QUERIES / "lineage_cells.sql"):
-        key = (row["dataset_code"], row["unit_code"], row["period"])
-        if key in links.cells:
-            cell = cells.setdefault(key, {**row, "anchor": lineage.cell_anchor(*key), "files": []})
+        slot = (row["dataset_code"], row["unit_code"], row["period"])
+        if slot in links.cells:
+            cell = cells.setdefault(slot, {**row, "anchor": lineage.cell_anchor(*slot), "files": []})
             if row["submission_id"] is not None:
                 cell["files"].append(row)
     return {"figures": [drawn[key] for key in links.figures if key in drawn], "cells": list(cells.values())}
