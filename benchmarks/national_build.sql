@@ -75,6 +75,7 @@ select
     case when slots.dataset_code = 'DP-HUYEN' then 15 else 8 end,
     null,
     null,
+    null,
     null
 from slots inner join versions using (slot);
 
