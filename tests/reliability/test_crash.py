@@ -60,7 +60,9 @@ KILL_POINTS = [
     "move.file:12",
     # everything committed, moved and checkpointed; the snapshot not published
     "ingest.checkpointed",
-    # publishing: the copy written but not swapped in / swapped in, directory not synced
+    # publishing: the publication recorded, not copied / the copy written but not swapped in / swapped in,
+    # directory not synced
+    "publish.recorded",
     "publish.copied",
     "publish.replaced",
 ]
@@ -279,6 +281,17 @@ def test_killed_ingest_then_rerun_equals_uninterrupted_run(scenario, crash_runs,
     snapshot = home / "warehouse" / "snapshot" / "chiso.duckdb"
     assert _check_snapshot(snapshot, rel, {"new": reference}) == "new"
     assert snapshot.stat().st_mode & 0o777 == 0o444
+    # The snapshot holds the warehouse's last publication, numbered without a gap.
+    assert _publications(snapshot) == _publications(home / "warehouse" / "chiso.duckdb")
+    numbers = _publications(snapshot)
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) in (2, 3)
+
+
+def _publications(path: Path) -> list[int]:
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as db:
+        return [row[0] for row in db.execute("select publication_no from publications order by 1").fetchall()]
 
 
 def test_killed_publish_leaves_no_partial_copy_behind(crash_runs):
