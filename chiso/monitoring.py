@@ -18,7 +18,9 @@ def refresh_outputs(settings: Settings) -> dict:
 
     def write_all() -> Path:
         for output in refreshed():
-            written.update({name: str(path) for name, path in output.write(settings.snapshot, settings.reports).items()})
+            written.update(
+                {name: str(path) for name, path in output.write(settings.snapshot, settings.reports).items()}
+            )
         return settings.reports / REPORT_NAME
 
     _, kept = write_and_keep(settings, write_all)

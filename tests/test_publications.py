@@ -98,10 +98,17 @@ def test_a_publication_names_the_submissions_that_entered_and_left(story):
         SLOT.unit_code,
         SLOT.period,
     )[0][0]
-    assert changes == [("entered", NEWER, "accepted"), ("left", superseded, "superseded"), ("received", REFUSED, "rejected")]
+    assert changes == [
+        ("entered", NEWER, "accepted"),
+        ("left", superseded, "superseded"),
+        ("received", REFUSED, "rejected"),
+    ]
     assert rows(settings, "select count(*) from publication_changes where publication_no = 3") == [(0,)]
     first = rows(settings, "select change, count(*) from publication_changes where publication_no = 1 group by all")
-    assert dict(first)["entered"] == rows(settings, "select submissions_in_force from publications where publication_no = 1")[0][0]
+    assert (
+        dict(first)["entered"]
+        == rows(settings, "select submissions_in_force from publications where publication_no = 1")[0][0]
+    )
 
 
 def test_the_digests_change_with_the_tables_and_only_them(story):
@@ -139,7 +146,9 @@ def test_the_reports_are_kept_beside_their_publication(story):
         settings.home / "publications" / str(n) / REPORT_NAME for n in (1, 2, 3)
     ]
     listed = kept_reports(settings, settings.snapshot)
-    assert [(k.publication.number, [f.name for f in k.files]) for k in listed] == [(n, [REPORT_NAME]) for n in (3, 2, 1)]
+    assert [(k.publication.number, [f.name for f in k.files]) for k in listed] == [
+        (n, [REPORT_NAME]) for n in (3, 2, 1)
+    ]
 
 
 def test_as_of_finds_the_publication_in_force_then(story):

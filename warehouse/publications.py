@@ -55,16 +55,27 @@ def open_writer(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """The publisher's connection: the warehouse as its loader left it (migrated already, so opened
     without re-creating the views: a tenth of `warehouse.db.connect`'s time), migrated if it is not."""
     connection = duckdb.connect(str(warehouse), config={"storage_compatibility_version": STORAGE_VERSION})
-    if not connection.execute(sql("publications_ready")).fetchone()[0]:
+    if not _ready(connection):
         migrate(connection)
     return connection
+
+
+def _one(connection: duckdb.DuckDBPyConnection, statement: str, *parameters: object) -> tuple:
+    """The one row a statement answers (an aggregate's)."""
+    row = connection.execute(statement, list(parameters)).fetchone()
+    assert row is not None, statement
+    return row
+
+
+def _ready(connection: duckdb.DuckDBPyConnection) -> bool:
+    return bool(_one(connection, sql("publications_ready"))[0])
 
 
 def table_digests(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, int, str]]:
     """(table, rows, digest) of every published table, by name."""
     tables = [row[0] for row in connection.execute(sql("published_tables"), [list(NOT_DIGESTED)]).fetchall()]
     statement = sql("table_digest")
-    return [(table, *connection.execute(statement, [table]).fetchone()) for table in tables]
+    return [(table, *_one(connection, statement, table)) for table in tables]
 
 
 def record(connection: duckdb.DuckDBPyConnection, *, cause: str, run_id: str | None = None) -> int:
@@ -87,17 +98,21 @@ def record(connection: duckdb.DuckDBPyConnection, *, cause: str, run_id: str | N
 
 def publications(connection: duckdb.DuckDBPyConnection) -> list[Publication]:
     """Every publication the warehouse (or snapshot) holds, the newest first; none before migration 011."""
-    if not connection.execute(sql("publications_ready")).fetchone()[0]:
+    if not _ready(connection):
         return []
     return [Publication(**row) for row in query_rows(connection, SQL / "publications.sql")]
 
 
-def find(connection: duckdb.DuckDBPyConnection, number: int | None = None, as_of: datetime | None = None) -> Publication:
+def find(
+    connection: duckdb.DuckDBPyConnection, number: int | None = None, as_of: datetime | None = None
+) -> Publication:
     """Publication `number`, or the one in force at `as_of` (province time: the last published by
     then), or the latest."""
     held = publications(connection)
     if not held:
-        raise NoSuchPublication("the snapshot holds no publication yet: publish first (chiso inbox, chiso ingest --publish)")
+        raise NoSuchPublication(
+            "the snapshot holds no publication yet: publish first (chiso inbox, chiso ingest --publish)"
+        )
     span = f"it holds publications 1 to {held[0].number}, {held[-1].published_at:%Y-%m-%d %H:%M} to " + (
         f"{held[0].published_at:%Y-%m-%d %H:%M}"
     )
@@ -134,7 +149,7 @@ def rebuild_past(snapshot: Path, target: Path, publication: Publication) -> Path
 
 def _clock_at(connection: duckdb.DuckDBPyConnection, published_at: datetime) -> None:
     """Re-create the views that read the clock (`now()`: today's completeness) at the publication's time."""
-    zone = connection.execute("select any_value(timezone) from plan").fetchone()[0] or "UTC"
+    zone = _one(connection, "select any_value(timezone) from plan")[0] or "UTC"
     instant = published_at.replace(tzinfo=ZoneInfo(zone)).isoformat(sep=" ")
     for script in sorted(VIEWS.glob("*.sql")):
         text = read_sql(script)

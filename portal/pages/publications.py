@@ -39,7 +39,10 @@ def publications_page(request: Request, session: ProvinceSession) -> Response:
         held = publications(db) if db is not None else []
         rows = query_rows(db, QUERIES / "publications.sql") if held and db is not None else []
     folder = kept_folder(portal.settings)
-    kept = {row["publication_no"]: [n for n in KEPT_NAMES if (folder / str(row["publication_no"]) / n).is_file()] for row in rows}
+    kept = {
+        row["publication_no"]: [n for n in KEPT_NAMES if (folder / str(row["publication_no"]) / n).is_file()]
+        for row in rows
+    }
     context = page_context(request, session, say("portal.publications_title"), publications=rows, kept=kept)
     return page("publications.html.j2", context)
 

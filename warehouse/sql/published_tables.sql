@@ -4,5 +4,5 @@ from duckdb_tables()
 where
     database_name = current_database()
     and schema_name = 'main'
-    and not list_contains($1::varchar [], table_name)
+    and not list_contains($1::varchar[], table_name)
 order by table_name;

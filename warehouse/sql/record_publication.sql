@@ -8,6 +8,9 @@ select
     $3 as run_id,
     (select max(submission_id) from submission_records) as last_submission_id,
     (select max(action_id) from approval_log) as last_action_id,
-    (select count(*) from submission_records where status = 'accepted') as submissions_in_force,
+    (
+        select count(*) from submission_records
+        where status = 'accepted'
+    ) as submissions_in_force,
     (select count(*) from submission_records) as submissions_received,
     $4 as digest;

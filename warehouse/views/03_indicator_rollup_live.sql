@@ -50,7 +50,7 @@ create or replace macro indicator_rollup_of(values_view) as table
             indicator_code,
             disaggregation,
             case
-                when any_value(time_aggregation) = 'sum' then sum(value::decimal(38, 6))::double
+                when any_value(time_aggregation) = 'sum' then cast(sum(cast(value as decimal(38, 6))) as double)
                 else arg_max(value, coalesce(quarter, 5))
             end as value,
             any_value(across_units) as across_units,
@@ -87,8 +87,8 @@ create or replace macro indicator_rollup_of(values_view) as table
             -- in exact decimals: the same figure whatever order the threads add in (a past publication's
             -- report is written again digit for digit, chiso.publications)
             case
-                when any_value(across_units) = 'mean' then avg(value::decimal(38, 6))::double
-                else sum(value::decimal(38, 6))::double
+                when any_value(across_units) = 'mean' then cast(avg(cast(value as decimal(38, 6))) as double)
+                else cast(sum(cast(value as decimal(38, 6))) as double)
             end as value,
             count(*) as units_reporting,
             sum(values_counted) as values_counted
