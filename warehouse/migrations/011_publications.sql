@@ -29,7 +29,7 @@ create table publications (
 create table publication_changes (
     publication_no integer not null,
     submission_id integer not null,
-    change varchar not null check (change in ('entered', 'left', 'received')),
+    change varchar not null,
     primary key (publication_no, submission_id)
 );
 
