@@ -65,12 +65,13 @@ def current_number(snapshot: Path) -> int | None:
     return held[0].number if held else None
 
 
-def keep(settings: Settings, report: Path, number: int | None) -> Path | None:
+def keep(settings: Settings, report: Path, number: int | None, name: str | None = None) -> Path | None:
     """Keep `report`, written from publication `number` (current_number, asked before the report was
-    built and again after: None if the snapshot changed meanwhile), unless one is kept already."""
+    built and again after: None if the snapshot changed meanwhile), as `name` (default its own: an
+    `--output` elsewhere is kept under the report's usual name), unless one is kept already."""
     if number is None:
         return None
-    kept = kept_folder(settings) / str(number) / report.name
+    kept = kept_folder(settings) / str(number) / (name or report.name)
     if kept.exists():
         return kept
     kept.parent.mkdir(parents=True, exist_ok=True)
@@ -80,13 +81,14 @@ def keep(settings: Settings, report: Path, number: int | None) -> Path | None:
     return kept
 
 
-def write_and_keep(settings: Settings, build) -> tuple[Path, Path | None]:
+def write_and_keep(settings: Settings, build, name: str | None = None) -> tuple[Path, Path | None]:
     """Run `build()` (which writes a report from the current snapshot and returns its path) and keep
-    the file for the snapshot's publication when the snapshot stayed the same publication throughout."""
+    the file (as `name`) for the snapshot's publication when the snapshot stayed the same publication
+    throughout."""
     before = current_number(settings.snapshot)
     output = build()
     after = current_number(settings.snapshot)
-    return output, keep(settings, output, before if before == after else None)
+    return output, keep(settings, output, before if before == after else None, name)
 
 
 def kept_reports(settings: Settings, snapshot: Path) -> list[KeptReport]:

@@ -174,6 +174,11 @@ def test_chiso_report_publication_and_as_of(story, monkeypatch, capsys):
     assert "nothing was published by 2000-01-01 23:59" in capsys.readouterr().err
     assert main(["report", "--as-of", "9999-12-31", "--official", "--output", str(settings.home / "o.html")]) == 0
     assert "report of publication 3 " in capsys.readouterr().out
+    # the current publication's official report, written elsewhere, is kept under its usual name
+    assert main(["report", "--official", "--output", str(settings.home / "elsewhere.html")]) == 0
+    kept = settings.home / "publications" / "3" / "report-official.html"
+    assert f"kept as {kept}" in capsys.readouterr().out
+    assert kept.read_bytes() == (settings.home / "elsewhere.html").read_bytes()
 
 
 def test_a_past_warehouse_keeps_the_supersession_as_it_was(story, tmp_path):

@@ -40,7 +40,7 @@ def run(args: Namespace) -> int:
         return build_report(snapshot, args.output or settings.reports / name, official=args.official)
 
     if args.warehouse is None:  # the current publication's report: kept beside the publications
-        output, kept = write_and_keep(settings, build)
+        output, kept = write_and_keep(settings, build, name)
     else:
         output, kept = build(), None
     print(f"report: {output} ({perf_counter() - started:.1f} s)" + (f"; kept as {kept}" if kept else ""))
