@@ -6,8 +6,8 @@ and the files it sent; another unit's page, file or template answers 404, as if 
 One module per audience, one `router` here that `portal.app` includes: `account` (log in and out,
 set-password links, change a password), `unit` (the home page, a unit's page), `province` (the desk,
 its lists, their downloads, the monitoring report) and `files` (check a file, send it, a sent file,
-templates), `approvals` (approve, accept, return, reopen; the log), `publications` (the province's
-publications and their kept reports). They are included in this order,
+templates), `approvals` (approve, accept, return, reopen; the log), `desk` (the province's SQL desk),
+`publications` (the province's publications and their kept reports). They are included in this order,
 the order in which requests are matched to routes.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from portal.pages import account, approvals, files, province, publications, unit
+from portal.pages import account, approvals, desk, files, province, publications, unit
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
@@ -23,4 +23,5 @@ router.include_router(unit.router)
 router.include_router(province.router)
 router.include_router(files.router)
 router.include_router(approvals.router)
+router.include_router(desk.router)
 router.include_router(publications.router)
