@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 import traceback
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from textwrap import shorten
 
@@ -42,6 +42,18 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2017-07-15") from None
+
+
+def _timestamp(text: str) -> datetime:
+    """A time as typed (`2026-03-31 17:00`, `2026-03-31T17:00`); a day alone stands for its end."""
+    try:
+        if len(text.strip()) == 10:
+            return datetime.combine(date.fromisoformat(text.strip()), time.max)
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a time: write it as YYYY-MM-DD or 'YYYY-MM-DD HH:MM', e.g. '2026-03-31 17:00'"
+        ) from None
 
 
 AS_OF_HELP = "the day of ingestion for due dates and not-yet-ended periods (default: today, province time)"
@@ -145,6 +157,21 @@ def report_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="figures from the official ones only (reports the province accepted, unchanged since; default FILE:"
         " CHISO_REPORTS/report-official.html); without it every figure received, each marked official or provisional",
+    )
+    past = parser.add_mutually_exclusive_group()
+    past.add_argument(
+        "--publication",
+        type=int,
+        metavar="N",
+        help="the report exactly as it was at publication N (the publications table; default FILE:"
+        " CHISO_REPORTS/publication-N/report.html)",
+    )
+    past.add_argument(
+        "--as-of",
+        type=_timestamp,
+        metavar="TIMESTAMP",
+        help="the report as published at that time (province time, e.g. 2026-03-31 or '2026-03-31 17:00'):"
+        " the last publication by then",
     )
 
 
@@ -318,7 +345,9 @@ COMMANDS = {
         "Write the HTML monitoring report: one self-contained file (no external asset), readable offline and on A4;"
         " beside it FILE.lineage.html, where each of its figures links: the units' values, files and rows behind it.",
         "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n"
-        "  chiso report --official --output official.html   # official figures only\n",
+        "  chiso report --official --output official.html   # official figures only\n"
+        "  chiso report --publication 12                    # publication 12's report, as it was then\n"
+        "  chiso report --as-of '2026-03-31 17:00'          # the report published at that time\n",
         report_arguments,
     ),
     "export": (

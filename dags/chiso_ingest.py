@@ -60,10 +60,10 @@ def chiso_ingest():
         return ingest_inbox_chunk(paths, SETTINGS, as_of(params))
 
     @chiso_task(**writer(SETTINGS), outlets=[WAREHOUSE], trigger_rule="none_failed")
-    def publish() -> str:
+    def publish(run_id=None) -> str:  # Airflow passes the DAG run's id: kept with the publication
         from chiso.pipeline import publish_snapshot  # in the task: DAG parsing loads no pandas, GX, DuckDB
 
-        return publish_snapshot(SETTINGS)
+        return publish_snapshot(SETTINGS, cause="dag", run_id=run_id)
 
     @chiso_task(**writer(SETTINGS))
     def take_approvals() -> dict:

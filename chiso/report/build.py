@@ -44,6 +44,7 @@ class Figures:
 EVERY_FIGURE = Figures("indicator_rollup", official_only=False)
 OFFICIAL_FIGURES = Figures("official_rollup", official_only=True)
 LINEAGE_TEMPLATE = "lineage.html.j2"
+LINEAGE_SUFFIX = ".lineage"  # report.html -> report.lineage.html
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Links:
 
 def lineage_path(output: Path) -> Path:
     """The report's companion file: where each of its figures comes from (report.html -> report.lineage.html)."""
-    return output.with_name(f"{output.stem}.lineage{output.suffix or '.html'}")
+    return output.with_name(f"{output.stem}{LINEAGE_SUFFIX}{output.suffix or '.html'}")
 
 
 def build_report(

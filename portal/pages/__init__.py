@@ -7,15 +7,15 @@ One module per audience, one `router` here that `portal.app` includes: `account`
 set-password links, change a password), `unit` (the home page, a unit's page), `province` (the desk,
 its lists, their downloads, the monitoring report) and `files` (check a file, send it, a sent file,
 templates), `approvals` (approve, accept, return, reopen; the log), `desk` (the province's SQL desk),
-`lineage` (where a figure comes from). They are included in this order, the order in which requests are
-matched to routes.
+`lineage` (where a figure comes from), `publications` (the province's publications and their kept
+reports). They are included in this order, the order in which requests are matched to routes.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from portal.pages import account, approvals, desk, files, lineage, province, unit
+from portal.pages import account, approvals, desk, files, lineage, province, publications, unit
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
@@ -25,3 +25,4 @@ router.include_router(files.router)
 router.include_router(approvals.router)
 router.include_router(desk.router)
 router.include_router(lineage.router)
+router.include_router(publications.router)

@@ -236,12 +236,19 @@ def test_ingest_dag_run_gives_verdicts_moves_files_publishes_and_updates_asset(c
     assert statuses(chiso_home) == expected  # nothing new, nothing changed
 
 
-def test_monitoring_dag_writes_completeness(chiso_home):
+def test_monitoring_dag_writes_completeness_and_keeps_the_publications_report(chiso_home):
     small_inbox(chiso_home / "inbox")
-    assert load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"}).state == "success"
+    ingest = load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"})
+    assert ingest.state == "success"
     assert load_dag("chiso_monitoring").test().state == "success"
     completeness = (chiso_home / "reports" / "completeness.csv").read_text(encoding="utf-8")
     assert "DP-SN,SKHCN," in completeness and "on_time" in completeness
+    import duckdb
+
+    with duckdb.connect(str(chiso_home / "warehouse" / "snapshot" / "chiso.duckdb"), read_only=True) as db:
+        published = db.execute("select publication_no, cause, run_id from publications").fetchall()
+    assert published == [(1, "dag", ingest.run_id)]  # the DAG run that published it
+    assert (chiso_home / "publications" / "1" / "report.html").is_file()
 
 
 def test_loader_killed_mid_chunk_then_retried_leaves_no_duplicate(chiso_home):

@@ -64,6 +64,8 @@ PAGE_REQUESTS = {
     ("GET", "/province/list"): lambda c, ids: c.get("/province/list?status=all&unit=026"),
     ("GET", "/province/list.{fmt}"): lambda c, ids: c.get("/province/list.csv?status=all&unit=026"),
     ("GET", "/province/overview.{fmt}"): lambda c, ids: c.get("/province/overview.xlsx"),
+    ("GET", "/province/publications"): lambda c, ids: c.get("/province/publications"),
+    ("GET", "/province/publications/{number}/{name}"): lambda c, ids: c.get("/province/publications/1/report.html"),
     ("GET", "/province/sql"): lambda c, ids: c.get("/province/sql?saved=1"),
     ("POST", "/province/sql"): lambda c, ids: c.post(
         "/province/sql", data={"csrf_token": page_csrf(c), "sql": "select * from submissions", "format": "csv"}

@@ -113,3 +113,24 @@ def test_the_lineage_page_traces_a_figure_to_the_files_sent(province):
 def test_a_unit_is_refused_the_lineage_page(server, province):
     clerk = logged_in(server, CLERK_026)
     assert clerk.get("/province/lineage?indicator=NV_GIAO&period=2017Q3&scope=district").status_code == 403
+
+
+def test_the_publications_are_listed_with_their_kept_reports(province, home):
+    from chiso.publications import write_and_keep
+    from chiso.report.build import build_report
+
+    settings = home.settings
+    _, kept = write_and_keep(settings, lambda: build_report(settings.snapshot, settings.reports / "report.html"))
+    number = int(kept.parent.name)
+    assert 'href="/province/publications"' in province.get("/").text
+    page = province.get("/province/publications").text
+    link = f'href="/province/publications/{number}/report.html"'
+    assert link in page and "Các lần công bố" in page and "Publications" in page
+    assert f"chiso report --publication {number - 1}" in page or number == 1  # an older one: none kept
+    report = province.get(f"/province/publications/{number}/report.html")
+    assert report.status_code == 200 and "default-src 'none'" in report.headers["content-security-policy"]
+    assert '<nav><a href="/province/publications">' in report.text
+    assert report.text.count("<svg") == kept.read_text(encoding="utf-8").count("<svg")
+    assert province.get(f"/province/publications/{number}/report.lineage.html").status_code == 200  # its links
+    assert province.get(f"/province/publications/{number}/other.html").status_code == 404
+    assert province.get(f"/province/publications/{number + 1}/report.html").status_code == 404

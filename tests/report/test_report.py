@@ -117,7 +117,9 @@ def test_monitoring_refresh_writes_the_report_and_keeps_the_csvs(demo):
     from chiso.monitoring import refresh_outputs
 
     written = refresh_outputs(demo)
-    assert set(written) == {"completeness", "reporting_rates", "report"}
+    # and the report kept beside the snapshot's publication (chiso.publications)
+    assert set(written) == {"completeness", "reporting_rates", "report", "kept_report"}
+    assert written["kept_report"].startswith(str(demo.home / "publications"))
     assert "DP-SN,SKHCN," in Path(written["completeness"]).read_text(encoding="utf-8")
     report = Path(written["report"])
     assert report == demo.reports / "report.html" and "svg" in report.read_text(encoding="utf-8")
