@@ -36,7 +36,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@! git grep -n "fmt: skip" -- "*.py" || { echo "no fmt: skip: let ruff format the code"; exit 1; }
-	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries chiso/approval/queries chiso/lineage/queries portal/queries portal/sql benchmarks
+	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries chiso/approval/queries chiso/lineage/queries chiso/airflow_glue/queries portal/queries portal/sql benchmarks
 	$(VENV)/bin/mypy
 
 # Throughput, overheads, the portal and the analysts' queries (run.py); the SQL desk against `chiso query`
