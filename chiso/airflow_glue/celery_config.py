@@ -25,7 +25,7 @@ if "worker" in sys.argv:  # the worker, not the scheduler or the api-server, whi
     from chiso.airflow_glue.lineage import emitting
 
     if emitting():  # the OpenLineage listener (about 1.8 s of imports) loaded once, not in every task process
-        from airflow.sdk.listener import get_listener_manager
+        from airflow.sdk.listener import get_listener_manager  # in the worker only, as the libraries above
 
         get_listener_manager()
 
