@@ -36,14 +36,16 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@! git grep -n "fmt: skip" -- "*.py" || { echo "no fmt: skip: let ruff format the code"; exit 1; }
-	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries chiso/approval/queries portal/queries portal/sql benchmarks
+	$(VENV)/bin/sqlfluff lint --processes 2 warehouse chiso/report/queries chiso/notices/queries chiso/approval/queries chiso/lineage/queries chiso/airflow_glue/queries portal/queries portal/sql benchmarks
 	$(VENV)/bin/mypy
 
-# Throughput, overheads, the portal and the analysts' queries (run.py); then one send's latency,
+# Throughput, overheads, the portal and the analysts' queries (run.py); the SQL desk against `chiso query`
+# (desk.py); then one send's latency,
 # landing -> verdict in the snapshot, under `airflow standalone` and the Celery deployment
 # (with the workers' GX preload, as deployed, and without it: the time before).
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py
+	$(VENV)/bin/python benchmarks/desk.py --out benchmarks/results/desk.json
 	$(VENV)/bin/python benchmarks/latency.py --executor standalone --out benchmarks/results/latency-standalone.json
 	$(VENV)/bin/python benchmarks/latency.py --executor standalone --sends 12 --approvals 10 --out benchmarks/results/latency-approvals-standalone.json
 	$(VENV)/bin/python benchmarks/latency.py --executor celery --out benchmarks/results/latency-celery.json

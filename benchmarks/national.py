@@ -37,6 +37,9 @@ QUERIES = {
     "rollup_province_year_live": "select * from indicator_rollup_live where period = ? and scope = 'province'",
     "target_progress": "select * from target_progress",
     "unit_history": "select * from indicator_history where unit_code = ?",
+    # where a province figure comes from: a derived one, so every unit's numerator and denominator rows
+    "figure_lineage": "select * from figure_lineage where indicator_code = 'NV_TYLE_TRIENKHAI'"
+    " and period = ? and scope = 'province'",
 }
 
 
@@ -77,7 +80,7 @@ def parameters(name: str, run: int, units: list[str], first_year: int, last_year
     years = list(range(first_year, last_year + 1))
     if name == "completeness_quarter":
         return [f"{years[run % len(years)]}Q{run % 4 + 1}"]
-    if name.startswith("rollup_province_year"):
+    if name.startswith("rollup_province_year") or name == "figure_lineage":
         return [str(years[run % len(years)])]
     if name == "unit_history":
         return [units[(run * 997) % len(units)]]

@@ -75,7 +75,8 @@ select
     case when slots.dataset_code = 'DP-HUYEN' then 15 else 8 end,
     null,
     null,
-    null
+    null,
+    null  -- sent_by (migration 010): copied into the inbox
 from slots inner join versions using (slot);
 
 -- One reason for each rejected file, as the loader stores it.

@@ -116,6 +116,7 @@ FIGURES = [
     "national.queries.rollup_province_year.p95_ms",
     "national.queries.target_progress.p95_ms",
     "national.queries.unit_history.p95_ms",
+    "national.queries.figure_lineage.p95_ms",
     "portal.warm.p50_ms",
     "portal.warm.p95_ms",
     "portal.load.dry_run_p50_ms",

@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 import traceback
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from textwrap import shorten
 
@@ -24,6 +24,7 @@ examples:
   chiso ingest report.xlsx other.csv --warehouse wh.duckdb --as-of 2017-07-15
   chiso validate "Bao cao quy 2 - So KHCN.xlsx" --as-of 2017-07-15
   chiso query "select * from indicator_values limit 10" --warehouse var/warehouse/snapshot/chiso.duckdb
+  chiso lineage --indicator CNTT_TYLE --period 2018   # the files and rows behind a figure
   chiso inbox                       # the scheduled job: inbox -> archive/quarantine, then publish the snapshot
   chiso demo-data var/inbox         # write the demo inbox (the whole plan 2016-2020)
   chiso report                      # the HTML monitoring report, from the snapshot
@@ -42,6 +43,18 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2017-07-15") from None
+
+
+def _timestamp(text: str) -> datetime:
+    """A time as typed (`2026-03-31 17:00`, `2026-03-31T17:00`); a day alone stands for its end."""
+    try:
+        if len(text.strip()) == 10:
+            return datetime.combine(date.fromisoformat(text.strip()), time.max)
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a time: write it as YYYY-MM-DD or 'YYYY-MM-DD HH:MM', e.g. '2026-03-31 17:00'"
+        ) from None
 
 
 AS_OF_HELP = "the day of ingestion for due dates and not-yet-ended periods (default: today, province time)"
@@ -98,6 +111,22 @@ def query_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def lineage_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--indicator", help="the figure's indicator (a derived one lists its numerator's and denominator's values)"
+    )
+    parser.add_argument("--period", required=True, help="a year (2018) or a quarter (2018Q3)")
+    parser.add_argument("--scope", default="province", help="province (default), or a unit type: department, district")
+    parser.add_argument("--disaggregation", help="one disaggregation (default: every one of the indicator)")
+    parser.add_argument("--dataset", help="with --unit: a cell of the completeness grid instead of a figure")
+    parser.add_argument("--unit", help="with --dataset: the reporting unit of the completeness cell")
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT); never the loader's own (CHISO_WAREHOUSE)",
+    )
+
+
 def inbox_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=AS_OF_HELP)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -129,6 +158,21 @@ def report_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="figures from the official ones only (reports the province accepted, unchanged since; default FILE:"
         " CHISO_REPORTS/report-official.html); without it every figure received, each marked official or provisional",
+    )
+    past = parser.add_mutually_exclusive_group()
+    past.add_argument(
+        "--publication",
+        type=int,
+        metavar="N",
+        help="the report exactly as it was at publication N (the publications table; default FILE:"
+        " CHISO_REPORTS/publication-N/report.html)",
+    )
+    past.add_argument(
+        "--as-of",
+        type=_timestamp,
+        metavar="TIMESTAMP",
+        help="the report as published at that time (province time, e.g. 2026-03-31 or '2026-03-31 17:00'):"
+        " the last publication by then",
     )
 
 
@@ -278,6 +322,17 @@ COMMANDS = {
         '  chiso query "select status, count(*) from submissions group by 1" --warehouse scratch.duckdb\n',
         query_arguments,
     ),
+    "lineage": (
+        "Where a figure comes from: a roll-up figure (or a target's actual, the figure of its year and scope)"
+        " and every unit value it is computed from, each with its submission, its file as the clerk named it,"
+        " when it was received, who sent it and its row in the file; or a completeness cell and its files."
+        " Read-only, from the snapshot (the views figure_lineage and completeness_lineage).",
+        "  chiso lineage --indicator NV_TYLE_TRIENKHAI --period 2017Q2 --scope department\n"
+        "  chiso lineage --indicator CNTT_TYLE --period 2018 --disaggregation TRUONGHOC   # a target's actual\n"
+        "  chiso lineage --indicator TT_TIN --period 2018 --scope district\n"
+        "  chiso lineage --dataset DP-HUYEN --unit 026 --period 2017Q3   # a cell of the completeness grid\n",
+        lineage_arguments,
+    ),
     "inbox": (
         "The scheduled job: ingest the inbox, move files to archive/quarantine, publish the snapshot. "
         "Files changed in the last CHISO_SETTLE_SECONDS (default 10) are still arriving and wait for the next run.",
@@ -302,9 +357,12 @@ COMMANDS = {
         demo_data_arguments,
     ),
     "report": (
-        "Write the HTML monitoring report: one self-contained file (no external asset), readable offline and on A4.",
+        "Write the HTML monitoring report: one self-contained file (no external asset), readable offline and on A4;"
+        " beside it FILE.lineage.html, where each of its figures links: the units' values, files and rows behind it.",
         "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n"
-        "  chiso report --official --output official.html   # official figures only\n",
+        "  chiso report --official --output official.html   # official figures only\n"
+        "  chiso report --publication 12                    # publication 12's report, as it was then\n"
+        "  chiso report --as-of '2026-03-31 17:00'          # the report published at that time\n",
         report_arguments,
     ),
     "export": (

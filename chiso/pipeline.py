@@ -99,7 +99,7 @@ def ingest_paths(
             connection.close()
         if publish_snapshot:
             started = time.perf_counter()
-            publish(settings.warehouse, settings.snapshot)
+            publish(settings.warehouse, settings.snapshot, cause="ingest", run_id=run.run_id)
             run.add_time("publish", started)
     return run
 
@@ -240,11 +240,12 @@ def earlier_leftovers(chunk: list[Path], settings: Settings) -> list[Path]:
     return [path for path in inbox_files(settings) if path not in own and (receipt(path) or last) < last]
 
 
-def publish_snapshot(settings: Settings) -> str:
-    """Publish the analysts' snapshot under the writer lock (the warehouse must not change mid-copy)."""
+def publish_snapshot(settings: Settings, *, cause: str = "publish", run_id: str | None = None) -> str:
+    """Publish the analysts' snapshot under the writer lock (the warehouse must not change mid-copy);
+    `cause` and `run_id` (the DAG run, the approval requests) are kept with its publication."""
     with writer_lock(settings.warehouse):
         # Opening replays the log a killed loader may have left: the copy must hold every commit.
         with connect(settings.warehouse) as connection:
             refresh_rollup(connection)
             connection.execute("checkpoint")
-        return str(publish(settings.warehouse, settings.snapshot))
+        return str(publish(settings.warehouse, settings.snapshot, cause=cause, run_id=run_id))

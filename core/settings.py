@@ -248,6 +248,27 @@ class Settings:
         "Threads one `chiso query` may use (DuckDB's `threads`): the other cores stay the loader's.",
         minimum=1,
     )
+    desk_seconds: int = setting(
+        "CHISO_DESK_SECONDS",
+        20,
+        "The portal's SQL desk (its page and `POST /api/v1/query`) stops a query that runs longer than this"
+        " (seconds); each query is held to CHISO_QUERY_MEMORY and CHISO_QUERY_THREADS, as `chiso query` is.",
+        minimum=1,
+    )
+    desk_rows: int = setting(
+        "CHISO_DESK_ROWS",
+        10_000,
+        "The most rows of one query the portal's SQL desk keeps, shows page by page and lets download (CSV, XLSX,"
+        " Parquet); past it the answer says the result was cut.",
+        minimum=1,
+    )
+    desk_queries_at_once: int = setting(
+        "CHISO_DESK_QUERIES_AT_ONCE",
+        2,
+        "Queries the portal's SQL desk runs at once (per portal process); one more waits up to 2 s for its turn,"
+        " then is answered 503 with `Retry-After`.",
+        minimum=1,
+    )
     portal_header_seconds: int = setting(
         "CHISO_PORTAL_HEADER_SECONDS",
         10,

@@ -4,7 +4,9 @@ The portal's approval actions arrive in the inbox too (queued requests, chiso.ap
 `take_approvals` applies them beside the chunks, under the same one writer, before the publish.
 
 Thin wiring only: each task calls a tested function of chiso.pipeline (as `chiso inbox` does), and
-the notice tasks are the group `chiso_reminders` has too (chiso.airflow_glue.tasks.notice_tasks). Every task
+the notice tasks are the group `chiso_reminders` has too (chiso.airflow_glue.tasks.notice_tasks).
+Each chunk's task names its files, their verdicts and the tables it wrote in its OpenLineage events
+(chiso.airflow_glue.lineage). Every task
 that writes DuckDB takes the one slot of the warehouse pool (core.settings.WAREHOUSE_POOL); delivering
 the notices takes none, so a slow or absent mail server never holds a load up, and it never fails:
 what it could not send waits for the next run. A task that fails on a setting or the catalog fails
@@ -55,15 +57,17 @@ def chiso_ingest():
 
     @chiso_task(**writer(SETTINGS), max_active_tis_per_dag=1)
     def ingest_chunk(paths: list[str], params=None) -> dict:
+        from chiso.airflow_glue.lineage import chunk_lineage  # in the task: DAG parsing loads no OpenLineage
         from chiso.pipeline import ingest_inbox_chunk  # in the task: DAG parsing loads no pandas, GX, DuckDB
 
-        return ingest_inbox_chunk(paths, SETTINGS, as_of(params))
+        with chunk_lineage(SETTINGS):  # the files judged and the tables written, in the task's OpenLineage events
+            return ingest_inbox_chunk(paths, SETTINGS, as_of(params))
 
     @chiso_task(**writer(SETTINGS), outlets=[WAREHOUSE], trigger_rule="none_failed")
-    def publish() -> str:
+    def publish(run_id=None) -> str:  # Airflow passes the DAG run's id: kept with the publication
         from chiso.pipeline import publish_snapshot  # in the task: DAG parsing loads no pandas, GX, DuckDB
 
-        return publish_snapshot(SETTINGS)
+        return publish_snapshot(SETTINGS, cause="dag", run_id=run_id)
 
     @chiso_task(**writer(SETTINGS))
     def take_approvals() -> dict:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 
+from chiso.airflow_glue.lineage import default_environment
 from chiso.commands import UserError
 from chiso.commands.demo_data import demo_generator
 from core.kinds import SUBMISSION_STATUSES
@@ -68,6 +69,7 @@ def airflow_env(settings) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__PARALLELISM": "4",
         **api_urls(api_port()),
+        **default_environment(settings.airflow_home),  # OpenLineage events to $AIRFLOW_HOME/openlineage.jsonl
         "CHISO_HOME": str(settings.home),
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
     }

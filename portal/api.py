@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
 
@@ -23,6 +24,8 @@ from portal.models import (
     ErrorOut,
     LoggedActionOut,
     ObligationOut,
+    QueryIn,
+    QueryOut,
     SendOut,
     VerdictOut,
 )
@@ -209,3 +212,25 @@ def _answered(portal, request_id: str, answered) -> Response:
     status = {"done": 200, "refused": 409, "waiting": 202}[out.outcome]
     headers = {"location": f"/api/v1/approval-requests/{request_id}"} if status == 202 else None
     return JSONResponse(out.model_dump(mode="json"), status, headers)
+
+
+_QUERIED: Responses = {
+    400: {"model": ErrorOut, "description": "the SQL cannot run, or a limit stopped it: why, in `vi` and `en`"},
+    401: _REFUSED[401],
+    403: {"model": ErrorOut, "description": "not a province token: the desk is the province's"},
+    404: {"model": ErrorOut, "description": "nothing published yet"},
+    422: {"model": ErrorOut, "description": "the body is not `{sql, page, page_size}` within their bounds"},
+    503: {"model": ErrorOut, "description": "the desk runs other queries: try again after `Retry-After` seconds"},
+}
+
+
+@router.post("/query", response_model=QueryOut, tags=["analysts"], responses=_QUERIED)
+async def query(request: Request, body: QueryIn, account: ApiAccount) -> QueryOut:
+    """SQL on the published snapshot, as on the desk's page and as `chiso query` runs it: read-only, no other
+    file, held to CHISO_DESK_SECONDS and CHISO_QUERY_MEMORY; at most CHISO_DESK_ROWS rows kept, one page
+    answered."""
+    if not account.is_province:
+        raise PortalError(403, "portal.error_403")
+    desk = request.app.state.desk
+    answer = await run_in_threadpool(desk.run, body.sql)
+    return QueryOut.of(desk.page(answer, body.page, body.page_size))

@@ -27,6 +27,7 @@ from portal import api, pages
 from portal.accounts import Accounts
 from portal.actions import Portal
 from portal.admission import Admission
+from portal.desk import Desk
 from portal.dryrun import DryRuns
 from portal.errors import LoginNeeded, text_of
 from portal.render import page, say
@@ -116,6 +117,7 @@ def create_app(settings: Settings, dry_run_window: float = 0.05) -> FastAPI:
         },
     )
     app.state.portal = portal
+    app.state.desk = Desk(settings, portal.accounts)  # the SQL desk's query slots and saved queries
     app.add_middleware(SecurityHeaders)
     app.include_router(pages.router)
     app.include_router(api.router)

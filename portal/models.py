@@ -14,6 +14,7 @@ from chiso.verdict import Verdict
 from core.kinds import APPROVAL_ACTIONS, APPROVAL_STATES, COMPLETENESS_STATUSES, SEVERITIES, SUBMISSION_STATUSES
 from expectations.findings import Finding
 from portal.approvals import SlotView
+from portal.desk import MAX_PAGE_SIZE, MAX_SQL_CHARS, PAGE_SIZE, Page, json_value
 from portal.render import zoned
 from portal.uploads import Send
 from portal.views import FileView, Obligation
@@ -296,3 +297,37 @@ class ErrorOut(BaseModel):
     vi: str = Field(description="the same in Vietnamese")
     en: str
     errors: list[FieldError] = Field(default=[], description="422 only: the fields that are not valid")
+
+
+class QueryIn(BaseModel):
+    """SQL for the analysts' desk (a province token only), and the page of its answer wanted."""
+
+    model_config = {"extra": "forbid"}
+
+    sql: str = Field(min_length=1, max_length=MAX_SQL_CHARS, description="one read-only statement on the snapshot")
+    page: int = Field(default=1, ge=1, le=1_000_000, description="the page of the answer, from 1")
+    page_size: int = Field(default=PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="rows a page")
+
+
+class QueryOut(BaseModel):
+    """One page of a query's answer; at most CHISO_DESK_ROWS rows of it are kept (`truncated`: it had more)."""
+
+    columns: list[str]
+    rows: list[list[Any]] = Field(description="the page's rows, each a list in the order of `columns`")
+    page: int
+    page_size: int
+    pages: int = Field(description="pages of the rows kept")
+    rows_kept: int = Field(description="rows kept of the answer, at most CHISO_DESK_ROWS")
+    truncated: bool = Field(description="the answer had more rows than CHISO_DESK_ROWS: those past it are not kept")
+
+    @classmethod
+    def of(cls, page: Page) -> QueryOut:
+        return cls(
+            columns=page.columns,
+            rows=[[json_value(value) for value in row] for row in page.rows],
+            page=page.page,
+            page_size=page.page_size,
+            pages=page.pages,
+            rows_kept=page.kept,
+            truncated=page.truncated,
+        )

@@ -29,6 +29,9 @@ def airflow_env(tmp_path_factory) -> Path:
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__CORE__DAGS_FOLDER=str(PROJECT_ROOT / "dags"),
     )
+    from chiso.airflow_glue.lineage import default_environment
+
+    os.environ.update(default_environment(home))  # OpenLineage events to the file, as `make run` sends them
     return home
 
 

@@ -55,6 +55,7 @@ def test_the_wheel_holds_every_file_the_runtime_reads(installed):
         "chiso/report/template.html.j2",
         "chiso/report/queries/parts.sql",
         "portal/sql/accounts_schema.sql",
+        "portal/desk_seeds.toml",
         "portal/queries/files.sql",
         "portal/templates/base.html.j2",
         "portal/static/portal.css",

@@ -22,4 +22,11 @@ if "worker" in sys.argv:  # the worker, not the scheduler or the api-server, whi
 
     load_suites()  # the suites' GX context, made once: forked task processes find it made
 
+    from chiso.airflow_glue.lineage import emitting
+
+    if emitting():  # the OpenLineage listener (about 1.8 s of imports) loaded once, not in every task process
+        from airflow.sdk.listener import get_listener_manager  # in the worker only, as the libraries above
+
+        get_listener_manager()
+
 CELERY_CONFIG = DEFAULT_CELERY_CONFIG

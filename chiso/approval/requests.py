@@ -108,7 +108,7 @@ def take_waiting(settings: Settings) -> dict[str, int]:
     taken = [(path, _take(settings, path)) for path in waiting]
     counts = {"done": sum(t.done for _, t in taken), "refused": sum(not t.done for _, t in taken)}
     if counts["done"]:
-        publish_snapshot(settings)
+        publish_snapshot(settings, cause="approval", run_id=",".join(t.request_id for _, t in taken if t.done))
     for path, answered in taken:
         _write_whole(settings.inbox / ANSWERED / f"{answered.request_id}.json", _record(answered))
         fault_point("approval_request.answered")

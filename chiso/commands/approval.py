@@ -42,7 +42,8 @@ def run(args: Namespace) -> int:
         until = f" ({say('approval_deadline.open_until', until=(done['open_until'] - timedelta(days=1)).date())})"
     print(f"{done['action']} {args.unit} {args.dataset} {args.period} by {done['by_email']}: {state}{until}")
     fault_point("approval.before_publish")
-    publish_snapshot(settings)  # the portal, the report and the analysts read the state from the snapshot
+    # The portal, the report and the analysts read the state from the snapshot.
+    publish_snapshot(settings, cause="approval", run_id=done["request_id"])
     return 0
 
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from chiso import lineage
 from chiso.report import charts, svg
 from core.kinds import COMPLETENESS_STATUSES, SUBMISSION_STATUSES, WARNING_KINDS
 from core.vocabulary import Text, say
@@ -41,6 +43,43 @@ class Figures:
 
 EVERY_FIGURE = Figures("indicator_rollup", official_only=False)
 OFFICIAL_FIGURES = Figures("official_rollup", official_only=True)
+LINEAGE_TEMPLATE = "lineage.html.j2"
+LINEAGE_SUFFIX = ".lineage"  # report.html -> report.lineage.html
+
+
+@dataclass
+class Links:
+    """Where each figure and completeness cell of the report links to, its lineage: a section of the
+    companion file written beside the report (offline), or the portal's lineage page. Records what it
+    linked, so the companion holds exactly the figures and cells the report shows."""
+
+    figure_href: Callable[[str, str, str, str], str]
+    cell_href: Callable[[str, str, str], str]
+    figures: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    cells: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def figure(self, indicator: str, period: str, scope: str, disaggregation: str = "") -> str:
+        key = (indicator, period, scope, disaggregation)
+        self.figures[key] = href = self.figure_href(*key)
+        return href
+
+    def cell(self, dataset: str, unit: str, period: str) -> str:
+        key = (dataset, unit, period)
+        self.cells[key] = href = self.cell_href(*key)
+        return href
+
+    @classmethod
+    def companion(cls, name: str) -> Links:
+        """Links into the companion file `name` (beside the report)."""
+        return cls(
+            lambda *key: f"{name}#{lineage.anchor(*key)}",
+            lambda *key: f"{name}#{lineage.cell_anchor(*key)}",
+        )
+
+
+def lineage_path(output: Path) -> Path:
+    """The report's companion file: where each of its figures comes from (report.html -> report.lineage.html)."""
+    return output.with_name(f"{output.stem}{LINEAGE_SUFFIX}{output.suffix or '.html'}")
 
 
 def build_report(
@@ -49,16 +88,24 @@ def build_report(
     """Write the report for `warehouse` to `output` (atomically: readers never see half a file);
     `official`: its figures from the official ones only."""
     figures = OFFICIAL_FIGURES if official else EVERY_FIGURE
+    companion = lineage_path(output)
+    links = Links.companion(companion.name)
     with connect_read_only(warehouse) as connection:
         data = collect(connection, figures)
-    html = render(data, warehouse_name=warehouse.name, generated_at=generated_at, official_only=official)
+        html = render(
+            data, warehouse_name=warehouse.name, generated_at=generated_at, official_only=official, links=links
+        )
+        trail = collect_lineage(connection, links, figures)
+    trail_html = render_lineage(trail, data, report_name=output.name, official_only=official)
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
-    try:
-        partial.write_text(html, encoding="utf-8")
-        os.replace(partial, output)
-    finally:
-        partial.unlink(missing_ok=True)
+    # The companion first: a reader of the new report finds its figures' lineage beside it.
+    for path, text in ((companion, trail_html), (output, html)):
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        try:
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
     return output
 
 
@@ -94,8 +141,95 @@ def environment() -> Environment:
     return env
 
 
-def render(data: dict, warehouse_name: str, generated_at: datetime | None = None, official_only: bool = False) -> str:
+def render(
+    data: dict,
+    warehouse_name: str,
+    generated_at: datetime | None = None,
+    official_only: bool = False,
+    links: Links | None = None,
+) -> str:
+    """The report's HTML; `links`: where its figures link to (none: no link)."""
+    if links is not None:
+        _link(data, links)
     return environment().get_template(TEMPLATE).render(**context(data, warehouse_name, generated_at, official_only))
+
+
+def _link(data: dict, links: Links) -> None:
+    """Give each figure the report draws (charts, targets) and each completeness cell its lineage link."""
+    for row in data["completeness"]:
+        row["lineage"] = links.cell(row["dataset_code"], row["unit_code"], row["period"])
+    for chart in data["charts"]:
+        code = chart["indicator_code"]
+        for row in chart["rows"]:
+            if chart["chart_kind"] == "parts" and row["whole"] is not None:
+                row["lineage"] = links.figure(code, row["period"], row["scope"])
+            elif chart["chart_kind"] != "parts" and row["value"] is not None:
+                row["lineage"] = links.figure(code, str(row["year"]), chart["scopes"].split()[0], row["disaggregation"])
+    for row in data["targets"]:
+        if row["actual"] is not None:
+            row["lineage"] = links.figure(row["indicator_code"], str(row["year"]), row["scope"], row["disaggregation"])
+
+
+def collect_lineage(connection, links: Links, figures: Figures = EVERY_FIGURE) -> dict:
+    """The rows behind the figures and cells `links` linked (after `render`), for the companion file."""
+    indicators = sorted({key[0] for key in links.figures})
+    drawn: dict[tuple, dict] = {}
+    for row in query_rows(connection, QUERIES / "lineage_figures.sql", indicators, figures.official_only):
+        key = (row["indicator_code"], row["period"], row["scope"], row["disaggregation"])
+        if key in links.figures:
+            figure = drawn.setdefault(key, {**row, "anchor": lineage.anchor(*key), "rows": []})
+            if row["unit_code"] is not None:
+                figure["rows"].append(row)
+    cells: dict[tuple, dict] = {}
+    for row in query_rows(connection, QUERIES / "lineage_cells.sql"):
+        slot = (row["dataset_code"], row["unit_code"], row["period"])
+        if slot in links.cells:
+            cell = cells.setdefault(slot, {**row, "anchor": lineage.cell_anchor(*slot), "files": []})
+            if row["submission_id"] is not None:
+                cell["files"].append(row)
+    return {"figures": [drawn[key] for key in links.figures if key in drawn], "cells": list(cells.values())}
+
+
+def render_lineage(trail: dict, data: dict, report_name: str, official_only: bool = False) -> str:
+    """The companion file: each figure of the report and its units' values (a derived figure's numerator and
+    denominator side by side, from one file), each completeness cell and its files."""
+    files = {file["submission_id"] for cell in trail["cells"] for file in cell["files"]}
+    figures = [_figure_units(figure) for figure in trail["figures"]]
+    env = environment()
+    env.filters["rows"] = _rows
+    env.globals.update(figure_status=charts.figure_status, status_text=charts.status_text)
+    return env.get_template(LINEAGE_TEMPLATE).render(
+        plan=data["plan"][0],
+        report_name=report_name,
+        official_only=official_only,
+        figures=figures,
+        cells=trail["cells"],
+        files=files,
+    )
+
+
+def _figure_units(figure: dict) -> dict:
+    """A figure's rows grouped by unit, period and file: each role's value and the rows it was read from."""
+    roles = list(dict.fromkeys((row["role"], row["input_indicator_code"]) for row in figure["rows"]))
+    units: dict[tuple, dict] = {}
+    for row in figure["rows"]:
+        entry = units.setdefault(
+            (row["unit_code"], row["reported_period"], row["submission_id"]), {**row, "by_role": {}, "source_rows": []}
+        )
+        entry["by_role"][row["role"]] = row["unit_value"]
+        entry["source_rows"].append(row["source_row"])
+    return {**figure, "roles": roles, "units": list(units.values())}
+
+
+def _rows(numbers: list[int] | None) -> str:
+    """Source rows as ranges: 3-9, 12."""
+    ranges: list[list[int]] = []
+    for number in numbers or []:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges) or "–"
 
 
 def context(data: dict, warehouse_name: str, generated_at: datetime | None, official_only: bool = False) -> dict:

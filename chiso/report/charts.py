@@ -141,6 +141,7 @@ def heatmap(
 
 def _heat_cell(chart: Chart, x: float, y: float, w: float, code: str, period: str, cell: dict) -> None:
     colour = STATUS_COLOURS[cell["status"]]
+    chart.link(cell.get("lineage"))
     chart.rect(x, y, w, HEAT_ROW_H - 2, colour, title=_cell_title(code, period, cell), mark=True)
     key = approval_key(cell)
     if key is not None:
@@ -152,6 +153,7 @@ def _heat_cell(chart: Chart, x: float, y: float, w: float, code: str, period: st
         cross = f"M{rounded(cx - s)} {rounded(cy - s)}L{rounded(cx + s)} {rounded(cy + s)}"
         cross += f"M{rounded(cx + s)} {rounded(cy - s)}L{rounded(cx - s)} {rounded(cy + s)}"
         chart.path(cross, stroke="#ffffff", width=1.8)
+    chart.end_link(cell.get("lineage"))
 
 
 def _cell_title(code: str, period: str, cell: dict) -> str:
@@ -240,12 +242,14 @@ def parts_by_quarter(chart_id: str, title: str, years: list[int], rows: dict[str
         )
         units = say("chart.units_reporting", units=reporting)
         tip = _with_status(f"{period}: {number(part)} / {number(whole)} · {labels['tip']} ({units})", row["official"])
+        chart.link(row.get("lineage"))
         chart.rect(
             centre - band * 0.36, scale(whole), band * 0.72, bottom - scale(whole), PLANNED, title=tip, mark=True
         )
         chart.rect(centre - band * 0.2, scale(part), band * 0.4, bottom - scale(part), REALISED, title=tip, mark=True)
         label = figure_label(f"{number(part)}/{number(whole)}", row["official"])
         chart.text(centre, scale(whole) - 4, label, size=9, anchor="middle")
+        chart.end_link(row.get("lineage"))
     return chart
 
 
@@ -284,10 +288,12 @@ def parts_by_year(
             tip = f"{name}, {year}: {number(part, 1)} / {number(whole, 1)} {labels['unit']} · {labels['tip']}"
             tip = _with_status(f"{tip} ({percent(row['share'])})", row["official"])
             bar = band * 0.34
+            chart.link(row.get("lineage"))
             chart.rect(centre - bar, scale(whole), bar, bottom - scale(whole), PLANNED, title=tip, mark=True)
             chart.rect(centre, scale(part), bar, bottom - scale(part), REALISED, title=tip, mark=True)
             label = figure_label(percent(row["share"], 0), row["official"])
             chart.text(centre, scale(whole) - 5, label, size=9, anchor="middle")
+            chart.end_link(row.get("lineage"))
     return chart
 
 
@@ -346,6 +352,7 @@ def _share_marks(
     if row["value"] is not None:
         tip = f"{label}: {percent(row['value'])} ({number(row['numerator'])}/{number(row['denominator'])} {unit})"
         tip = _with_status(tip, row["official"])
+        chart.link(row.get("lineage"))
         chart.rect(
             centre - band * 0.3,
             scale(row["value"]),
@@ -359,6 +366,7 @@ def _share_marks(
         chart.text(
             centre, scale(above) - 5, figure_label(number(row["value"], 0), row["official"]), size=9, anchor="middle"
         )
+        chart.end_link(row.get("lineage"))
     if row["target"] is None:
         return []
     tip = (

@@ -111,6 +111,15 @@ class Chart:
             }
         )
 
+    def link(self, href: str | None) -> None:
+        """The shapes drawn until `end_link` open `href` (a figure's lineage); None: no link."""
+        if href:
+            self.shapes.append({"kind": "a", "href": href})
+
+    def end_link(self, href: str | None) -> None:
+        if href:
+            self.shapes.append({"kind": "a_end"})
+
     def tips(self) -> list[str]:
         """The marks' tooltips, each once, in painting order: the figures a narrow screen lists as text."""
         return list(dict.fromkeys(shape["title"] for shape in self.shapes if shape.get("title")))

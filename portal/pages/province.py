@@ -10,8 +10,9 @@ from html import escape
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
+from chiso import lineage
 from chiso.export import csv_text, write_sheet
-from chiso.report.build import collect, render
+from chiso.report.build import Links, collect, render
 from core import kinds
 from core.vocabulary import Text
 from portal import views
@@ -44,6 +45,14 @@ LIST_COLUMNS = [
     "rejected_files",
     "contacts",
 ]
+
+
+def _lineage_links() -> Links:
+    """Each figure and cell of the report, as the portal serves it, opens its lineage page."""
+    return Links(
+        lambda *key: f"/province/lineage?{lineage.portal_query(*key)}",
+        lambda *key: f"/province/lineage?{lineage.cell_query(*key)}",
+    )
 
 
 def _contacts(catalog) -> dict[str, list[dict]]:
@@ -231,7 +240,7 @@ def monitoring_report(request: Request, session: ProvinceSession) -> Response:
     with snapshot(path) as db:
         if db is None:
             raise PortalError(404, "portal.no_data")
-        html = render(collect(db), warehouse_name=path.name)
+        html = render(collect(db), warehouse_name=path.name, links=_lineage_links())
     back = say("portal.back_to_desk")
     nav = f'<nav><a href="/">{escape(back.vi)} / {escape(back.en)}</a></nav>'
     html = re.sub(r"(<body[^>]*>)", lambda found: found.group(1) + nav, html, count=1)

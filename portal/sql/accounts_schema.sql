@@ -55,3 +55,18 @@ create table if not exists password_links (
     expires_at text not null,
     used_at text
 );
+
+-- The SQL desk's saved queries (portal/desk.py), shared by the province's accounts. `seed` names a question of the
+-- analyst guide (portal/desk_seeds.toml; its title in both languages), inserted once; a deleted query is kept,
+-- marked, so a deleted seed is not inserted again. A query the province saves has one title (`title_en` null).
+create table if not exists saved_queries (
+    query_id integer primary key,
+    title text not null,
+    title_en text,
+    sql text not null,
+    seed text unique,
+    created_by integer references accounts (account_id),
+    created_at text not null,
+    deleted_at text,
+    deleted_by integer references accounts (account_id)
+);

@@ -238,17 +238,83 @@ def test_ingest_dag_run_gives_verdicts_moves_files_publishes_and_updates_asset(c
         )
         assert any(e.source_run_id == run.run_id for e in events)
 
+    chunk_events_name_the_files_verdicts_and_tables(chiso_home, expected)
+
     second = load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"})
     assert second.state == "success"
     assert statuses(chiso_home) == expected  # nothing new, nothing changed
 
 
-def test_monitoring_dag_writes_completeness(chiso_home):
+def openlineage_events() -> list[dict]:
+    """The OpenLineage events written so far by this session's Airflow (its default file transport)."""
+    events = Path(os.environ["AIRFLOW_HOME"]) / "openlineage.jsonl"
+    return [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
+
+
+def chunk_events_name_the_files_verdicts_and_tables(home: Path, expected: dict[str, str]) -> None:
+    """The ingest chunk's task started and completed; its COMPLETE event's inputs are the chunk's files,
+    each with its verdict and failed rules as a data-quality facet, its outputs the warehouse tables."""
+    events = [e for e in openlineage_events() if e["job"]["name"] == "chiso_ingest.ingest_chunk"]
+    ours = [e for e in events if e["eventType"] == "COMPLETE" and str(home) in json.dumps(e["inputs"])]
+    assert ours and all(e["job"]["namespace"] == "chiso" for e in ours)
+    assert {e["run"]["runId"] for e in ours} <= {e["run"]["runId"] for e in events if e["eventType"] == "START"}
+    inputs = {Path(i["name"]).name: i for e in ours for i in e["inputs"]}
+    assert {i["namespace"] for i in inputs.values()} == {"file"}
+    assert {name: str(home / "inbox" / name) for name in expected} == {n: i["name"] for n, i in inputs.items()}
+
+    def assertions(name: str) -> list[dict]:
+        return inputs[name]["inputFacets"]["dataQualityAssertions"]["assertions"]
+
+    verdicts = {name: assertions(name)[0] for name in inputs}
+    assert {name: v["actual"] for name, v in verdicts.items()} == expected
+    assert {name: v["success"] for name, v in verdicts.items()} == {n: s != "rejected" for n, s in expected.items()}
+    failed = {(a["assertion"], a["severity"], a["success"]) for a in assertions("bad.csv")[1:]}
+    assert ("negative_value", "error", False) in failed
+    assert [a["assertion"] for a in assertions("scan.pdf")[1:]] == ["unreadable"]
+    assert assertions("ok.csv")[1:] == []  # accepted without a finding
+    warehouse = f"duckdb://{(home / 'warehouse' / 'chiso.duckdb').resolve()}"
+    for event in ours:
+        assert [(o["namespace"], o["name"]) for o in event["outputs"]] == [
+            (warehouse, "main.submission_records"),
+            (warehouse, "main.findings"),
+            (warehouse, "main.indicator_facts"),
+        ]
+
+
+def test_openlineage_defaults_to_a_file_and_yields_to_the_engineers_own_backend(tmp_path):
+    from chiso.airflow_glue.lineage import default_environment
+
+    fresh = default_environment(tmp_path, {})
+    assert json.loads(fresh["AIRFLOW__OPENLINEAGE__TRANSPORT"]) == {
+        "type": "file",
+        "log_file_path": str(tmp_path / "openlineage.jsonl"),
+        "append": True,
+    }
+    assert fresh["AIRFLOW__OPENLINEAGE__NAMESPACE"] == "chiso"
+    for own in (
+        {"OPENLINEAGE_URL": "http://marquez:5000"},
+        {"AIRFLOW__OPENLINEAGE__TRANSPORT": '{"type": "console"}'},
+        {"OPENLINEAGE__TRANSPORT__TYPE": "console"},
+        {"AIRFLOW__OPENLINEAGE__CONFIG_PATH": "/etc/openlineage.yml"},
+        {"AIRFLOW__OPENLINEAGE__DISABLED": "true"},
+    ):
+        assert "AIRFLOW__OPENLINEAGE__TRANSPORT" not in default_environment(tmp_path, own), own
+    assert "AIRFLOW__OPENLINEAGE__NAMESPACE" not in default_environment(tmp_path, {"OPENLINEAGE_NAMESPACE": "p"})
+
+
+def test_monitoring_dag_writes_completeness_and_keeps_the_publications_report(chiso_home):
     small_inbox(chiso_home / "inbox")
-    assert load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"}).state == "success"
+    ingest = load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"})
+    assert ingest.state == "success"
     assert load_dag("chiso_monitoring").test().state == "success"
     completeness = (chiso_home / "reports" / "completeness.csv").read_text(encoding="utf-8")
     assert "DP-SN,SKHCN," in completeness and "on_time" in completeness
+    import duckdb
+
+    with duckdb.connect(str(chiso_home / "warehouse" / "snapshot" / "chiso.duckdb"), read_only=True) as db:
+        published = db.execute("select publication_no, cause, run_id from publications").fetchall()
+    assert published == [(1, "dag", ingest.run_id)]  # the DAG run that published it
+    assert (chiso_home / "publications" / "1" / "report.html").is_file()
 
 
 def test_loader_killed_mid_chunk_then_retried_leaves_no_duplicate(chiso_home):

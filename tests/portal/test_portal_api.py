@@ -115,6 +115,7 @@ def test_the_schema_documents_every_route_and_the_bearer_scheme(server):
         "/api/v1/approvals/log",
         "/api/v1/approvals/{dataset}/{period}",
         "/api/v1/approval-requests/{request_id}",
+        "/api/v1/query",
     }
     assert schema["components"]["securitySchemes"]["unitToken"] == {
         "type": "http",

@@ -64,6 +64,20 @@ PAGE_REQUESTS = {
     ("GET", "/province/list"): lambda c, ids: c.get("/province/list?status=all&unit=026"),
     ("GET", "/province/list.{fmt}"): lambda c, ids: c.get("/province/list.csv?status=all&unit=026"),
     ("GET", "/province/overview.{fmt}"): lambda c, ids: c.get("/province/overview.xlsx"),
+    ("GET", "/province/publications"): lambda c, ids: c.get("/province/publications"),
+    ("GET", "/province/publications/{number}/{name}"): lambda c, ids: c.get("/province/publications/1/report.html"),
+    ("GET", "/province/sql"): lambda c, ids: c.get("/province/sql?saved=1"),
+    ("POST", "/province/sql"): lambda c, ids: c.post(
+        "/province/sql", data={"csrf_token": page_csrf(c), "sql": "select * from submissions", "format": "csv"}
+    ),
+    ("POST", "/province/sql/saved"): lambda c, ids: c.post(
+        "/province/sql/saved", data={"csrf_token": page_csrf(c), "title": "x", "sql": "select 1"}
+    ),
+    ("POST", "/province/sql/saved/{query_id}/delete"): lambda c, ids: c.post(
+        "/province/sql/saved/1/delete", data={"csrf_token": page_csrf(c)}
+    ),
+    ("GET", "/province/snapshot.duckdb"): lambda c, ids: c.get("/province/snapshot.duckdb"),
+    ("GET", "/province/lineage"): lambda c, ids: c.get("/province/lineage?dataset=DP-HUYEN&unit=026&period=2017Q2"),
     ("GET", "/static/portal.css"): lambda c, ids: c.get("/static/portal.css"),
     ("GET", "/healthz"): lambda c, ids: c.get("/healthz"),
     ("GET", "/approvals"): lambda c, ids: c.get("/approvals"),
@@ -87,6 +101,7 @@ API_REQUESTS = {
     ("GET", "/api/v1/approval-requests/{request_id}"): lambda c, ids: c.get(
         "/api/v1/approval-requests/00000000000000000001-aaaaaaaaaaaa"
     ),
+    ("POST", "/api/v1/query"): lambda c, ids: c.post("/api/v1/query", json={"sql": "select * from submissions"}),
 }
 
 
@@ -128,6 +143,8 @@ def test_no_api_route_answers_another_units_files(server, sent_by_026, route):
         assert {o["unit_code"] for o in answer.json()} <= {"027"}
     if (route[1].startswith("/api/v1/approvals/") and route[0] == "POST") or "{request_id}" in route[1]:
         assert answer.status_code == 404
+    if route == ("POST", "/api/v1/query"):
+        assert answer.status_code == 403  # the analysts' desk is the province's
 
 
 def test_the_unit_itself_and_the_province_see_them(server, sent_by_026):

@@ -14,7 +14,9 @@ from builders import csv_bytes, department_report, district_report
 # A text shown bilingually: `vi <span class="en">/ en</span>` (macros.bi), or `vi / en` in a card's label.
 BILINGUAL = re.compile(r'([^<>]*?) <span class="en">/ ([^<]*)</span>')
 LABEL = re.compile(r'data-label="([^"]*)"')
-RAW_KEY = re.compile(r"\b(?:portal|status|completeness|warning_kind|verdict|finding|fix|field|unreadable)\.[a-z_]+\b")
+RAW_KEY = re.compile(
+    r"\b(?:portal|desk|status|completeness|warning_kind|verdict|finding|fix|field|unreadable)\.[a-z_]+\b"
+)
 
 
 def _text(html: str) -> str:
@@ -70,6 +72,13 @@ def pages(server):
         "province list: owed": province.get("/province/list?status=owed"),
         "province list: every report of 026": province.get("/province/list?status=all&unit=026"),
         "province: a unit's page": province.get("/units/026"),
+        "province: the SQL desk": province.get("/province/sql"),
+        "province: the SQL desk's answer": province.post(
+            "/province/sql", data={"csrf_token": page_csrf(province), "sql": "select 1 as one, null as nothing"}
+        ),
+        "province: a query the sandbox refuses": province.post(
+            "/province/sql", data={"csrf_token": page_csrf(province), "sql": "copy submissions to 'x.csv'"}
+        ),
     }
     return answers
 

@@ -66,3 +66,12 @@ def test_the_province_desk_on_a_phone_and_a_desktop(browser, server, tmp_path, w
     assert _inside(page, "#chase td a[href^=mailto]") and _inside(page, "#chase .status")
     assert _inside(page, "#units tbody td.missing a")
     page.context.close()
+
+
+def test_the_lineage_page_on_a_phone(browser, server, tmp_path):
+    page = browser_page(browser, server, PROVINCE, PHONE)
+    page.goto(f"{server.url}/province/lineage?indicator=NV_TYLE_TRIENKHAI&period=2017Q1&scope=district")
+    page.screenshot(path=str(tmp_path / "lineage-375.png"), full_page=True)
+    assert _fits(page) == []
+    assert "DP-HUYEN_026_2017Q1.csv" in page.inner_text("main")
+    page.context.close()

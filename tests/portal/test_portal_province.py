@@ -88,3 +88,49 @@ def test_the_report_links_back_to_the_desk(province):
     assert 'href="/report"' in province.get("/").text
     report = province.get("/report")
     assert report.status_code == 200 and '<nav><a href="/">' in report.text
+
+
+def test_the_lineage_page_traces_a_figure_to_the_files_sent(province):
+    """Each figure the province's pages show opens its lineage: the values behind it, each file as the clerk
+    named it, when it arrived, who sent it and its rows (issue 21)."""
+    figure = province.get("/province/lineage?indicator=NV_GIAO&period=2017Q3&scope=district")
+    assert figure.status_code == 200
+    assert "Nguồn gốc số liệu" in figure.text and "Where the figures come from" in figure.text
+    assert "Dong Van Q3.csv" in figure.text and CLERK_026 in figure.text  # the clerk's name; who sent it
+    assert "portal-" not in figure.text  # not the inbox's name for it
+    cell = province.get("/province/lineage?dataset=DP-HUYEN&unit=026&period=2017Q3").text
+    assert "Dong Van Q3.csv" in cell and CLERK_026 in cell and "2, 3, 4, 5, 6, 7, 8" in cell
+    # The desk's reports and the report's figures link to it.
+    chase = _section(province.get("/?period=2017Q2").text, "chase")
+    assert 'href="/province/lineage?dataset=DP-SN&amp;unit=' in chase
+    report = province.get("/report").text
+    assert 'href="/province/lineage?indicator=NV_TYLE_TRIENKHAI&amp;period=2017Q3&amp;scope=district"' in report
+    assert 'href="/province/lineage?dataset=DP-HUYEN&amp;unit=026&amp;period=2017Q3"' in report
+    missing = province.get("/province/lineage?indicator=NV_GIAO&period=2031")
+    assert missing.status_code == 404 and "No such figure" in missing.text
+
+
+def test_a_unit_is_refused_the_lineage_page(server, province):
+    clerk = logged_in(server, CLERK_026)
+    assert clerk.get("/province/lineage?indicator=NV_GIAO&period=2017Q3&scope=district").status_code == 403
+
+
+def test_the_publications_are_listed_with_their_kept_reports(province, home):
+    from chiso.publications import write_and_keep
+    from chiso.report.build import build_report
+
+    settings = home.settings
+    _, kept = write_and_keep(settings, lambda: build_report(settings.snapshot, settings.reports / "report.html"))
+    number = int(kept.parent.name)
+    assert 'href="/province/publications"' in province.get("/").text
+    page = province.get("/province/publications").text
+    link = f'href="/province/publications/{number}/report.html"'
+    assert link in page and "Các lần công bố" in page and "Publications" in page
+    assert f"chiso report --publication {number - 1}" in page or number == 1  # an older one: none kept
+    report = province.get(f"/province/publications/{number}/report.html")
+    assert report.status_code == 200 and "default-src 'none'" in report.headers["content-security-policy"]
+    assert '<nav><a href="/province/publications">' in report.text
+    assert report.text.count("<svg") == kept.read_text(encoding="utf-8").count("<svg")
+    assert province.get(f"/province/publications/{number}/report.lineage.html").status_code == 200  # its links
+    assert province.get(f"/province/publications/{number}/other.html").status_code == 404
+    assert province.get(f"/province/publications/{number + 1}/report.html").status_code == 404

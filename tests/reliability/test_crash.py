@@ -61,7 +61,9 @@ KILL_POINTS = [
     "move.file:12",
     # everything committed, moved and checkpointed; the snapshot not published
     "ingest.checkpointed",
-    # publishing: the copy written but not swapped in / swapped in, directory not synced
+    # publishing: the publication recorded, not copied / the copy written but not swapped in / swapped in,
+    # directory not synced
+    "publish.recorded",
     "publish.copied",
     "publish.replaced",
 ]
@@ -280,6 +282,16 @@ def test_killed_ingest_then_rerun_equals_uninterrupted_run(scenario, crash_runs,
     snapshot = home / "warehouse" / "snapshot" / "chiso.duckdb"
     assert _check_snapshot(snapshot, rel, {"new": reference}) == "new"
     assert snapshot.stat().st_mode & 0o777 == 0o444
+    # Two publications, the seed's and the batch's, whatever the crash: one recorded and not copied is
+    # carried by the rerun's publish (the tables unchanged); the snapshot holds the last.
+    assert _publications(snapshot) == _publications(home / "warehouse" / "chiso.duckdb") == [1, 2]
+
+
+def _publications(path: Path) -> list[int]:
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as db:
+        return [row[0] for row in db.execute("select publication_no from publications order by 1").fetchall()]
 
 
 def test_killed_publish_leaves_no_partial_copy_behind(crash_runs):

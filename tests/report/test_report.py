@@ -76,7 +76,8 @@ def test_the_report_is_self_contained(report_html):
     assert style and "url(" not in style and "@import" not in style and "http" not in style
     assert not re.search(r"<(script|link|img|iframe|object|embed|source|video|audio)\b", text, re.I)
     references = re.findall(r"\b(?:src|href|srcset|action|poster|xlink:href)\s*=\s*\"([^\"]*)\"", text, re.I)
-    assert references and all(ref.startswith("#") for ref in references), references
+    # within the page, or a figure's lineage in the companion file written beside it
+    assert references and all(ref.startswith(("#", "report.lineage.html#")) for ref in references), references
     assert not re.search(r"=\s*[\"']?\s*(https?:)?//", text)  # no attribute points anywhere off the page
 
 
@@ -116,7 +117,9 @@ def test_monitoring_refresh_writes_the_report_and_keeps_the_csvs(demo):
     from chiso.monitoring import refresh_outputs
 
     written = refresh_outputs(demo)
-    assert set(written) == {"completeness", "reporting_rates", "report"}
+    # and the report kept beside the snapshot's publication (chiso.publications)
+    assert set(written) == {"completeness", "reporting_rates", "report", "kept_report"}
+    assert written["kept_report"].startswith(str(demo.home / "publications"))
     assert "DP-SN,SKHCN," in Path(written["completeness"]).read_text(encoding="utf-8")
     report = Path(written["report"])
     assert report == demo.reports / "report.html" and "svg" in report.read_text(encoding="utf-8")
@@ -244,3 +247,29 @@ def test_a_warehouse_with_nothing_received_still_gets_a_report(tmp_path):
     assert text.count("Không có số liệu / No data") == 3  # task groups ×2, funding
     assert "Chưa có số liệu / No data" in text  # the IT chart still marks the 2017 targets
     assert "Không có tệp nào bị từ chối / No file was rejected." in text
+
+
+def test_each_figure_links_to_its_lineage_in_the_companion_file(report_html, hostile_warehouse):
+    """Every figure and completeness cell of the report opens its section of report.lineage.html, written
+    beside it (offline, no asset), which lists the files and rows the figure is computed from."""
+    import duckdb
+
+    from chiso import lineage
+
+    text = report_html.read_text(encoding="utf-8")
+    companion = report_html.with_name("report.lineage.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="report\.lineage\.html#([^"]+)"', text)
+    anchors = set(re.findall(r'\bid="([^"]+)"', companion))
+    assert len(links) > 500 and set(links) <= anchors
+    assert not re.search(r"<(script|link|img|iframe|object|embed)\b", companion, re.I)
+    assert all(ref.startswith(("#", "report.html")) for ref in re.findall(r'href="([^"]*)"', companion))
+    assert HOSTILE_STORED not in companion and str(escape(HOSTILE_STORED)) in companion
+    # The 2017 IT share of schools: the report's target row links to it; its section names each file.
+    figure_id = lineage.anchor("CNTT_TYLE", "2017", "province", "TRUONGHOC")
+    assert f'href="report.lineage.html#{figure_id}"' in text
+    section = companion.split(f'<section id="{figure_id}">')[1].split("</section>")[0]
+    with duckdb.connect(str(hostile_warehouse), read_only=True) as db:
+        (figure,) = lineage.figures(db, "CNTT_TYLE", "2017", "province", "TRUONGHOC")
+    for file in figure.files():
+        assert f'<a href="#s{file["submission_id"]}">{escape(file["file_name"])}</a>' in section
+        assert f'id="s{file["submission_id"]}"' in companion

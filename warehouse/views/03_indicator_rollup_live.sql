@@ -5,6 +5,7 @@
 -- The rules are written once, in the table macro `indicator_rollup_of(values_view)`: the roll-up of any
 -- view with the columns of indicator_values (official_rollup is that of official_values). Its extra column
 -- values_counted says how many reported values a figure is computed from (rollup_marks compares them).
+-- Sums are exact (values to 6 decimals): a figure never depends on the order its values are added in.
 create or replace macro indicator_rollup_of(values_view) as table
     with unit_values as (
         select
@@ -49,7 +50,7 @@ create or replace macro indicator_rollup_of(values_view) as table
             indicator_code,
             disaggregation,
             case
-                when any_value(time_aggregation) = 'sum' then sum(value)
+                when any_value(time_aggregation) = 'sum' then cast(sum(cast(value as decimal(38, 6))) as double)
                 else arg_max(value, coalesce(quarter, 5))
             end as value,
             any_value(across_units) as across_units,
@@ -83,7 +84,12 @@ create or replace macro indicator_rollup_of(values_view) as table
             scope,
             indicator_code,
             disaggregation,
-            case when any_value(across_units) = 'mean' then avg(value) else sum(value) end as value,
+            -- in exact decimals: the same figure whatever order the threads add in (a past publication's
+            -- report is written again digit for digit, chiso.publications)
+            case
+                when any_value(across_units) = 'mean' then cast(avg(cast(value as decimal(38, 6))) as double)
+                else cast(sum(cast(value as decimal(38, 6))) as double)
+            end as value,
             count(*) as units_reporting,
             sum(values_counted) as values_counted
         from scoped
