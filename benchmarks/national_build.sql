@@ -76,7 +76,9 @@ select
     null,
     null,
     null,
-    null  -- sent_by (migration 010): copied into the inbox
+    null,  -- sent_by (migration 010): copied into the inbox
+    null,  -- judged_as_of (migration 012)
+    null  -- judged_after_action (migration 012)
 from slots inner join versions using (slot);
 
 -- One reason for each rejected file, as the loader stores it.

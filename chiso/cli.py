@@ -292,7 +292,7 @@ def rebuild_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="BACKUP.duckdb",
         help="a copy of the warehouse or its snapshot: its approval log (applied between the files in time order)"
-        " and its notice ledger, which no file holds",
+        " and its notice ledger and publications, which no file holds",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 

@@ -9,7 +9,8 @@ the same submissions, verdicts, findings, values, supersessions and history.
 
 What no file holds comes from a backup of the warehouse (its snapshot will do): the approval log
 (applied between the chunks in time order, since an accepted slot refuses later files) and the
-notice ledger (so that a rebuilt warehouse tells nobody again what they were told). Each file's
+notice ledger (so that a rebuilt warehouse tells nobody again what they were told), and the numbered
+publications (what analysts were shown, and when). Each file's
 receipt names the last action of the log when it was judged: the log's actions up to it are applied
 before its chunk. Without a backup the approval log starts empty and every rebuilt run counts as told
 (docs/reliability.md).
@@ -37,6 +38,12 @@ from warehouse.load import refresh_rollup
 
 # What chiso writes beside a stored file, and leftovers of its atomic writes: not received files.
 _NOT_RECEIVED = (".reasons.txt", RECEIPT_SUFFIX, ".partial")
+
+
+# What no file holds, copied from a backup as it was (docs/reliability.md): the notice ledger and its
+# kinds, the publications (migration 011); the approval log is applied between the chunks.
+NOTICE_LEDGER = ("message_kinds", "notice_kinds", "runs_before_notices", "notices")
+PUBLICATIONS = ("publications", "publication_changes", "publication_tables")
 
 
 class RebuildRefused(ValueError):
@@ -232,7 +239,8 @@ class _ApprovalLog:
 
 
 def _notice_ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None) -> int:
-    """The backup's notice ledger; without a backup, every rebuilt run counts as told (never told twice)."""
+    """The backup's notice ledger and publications; without a backup, every rebuilt run counts as told
+    (never told twice) and nothing was published yet."""
     with transaction(connection):
         if backup is None:
             connection.execute(
@@ -240,7 +248,7 @@ def _notice_ledger(connection: duckdb.DuckDBPyConnection, backup: Path | None) -
             )
             return 0
         # The ledger's kinds first (filled by the notices when they first ran): its rows reference them.
-        for table in ("message_kinds", "notice_kinds", "runs_before_notices", "notices"):
+        for table in (*NOTICE_LEDGER, *PUBLICATIONS):
             columns = _columns(connection, backup, table)
             if columns:
                 connection.execute(
