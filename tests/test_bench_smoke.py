@@ -41,8 +41,10 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
     assert results["ingest"]["verdicts_as_expected"]
     assert results["baseline"]["verdicts_agree"]
     assert results["airflow"]["counts_match_cli"]
+    assert results["rebuild"]["equal"] and results["rebuild"]["files"] == 20
     assert set(results["national"]["queries"]) == {
         "completeness_quarter",
+        "figure_lineage",
         "rollup_province_year",
         "rollup_province_year_live",
         "target_progress",
