@@ -188,8 +188,24 @@ class Catalog:
         return rows
 
     @cached_property
+    def plans(self) -> list[Row]:
+        """The plans monitored one after another (plan.csv's rows in order): checked, since the years of
+        every period follow from them. A plan continued by another is a second row, its years the next ones."""
+        rows = self.table("plan")
+        if not rows:
+            raise CatalogError(f"{self.directory / 'plan.csv'} has no plan: write one row per plan")
+        for number, (before, after) in enumerate(zip(rows, rows[1:]), 3):
+            if int(after["first_year"]) != int(before["last_year"]) + 1 or after["timezone"] != before["timezone"]:
+                raise CatalogError(
+                    f"{self.directory / 'plan.csv'} line {number}: a plan continues the one before it, from the year"
+                    f" after its last ({int(before['last_year']) + 1}) in the same time zone ({before['timezone']})"
+                )
+        return rows
+
+    @cached_property
     def plan(self) -> Row:
-        return self.table("plan")[0]
+        """The plan in force (the last row) over the years of every plan: what the warehouse's `plan` holds."""
+        return {**self.plans[-1], "first_year": self.plans[0]["first_year"]}
 
     @cached_property
     def dataset_indicators(self) -> dict[str, list[Row]]:

@@ -19,7 +19,9 @@ def load_catalog(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
     with transaction(connection):
         for table in CATALOG_TABLES:
             # Empty cells are NULL, except a disaggregation: "none" is '' throughout the warehouse.
-            frame = pd.DataFrame(catalog.table(table), columns=list(CATALOG_TABLES[table]), dtype=object)
+            # `plan` holds one row: the plan in force over the years of every plan the catalog lists.
+            rows = [catalog.plan] if table == "plan" else catalog.table(table)
+            frame = pd.DataFrame(rows, columns=list(CATALOG_TABLES[table]), dtype=object)
             blank_is_null = frame.columns.difference(["disaggregation"])
             frame[blank_is_null] = frame[blank_is_null].replace("", None)
             _replace(connection, table, frame)
