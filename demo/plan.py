@@ -74,13 +74,22 @@ def province_name(catalog: Catalog) -> str:
     return catalog.units[catalog.plan["province_code"]]["unit_name"]
 
 
-def plan_slots(catalog: Catalog) -> list[Slot]:
-    """Every submission the plan expects, ordered by year, period, data set and unit."""
+def owes(catalog: Catalog, unit: str, period: Period) -> bool:
+    """A unit owes a period when it is valid on the period's last day (the reform's rule, docs/design.md)."""
+    row = catalog.units[unit]
+    ended = row["valid_to"] and date.fromisoformat(row["valid_to"]) < period.end
+    return date.fromisoformat(row["valid_from"]) <= period.end and not ended
+
+
+def plan_slots(catalog: Catalog, today: date | None = None) -> list[Slot]:
+    """Every submission the plan expects (due before `today`, if given), ordered by year, period, data set and unit."""
     slots = [
         (dataset, unit, period.code)
         for dataset, row in catalog.datasets.items()
         for period in catalog.periods(row["period_type"])
+        if today is None or catalog.due_date(dataset, period) < today
         for unit in catalog.units_submitting(dataset, period)
+        if owes(catalog, unit, period)
     ]
     return sorted(slots, key=lambda slot: (slot[2][:4], slot[2], slot[0], slot[1]))
 

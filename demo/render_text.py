@@ -45,7 +45,7 @@ def unit_code_as_typed(report: Report, rng: random.Random, in_workbook: bool) ->
         return report.unit_text
     unit = report.unit
     chance = rng.random()
-    if unit.isdigit():
+    if unit.isdigit() and len(unit) <= 3:  # a commune's five digits are always typed as text
         if in_workbook and chance < 0.3:
             return int(unit)
         if not in_workbook and chance < 0.2:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from core.catalog import Catalog
 from demo.file_names import PATTERNS, RESEND_SUFFIXES, name_files
@@ -19,12 +19,16 @@ from demo.model import FileStyle, Report, ScriptedFile, Slot
 from demo.plan import due_date, plan_slots
 from demo.receipts import days_later, first_receipt
 from demo.reports import fresh_report
-from demo.story import IT_SURVEY, STORY_QUARTER
+from demo.story import DEMO_TODAY, IT_SURVEY, STORY_QUARTER
+from demo.succession_story import succession_values
 from demo.survey_story import survey_values
 from demo.task_story import quarterly_values
 from demo.verdicts import settle_verdicts
 
 IntendedValues = dict[Slot, dict[tuple[str, str | None], int | float]]
+# A slot whose due date is this close to the demo's today gets only its on-time file: a late file,
+# a rejection and its resends all fit before the story's last day.
+SETTLING_DAYS = 80
 
 
 class InboxScript:
@@ -35,8 +39,11 @@ class InboxScript:
         self.rng = random.Random(seed)
         self.intended: IntendedValues = dict(quarterly_values(catalog, random.Random(self.rng.getrandbits(64))))
         self.intended.update(survey_values(catalog, random.Random(self.rng.getrandbits(64))))
+        if catalog.successions:  # the units that succeed others (their own values, if any, go on beside)
+            successors = succession_values(catalog, self.intended, random.Random(self.rng.getrandbits(64)))
+            self.intended.update(successors)
         self.habits = UnitHabits(catalog, self.rng, name_patterns=len(PATTERNS))
-        self.slots = plan_slots(catalog)
+        self.slots = plan_slots(catalog, DEMO_TODAY)
         # The story's slots never end rejected or missing: the article's figures need them all.
         self.story_slots = {slot for slot in self.slots if slot[2] == STORY_QUARTER or slot[0] == IT_SURVEY}
         self.used: set[Slot] = set()
@@ -48,11 +55,18 @@ class InboxScript:
         candidates = [
             slot
             for slot in self.slots
-            if slot not in self.used and fits(slot) and not (ends_rejected and slot in self.story_slots)
+            if slot not in self.used
+            and fits(slot)
+            and self.settled(slot)
+            and not (ends_rejected and slot in self.story_slots)
         ]
         slot = self.rng.choice(candidates)
         self.used.add(slot)
         return slot
+
+    def settled(self, slot: Slot) -> bool:
+        """Whether a late file and resends of the slot are all received before the demo's today."""
+        return due_date(self.catalog, slot[0], slot[2]) + timedelta(days=SETTLING_DAYS) < DEMO_TODAY
 
     def unused_slots(self) -> list[Slot]:
         return [slot for slot in self.slots if slot not in self.used]
@@ -121,6 +135,8 @@ class InboxScript:
         """The files in order of receipt with their verdicts and names, and the values they leave current."""
         self.files.sort(key=lambda scripted: (scripted.received_at, scripted.slot))
         settle_verdicts(self.files, self.catalog)
+        if self.files and self.files[-1].received_at.date() >= DEMO_TODAY:
+            raise AssertionError(f"a file is received after the demo's today: {self.files[-1].scenario}")
         accepted = [scripted for scripted in self.files if scripted.status == "accepted"]
         for scripted in accepted:  # the accepted file's own values are the intended ones
             if scripted.report is None or scripted.report.values() != self.intended[scripted.slot]:

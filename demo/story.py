@@ -6,9 +6,17 @@ the 4 district task groups were deployed, with 11 specific tasks; the 2017 targe
 management (schools, hospitals, restaurants, hotels) were met. This module says which codes
 carry those figures, which units play which part, and what the clerks write in their notes.
 The catalog itself (names, forms, disaggregations, years, targets) is read, never copied here.
+
+Then the continuing plan (2021–2030) and the 2025 reform: departments merge in March 2025, Hà
+Giang joins Tuyên Quang and the districts end on 30 June 2025; from 1 July 2025 the communes
+send the districts' forms (`COMMUNE_FORM`, `COMMUNE_SURVEY`), each a share of its district's
+figures (the catalog's succession weights), so the series go on across the break. The story
+ends on `DEMO_TODAY`: every period due before it is owed, none after.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from core.catalog import Catalog
 
@@ -16,6 +24,14 @@ from core.catalog import Catalog
 DEPARTMENT_FORM = "DP-SN"  # the departments' quarterly report on breakthrough tasks
 DISTRICT_FORM = "DP-HUYEN"  # the districts' quarterly report on breakthrough tasks
 IT_SURVEY = "CNTT-NAM"  # the districts' yearly survey of IT in management
+COMMUNE_FORM = "DP-XA"  # from 2025Q3: the communes' quarterly report, the districts' form's lines
+COMMUNE_SURVEY = "CNTT-XA"  # from 2025: the communes' yearly IT survey, the districts' survey's lines
+SUCCEEDING_FORMS = {DISTRICT_FORM: COMMUNE_FORM, IT_SURVEY: COMMUNE_SURVEY}
+
+# ---------------------------------------------------------------- the story's last day
+# The demo's "today": the inbox holds every period due before it (communes up to 2026Q2, due
+# 2026-07-10), and its files are all received by then.
+DEMO_TODAY = date(2026, 7, 25)
 
 # ---------------------------------------------------------------- the article's figures
 STORY_QUARTER = "2017Q2"
@@ -62,7 +78,14 @@ IT_SHARE_LEVELS = {
     2018: {SCHOOLS: 0.95, HOSPITALS: 1.00, RESTAURANTS: 0.72, HOTELS: 0.80},
     2019: {SCHOOLS: 0.97, HOSPITALS: 1.00, RESTAURANTS: 0.80, HOTELS: 0.86},
     2020: {SCHOOLS: 0.99, HOSPITALS: 1.00, RESTAURANTS: 0.87, HOTELS: 0.92},
+    2021: {SCHOOLS: 0.99, HOSPITALS: 1.00, RESTAURANTS: 0.88, HOTELS: 0.93},
+    2022: {SCHOOLS: 0.99, HOSPITALS: 1.00, RESTAURANTS: 0.90, HOTELS: 0.94},
+    2023: {SCHOOLS: 1.00, HOSPITALS: 1.00, RESTAURANTS: 0.91, HOTELS: 0.95},
+    2024: {SCHOOLS: 1.00, HOSPITALS: 1.00, RESTAURANTS: 0.92, HOTELS: 0.96},
 }
+# Territory the catalog does not hold (old Tuyên Quang, merged in on 1 July 2025): its figures are
+# drawn like those of so many Hà Giang districts, each shared among about this many new communes.
+COMMUNES_PER_OLD_DISTRICT = 7
 MINIMUM_HOSPITALS = 20  # so that one hospital without IT still leaves the share at 95 % or more
 
 

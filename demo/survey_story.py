@@ -1,5 +1,6 @@
-"""The yearly IT survey's values, 2016–2020: establishments of each kind per district, and
-how many of them apply IT in management.
+"""The yearly IT survey's values, every year of the plans: establishments of each kind per district
+(the districts of the story's year; their successors carry the figures on, see
+demo.succession_story), and how many of them apply IT in management.
 
 The story: in 2017 the province-wide share of each kind meets its target from the catalog (one
 hospital, and only one, still without IT); 2016 was clearly below; every later year is at least
@@ -11,6 +12,7 @@ from __future__ import annotations
 import random
 
 from core.catalog import Catalog
+from core.periods import Period
 from demo.model import Slot
 from demo.plan import disaggregations
 from demo.story import (
@@ -81,7 +83,8 @@ class EstablishmentSurvey:
         return counts
 
     def applying_it(self, year: int, kind: str, total: int) -> int:
-        level = min(1.0, IT_SHARE_LEVELS[year][kind] * self.rng.uniform(0.92, 1.06))
+        levels = IT_SHARE_LEVELS.get(year) or IT_SHARE_LEVELS[max(IT_SHARE_LEVELS)]  # later years: the last level
+        level = min(1.0, levels[kind] * self.rng.uniform(0.92, 1.06))
         return min(total, round(total * level))
 
     def share(self, year: int, kind: str) -> float:
@@ -143,11 +146,10 @@ class EstablishmentSurvey:
 
 
 def survey_values(catalog: Catalog, rng: random.Random) -> dict[Slot, dict[tuple[str, str], int]]:
-    """The intended values of every IT survey slot of the plan."""
+    """The intended values of the story's districts' IT survey, every year of the plans."""
     years = [period.year for period in catalog.periods("year")]
-    survey = EstablishmentSurvey(
-        catalog.units_submitting(IT_SURVEY), disaggregations(catalog, ESTABLISHMENTS), years, rng
-    )
+    districts = catalog.units_submitting(IT_SURVEY, Period.of(STORY_YEAR))
+    survey = EstablishmentSurvey(districts, disaggregations(catalog, ESTABLISHMENTS), years, rng)
     survey.meet_targets(it_share_targets(catalog))
     survey.leave_one_hospital_without_it()
     survey.show_progress()

@@ -1,9 +1,12 @@
-"""The quarterly forms' values, 2016–2020: breakthrough task groups, specific tasks, S&T
-funding, and the optional indicators of the departments' and the districts' forms.
+"""The quarterly forms' values: breakthrough task groups, specific tasks, S&T funding, and the
+optional indicators of the departments' and the districts' forms, for the units of the story's
+quarter, every quarter of the plans (a unit's figures go on after it ends: its successors carry
+them, see demo.succession_story).
 
 Quarters are counted by their index in the plan (0 = the first quarter of the first year).
 Task groups are stocks (assigned, then deployed, never withdrawn); funding is allocated once a
-year and disbursed cumulatively; the story's quarter (2017Q2) holds the article's figures.
+year and disbursed cumulatively; the story's quarter (2017Q2) holds the article's figures; the
+continuing plan (from 2021) assigns each unit a new group, some a third one around the reform.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ from demo.story import (
 
 # Quarter indexes from which a unit counts one more supported science enterprise.
 SCIENCE_ENTERPRISE_STEPS = {SCIENCE_DEPARTMENT: (10, 14, 17)}
+CONTINUING_PLAN_GROUPS = ((20, 23, 6), (34, 40, 4))  # (first, last quarter index it is assigned in, longest delay)
+THIRD_GROUP_SHARE = 0.5
+STEADY_AFTER_YEARS = 5  # the funding's growth, drawn afresh each year of the first plan, then compounds
 OTHER_UNITS_ENTERPRISE_STEPS = (12,)
 REPORTED_SHARE = 0.9  # a unit that reports an optional indicator leaves it out one quarter in ten
 
@@ -104,6 +110,16 @@ def district_task_groups(districts: list[str], story_index: int, rng: random.Ran
     return groups
 
 
+def continuing_plan_groups(units: list[str], quarters: int, rng: random.Random) -> dict[str, list[TaskGroup]]:
+    """The continuing plan's groups of each unit: one in its first year, half the units another around the reform."""
+    groups: dict[str, list[TaskGroup]] = {unit: [] for unit in units}
+    for unit in units:
+        for number, (first, last, delay) in enumerate(CONTINUING_PLAN_GROUPS):
+            if last < quarters and (number == 0 or rng.random() < THIRD_GROUP_SHARE):
+                groups[unit].append(later_task_group(rng, first, last, longest_delay=delay, most_tasks=4))
+    return groups
+
+
 def optional_reporters(departments: list[str], districts: list[str], rng: random.Random) -> dict[str, set[str]]:
     """Which units report each optional indicator at all."""
     return {
@@ -142,6 +158,7 @@ class UnitQuarters:
         self.models = rng.randint(0, 2)
         self.products = rng.randint(0, 1)
         self.allocated = 0.0
+        self.growth = 1.0
         self.disbursed_shares: list[float] = []
 
     def next_quarter(self, index: int, period: Period, first_year: int) -> tuple[dict[str, Number], dict[str, Number]]:
@@ -169,8 +186,12 @@ class UnitQuarters:
     def funding(self, period: Period, first_year: int) -> dict[str, Number]:
         """The year's allocation (set in the first quarter) and the disbursement so far."""
         if period.quarter == 1:
-            growth = (1.0 + self.rng.uniform(-0.05, 0.18)) ** (period.year - first_year)
-            self.allocated = round(self.base_funding * growth * self.rng.uniform(0.9, 1.1), self.decimals)
+            elapsed = period.year - first_year
+            if elapsed < STEADY_AFTER_YEARS:
+                self.growth = (1.0 + self.rng.uniform(-0.05, 0.18)) ** elapsed
+            else:  # the continuing plan: from the first plan's last level, a steady growth
+                self.growth *= 1.0 + self.rng.uniform(-0.03, 0.10)
+            self.allocated = round(self.base_funding * self.growth * self.rng.uniform(0.9, 1.1), self.decimals)
             self.disbursed_shares = self.yearly_disbursement_shares()
         disbursed = min(
             round(self.allocated * self.disbursed_shares[period.quarter - 1], self.decimals), self.allocated
@@ -205,16 +226,31 @@ class UnitQuarters:
 
 
 def quarterly_values(catalog: Catalog, rng: random.Random) -> dict[Slot, dict[tuple[str, None], Number]]:
-    """The intended values of every quarterly slot of the plan, optional indicators included."""
+    """The intended values of every quarterly slot of the story's units, every quarter, optional indicators included."""
     quarters = catalog.periods("quarter")
     story_index = [period.code for period in quarters].index(STORY_QUARTER)
-    departments = catalog.units_submitting(DEPARTMENT_FORM)
-    districts = catalog.units_submitting(DISTRICT_FORM)
+    departments = catalog.units_submitting(DEPARTMENT_FORM, Period.parse(STORY_QUARTER))
+    districts = catalog.units_submitting(DISTRICT_FORM, Period.parse(STORY_QUARTER))
     groups = department_task_groups(departments, story_index, rng)
     groups.update(district_task_groups(districts, story_index, rng))
     reporters = optional_reporters(departments, districts, rng)
+    for unit, later in continuing_plan_groups(departments + districts, len(quarters), rng).items():
+        groups[unit] += later
+    return unit_quarters(catalog, {DEPARTMENT_FORM: departments, DISTRICT_FORM: districts}, groups, reporters, rng)
+
+
+def unit_quarters(
+    catalog: Catalog,
+    units_by_form: dict[str, list[str]],
+    groups: dict[str, list[TaskGroup]],
+    reporters: dict[str, set[str]],
+    rng: random.Random,
+) -> dict[Slot, dict[tuple[str, None], Number]]:
+    """Each unit's figures every quarter of the plans, from its task groups; optional ones if it `reporters` them."""
+    quarters = catalog.periods("quarter")
+    story_index = [period.code for period in quarters].index(STORY_QUARTER)
     values: dict[Slot, dict[tuple[str, None], Number]] = {}
-    for form, units in ((DEPARTMENT_FORM, departments), (DISTRICT_FORM, districts)):
+    for form, units in units_by_form.items():
         optional = optional_indicators(catalog, form)
         for unit in units:
             history = UnitQuarters(unit, form == DEPARTMENT_FORM, groups[unit], story_index, rng)

@@ -12,7 +12,8 @@ from demo.script import InboxScript
 from demo.story import FORMULA_NOTES, IT_SURVEY
 
 NEVER_SENT_SHARE = 0.05  # of the slots left
-LATE_FILES = 20
+LATE_FILES = 20  # at least; more in a longer inbox:
+LATE_SHARE = 0.04  # of the slots left, never one due just before the demo's today
 NUMERIC_YEAR_WORKBOOKS = 2
 
 
@@ -23,7 +24,8 @@ def send_the_routine_reports(script: InboxScript) -> None:
     never_sent = set(
         rng.sample([slot for slot in left if slot not in script.story_slots], round(NEVER_SENT_SHARE * len(left)))
     )
-    late = set(rng.sample([slot for slot in left if slot not in never_sent], LATE_FILES))
+    can_be_late = [slot for slot in left if slot not in never_sent and script.settled(slot)]
+    late = set(rng.sample(can_be_late, max(LATE_FILES, round(LATE_SHARE * len(left)))))
     for slot in left:
         if slot in never_sent:
             continue

@@ -82,6 +82,11 @@ def same_quarter_next_year(period: Period) -> str:
     return f"Quý {ROMAN[period.quarter]}/{period.year + 1}"
 
 
+def same_quarter_a_decade_later(period: Period) -> str:
+    """A slipped digit: 2021 typed 2031."""
+    return f"Quý {ROMAN[period.quarter]}/{period.year + 10}"
+
+
 def same_quarter_last_year(period: Period) -> str:
     return f"Quý {period.quarter}/{period.year - 1}"
 
@@ -177,12 +182,22 @@ def send_files_with_wrong_periods(script: InboxScript) -> None:
         fits=of_form(IT_SURVEY),
         corrected=True,
     )
-    send(
-        partial(write_period_as, same_quarter_next_year),
-        scenario=f"year {catalog.last_year + 1} (outside the plan)",
-        fits=quarterly_in_year(catalog.last_year),
-        corrected=True,
-    )
+    years = {int(slot[2][:4]) for slot in script.slots if quarterly(slot)}
+    if catalog.last_year in years:
+        send(
+            partial(write_period_as, same_quarter_next_year),
+            scenario=f"year {catalog.last_year + 1} (outside the plan)",
+            fits=quarterly_in_year(catalog.last_year),
+            corrected=True,
+        )
+    else:  # the plan's last year is still to come: a year typed a decade on is outside it
+        year = min(year for year in years if year + 10 > catalog.last_year)
+        send(
+            partial(write_period_as, same_quarter_a_decade_later),
+            scenario=f"year {year + 10} typed for {year} (outside the plan)",
+            fits=quarterly_in_year(year),
+            corrected=True,
+        )
     send(
         partial(write_period_as, same_quarter_last_year),
         scenario=f"year {catalog.first_year - 1} (last year's template, outside the plan)",
