@@ -102,7 +102,8 @@ def write_demo_inbox_if_new(settings) -> None:
     except UserError as error:
         sys.exit(f"cannot write the demo inbox: {error}")
     files = generate_demo_inbox(settings.inbox)
-    print(f"wrote the demo inbox: {len(files)} report files for 2016-2020 in {settings.inbox}")
+    years = f"{files[0].received_at.year}-{files[-1].received_at.year}" if files else "no year"
+    print(f"wrote the demo inbox: {len(files)} report files received {years} in {settings.inbox}")
 
 
 def summary(settings) -> None:

@@ -85,11 +85,12 @@ def demo_warehouse(tmp_path_factory):
     """The demo inbox ingested once per test session: (demo files, verdicts by name, settings)."""
     from chiso.pipeline import ingest_paths
     from demo import generate_demo_inbox
+    from demo.story import DEMO_TODAY
 
     root = tmp_path_factory.mktemp("demo")
     files = generate_demo_inbox(root / "inbox")
     demo_settings = load_settings(home=root / "home")
-    report = ingest_paths([root / "inbox"], RunContext.of(demo_settings, as_of=date(2021, 6, 1)), publish_snapshot=True)
+    report = ingest_paths([root / "inbox"], RunContext.of(demo_settings, as_of=DEMO_TODAY), publish_snapshot=True)
     return files, {v.file_name: v for v in report.verdicts}, demo_settings
 
 

@@ -143,7 +143,7 @@ def test_rollup_round_trip_with_missing_ratios(published, written):
     for r in read:
         key = (r["UNIT_TYPE"], r["INDICATOR"], r["DISAGGREGATION"], r["TIME_PERIOD"])
         assert (r["OBS_VALUE"], r["OBS_STATUS"]) == ("NaN", "M") if key in missing else r["OBS_STATUS"] == "A"
-    assert {r["REF_AREA"] for r in read} == {"02"}  # the province, from plan.csv
+    assert {r["REF_AREA"] for r in read} == {"08"}  # the province of the plan in force, from plan.csv
     derived = [r for r in read if r["INDICATOR"] == "NV_TYLE_HOANTHANH"]
     assert derived and {r["UNIT_MEASURE"] for r in derived} == {"%"}
 
@@ -182,7 +182,7 @@ def test_the_format_and_the_structure_from_the_catalog(published, written, name)
     assert roles == sorted(roles, key=lambda role: "DMA".index(role[0]))  # dimensions, measure, attributes
     assert {r["STRUCTURE"] for r in rows} == {"datastructure"} and {r["ACTION"] for r in rows} == {"I"}
     [structure_id] = {r["STRUCTURE_ID"] for r in rows}
-    assert STRUCTURE_ID.fullmatch(structure_id) and structure_id.startswith("CHISO:DP-KHKT-2016-2020_")
+    assert STRUCTURE_ID.fullmatch(structure_id) and structure_id.startswith("CHISO:KH-KHCN-CDS-2021-2030_")
     dimensions = [c.id for c in components if c.role.name == "DIMENSION"]
     assert len({tuple(r[d] for d in dimensions) for r in rows}) == len(rows)  # one observation per key
     for component in components:

@@ -114,7 +114,17 @@ def collect(connection, figures: Figures = EVERY_FIGURE) -> dict:
     # connection): each chart's query then reads them instead of computing the marks again.
     connection.execute(read_sql(QUERIES / "report_figures.sql"), [figures.rollup, figures.official_only])
     connection.execute(read_sql(QUERIES / "report_targets.sql"))
-    names = ("plan", "scopes", "submission_counts", "completeness", "targets", "rejections", "warnings", "charts")
+    names = (
+        "plan",
+        "scopes",
+        "submission_counts",
+        "completeness",
+        "targets",
+        "rejections",
+        "warnings",
+        "charts",
+        "breaks",
+    )
     data = {name: query_rows(connection, QUERIES / f"{name}.sql") for name in names}
     for chart in data["charts"]:
         if chart["chart_kind"] == "parts":
@@ -239,8 +249,13 @@ def context(data: dict, warehouse_name: str, generated_at: datetime | None, offi
     generated_at = (
         generated_at.replace(tzinfo=timezone) if generated_at.tzinfo is None else generated_at.astimezone(timezone)
     )
-    years = list(range(plan["first_year"], plan["last_year"] + 1))
+    # the plans' years up to the data's reach: a plan running to 2030 shows no empty years ahead
+    reach = [plan["first_year"], *(int(row["period"][:4]) for row in data["completeness"])]
+    if plan["as_of"] is not None:
+        reach.append(plan["as_of"].year)
+    years = list(range(plan["first_year"], min(plan["last_year"], max(reach)) + 1))
     scopes = {row["scope"]: Text(row["scope_name"], row["scope_name_en"]) for row in data["scopes"]}
+    breaks = [charts.series_break(row["effective_date"], row["changes"]) for row in data["breaks"]]
     return {
         "plan": plan,
         "years": years,
@@ -256,7 +271,7 @@ def context(data: dict, warehouse_name: str, generated_at: datetime | None, offi
         "heatmaps": _heatmaps(data["completeness"], years),
         "heatmap_legend": charts.heatmap_legend(),
         "statuses": {status.code: (status.colour, charts.status_text(status.code)) for status in COMPLETENESS_STATUSES},
-        "sections": [_section(chart, years, scopes) for chart in data["charts"]],
+        "sections": [_section(chart, years, scopes, breaks) for chart in data["charts"]],
         "targets": data["targets"],
         "target_verdict": charts.target_verdict,
         "rejections": _rejections(data["rejections"]),
@@ -312,8 +327,21 @@ def _heatmaps(completeness: list[dict], years: list[int]) -> list[dict]:
     return heatmaps
 
 
-def _section(chart: dict, years: list[int], scopes: dict[str, Text]) -> dict:
-    """One section of the report for one row of report_charts: its title, lead text and charts."""
+def _section(chart: dict, years: list[int], scopes: dict[str, Text], breaks: list[charts.Break]) -> dict:
+    """One section of the report for one row of report_charts: its title, lead text and charts; the
+    breaks within its years marked on each chart and named below its lead."""
+    breaks = [mark for mark in breaks if mark.day.year in years]
+    section = _section_charts(chart, years, scopes, breaks)
+    section["breaks"] = None
+    if breaks:
+        section["breaks"] = say(
+            "report.series_breaks",
+            breaks=Text("; ".join(mark.text.vi for mark in breaks), "; ".join(mark.text.en for mark in breaks)),
+        )
+    return section
+
+
+def _section_charts(chart: dict, years: list[int], scopes: dict[str, Text], breaks: list[charts.Break]) -> dict:
     title = Text(chart["title"], chart["title_en"])
     anchor = chart["chart_code"].replace("_", "-")
     labels = {
@@ -325,18 +353,18 @@ def _section(chart: dict, years: list[int], scopes: dict[str, Text]) -> dict:
     fields = {key: chart[key] for key in ("whole_label", "whole_label_en", "part_label", "part_label_en")}
     chart_scopes = {scope: str(scopes.get(scope, Text(scope, scope))) for scope in chart["scopes"].split()}
     if chart["chart_kind"] == "share_vs_target":
-        drawn = charts.share_vs_target(anchor, str(title), years, chart["rows"], labels["unit"])
+        drawn = charts.share_vs_target(anchor, str(title), years, chart["rows"], labels["unit"], breaks)
         return {"id": anchor, "title": title, "lead": say("report.lead_share", **fields), "figures": [(None, drawn)]}
     if chart["period_type"] == "quarter":
         figures = []
         for scope, name in chart_scopes.items():
             rows = {row["period"]: row for row in chart["rows"] if row["scope"] == scope}
             figures.append(
-                (name, charts.parts_by_quarter(f"{anchor}-{scope}", f"{title}: {name}", years, rows, labels))
+                (name, charts.parts_by_quarter(f"{anchor}-{scope}", f"{title}: {name}", years, rows, labels, breaks))
             )
         return {"id": anchor, "title": title, "lead": say("report.lead_parts_quarter", **fields), "figures": figures}
     rows = {(row["scope"], row["period"]): row for row in chart["rows"]}
-    drawn = charts.parts_by_year(anchor, str(title), years, rows, chart_scopes, labels)
+    drawn = charts.parts_by_year(anchor, str(title), years, rows, chart_scopes, labels, breaks)
     return {
         "id": anchor,
         "title": title,

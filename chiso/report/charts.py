@@ -7,6 +7,10 @@ the bars, its value the share.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
 from chiso.report.svg import (
     GRID,
     INK,
@@ -22,6 +26,7 @@ from chiso.report.svg import (
     y_axis,
 )
 from core.kinds import APPROVAL_STATES, COMPLETENESS_STATUSES
+from core.periods import Period
 from core.vocabulary import Text, say
 
 # Completeness status colours (declared with the statuses). A rejected-only cell also carries a
@@ -38,6 +43,70 @@ PALETTE = {
     "target": TARGET,
 }
 VERDICT_COLOURS = {True: STATUS_COLOURS["on_time"], False: STATUS_COLOURS["rejected_only"], None: MUTED}
+
+
+# --- breaks: the days the reporting units changed (issue 22) -------------------------------------
+
+BREAK_COLOUR = "#7048e8"
+
+
+@dataclass(frozen=True)
+class Break:
+    """A day the reporting units changed (the catalog's unit_successions): a series goes on across it,
+    from other units; `text` says what changed (`Sáp nhập tỉnh, bỏ cấp huyện, thành phố từ 01/7/2025`)."""
+
+    day: date
+    text: Text
+
+
+def series_break(day: date, changes: list[dict]) -> Break:
+    """The break of a day from its changes (breaks.sql: each unit type's names, and whether it ended)."""
+    parts = [
+        say("report.break_ended" if change["ended"] else "report.break_merged", **change)
+        for change in changes
+    ]
+    vi, en = ", ".join(part.vi for part in parts), ", ".join(part.en for part in parts).lower()
+    on = say("report.break_on", vi=vi[:1].upper() + vi[1:], en=en[:1].upper() + en[1:], day=day, month=day.month)
+    return Break(day, on)
+
+
+def draw_breaks(
+    chart: Chart, breaks: Sequence[Break], x_of: Callable[[date], float | None], top: float, bottom: float
+) -> None:
+    """A dashed line at each break's day on a time axis (`x_of`: None when the day is off it), its day above."""
+    for mark in breaks:
+        x = x_of(mark.day)
+        if x is None:
+            continue
+        chart.line(x, top - 10, x, bottom, stroke=BREAK_COLOUR, width=1.5, dash="4 3", mark=True, title=str(mark.text))
+        chart.text(x + 2, top - 12, f"{mark.day.day:02d}/{mark.day.month}/{mark.day.year}", size=8.5, fill=BREAK_COLOUR)
+
+
+def quarter_x(periods: list[str], left: float, band: float) -> Callable[[date], float | None]:
+    """Where a day falls on an axis of quarter bands (`periods`, each `band` wide from `left`)."""
+
+    def x_of(day: date) -> float | None:
+        code = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+        if code not in periods:
+            return None
+        period = Period.parse(code)
+        assert period is not None
+        share = (day - period.start).days / ((period.end - period.start).days + 1)
+        return left + band * (periods.index(code) + share)
+
+    return x_of
+
+
+def year_x(years: list[int], left: float, band: float) -> Callable[[date], float | None]:
+    """Where a day falls on an axis of year bands."""
+
+    def x_of(day: date) -> float | None:
+        if day.year not in years:
+            return None
+        share = (day - date(day.year, 1, 1)).days / ((date(day.year + 1, 1, 1) - date(day.year, 1, 1)).days)
+        return left + band * (years.index(day.year) + share)
+
+    return x_of
 
 
 def status_text(status: str) -> Text:
@@ -212,7 +281,9 @@ def heatmap_legend() -> Chart:
 # --- parts: a derived indicator's whole and part, per quarter --------------------------------
 
 
-def parts_by_quarter(chart_id: str, title: str, years: list[int], rows: dict[str, dict], labels: dict) -> Chart:
+def parts_by_quarter(
+    chart_id: str, title: str, years: list[int], rows: dict[str, dict], labels: dict, breaks: Sequence[Break] = ()
+) -> Chart:
     """Per quarter: the whole (wide, light) with the part in front (narrow, dark), labelled part/whole."""
     chart = Chart(chart_id, title, WIDTH, 228)
     chart.legend(52, 14, [(PLANNED, labels["whole"]), (REALISED, labels["part"])])
@@ -250,6 +321,7 @@ def parts_by_quarter(chart_id: str, title: str, years: list[int], rows: dict[str
         label = figure_label(f"{number(part)}/{number(whole)}", row["official"])
         chart.text(centre, scale(whole) - 4, label, size=9, anchor="middle")
         chart.end_link(row.get("lineage"))
+    draw_breaks(chart, breaks, quarter_x(periods, x0, band), top, bottom)
     return chart
 
 
@@ -257,7 +329,13 @@ def parts_by_quarter(chart_id: str, title: str, years: list[int], rows: dict[str
 
 
 def parts_by_year(
-    chart_id: str, title: str, years: list[int], rows: dict[tuple[str, str], dict], scopes: dict, labels: dict
+    chart_id: str,
+    title: str,
+    years: list[int],
+    rows: dict[tuple[str, str], dict],
+    scopes: dict,
+    labels: dict,
+    breaks: Sequence[Break] = (),
 ) -> Chart:
     """One panel per scope, a shared scale: whole and part side by side, the share above."""
     chart = Chart(chart_id, title, WIDTH, 262)
@@ -294,13 +372,16 @@ def parts_by_year(
             label = figure_label(percent(row["share"], 0), row["official"])
             chart.text(centre, scale(whole) - 5, label, size=9, anchor="middle")
             chart.end_link(row.get("lineage"))
+        draw_breaks(chart, breaks, year_x(years, left, band), top, bottom)
     return chart
 
 
 # --- share against target, per disaggregation and year ----------------------------------------
 
 
-def share_vs_target(chart_id: str, title: str, years: list[int], rows: list[dict], unit: str) -> Chart:
+def share_vs_target(
+    chart_id: str, title: str, years: list[int], rows: list[dict], unit: str, breaks: Sequence[Break] = ()
+) -> Chart:
     """One panel per disaggregation: the share by year, the plan target marked where set."""
     chart = Chart(chart_id, title, WIDTH, 276)
     chart.legend(
@@ -328,6 +409,7 @@ def share_vs_target(chart_id: str, title: str, years: list[int], rows: list[dict
             row = by_key.get((kind, year))
             if row is not None:
                 targets += _share_marks(chart, row, centre, band, scale, bottom, f"{names[kind]}, {year}", unit)
+        draw_breaks(chart, breaks, year_x(years, left, band), top, bottom)
         for n, (year, target, achieved) in enumerate(targets[:2]):
             middle, y = left + panel_w / 2, bottom + 32 + n * 26
             target_text = say("chart.target", year=year, target=percent(target, 0))
