@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -348,7 +349,7 @@ class Catalog:
         rows = self.table("plan")
         if not rows:
             raise CatalogError(f"{self.directory / 'plan.csv'} has no plan: write one row per plan")
-        for number, (before, after) in enumerate(zip(rows, rows[1:]), 3):
+        for number, (before, after) in enumerate(pairwise(rows), 3):
             if int(after["first_year"]) != int(before["last_year"]) + 1 or after["timezone"] != before["timezone"]:
                 raise CatalogError(
                     f"{self.directory / 'plan.csv'} line {number}: a plan continues the one before it, from the year"

@@ -37,7 +37,8 @@ VIRTUAL = "~"  # ends the code of a unit of the territory the catalog does not h
 def form_of(catalog: Catalog, unit_type: str, period: Period) -> str | None:
     """The data set a unit type sends for a kind of period (None: it sends none)."""
     kind = "quarter" if period.quarter else "year"
-    return next((code for code in catalog.datasets_for(unit_type) if catalog.datasets[code]["period_type"] == kind), None)
+    forms = [code for code in catalog.datasets_for(unit_type) if catalog.datasets[code]["period_type"] == kind]
+    return forms[0] if forms else None
 
 
 def apportion(total: int, weights: list[float]) -> list[int]:
@@ -144,7 +145,8 @@ class Successions:
         if unit not in self.noisy:
             weights = self.weights[unit]
             if len(weights) > 1:
-                noise = {to: weight * self.rng.uniform(1 - WEIGHT_NOISE, 1 + WEIGHT_NOISE) for to, weight in weights.items()}
+                low, high = 1 - WEIGHT_NOISE, 1 + WEIGHT_NOISE
+                noise = {to: weight * self.rng.uniform(low, high) for to, weight in weights.items()}
                 weights = {to: weight / sum(noise.values()) for to, weight in noise.items()}
             self.noisy[unit] = weights
         return self.noisy[unit]

@@ -336,7 +336,8 @@ def _section(chart: dict, years: list[int], scopes: dict[str, Text], breaks: lis
     if breaks:
         section["breaks"] = say(
             "report.series_breaks",
-            breaks=Text("; ".join(mark.text.vi for mark in breaks), "; ".join(mark.text.en for mark in breaks)),
+            vi="; ".join(mark.text.vi for mark in breaks),
+            en="; ".join(mark.text.en for mark in breaks),
         )
     return section
 

@@ -61,25 +61,34 @@ class Break:
 
 def series_break(day: date, changes: list[dict]) -> Break:
     """The break of a day from its changes (breaks.sql: each unit type's names, and whether it ended)."""
-    parts = [
-        say("report.break_ended" if change["ended"] else "report.break_merged", **change)
-        for change in changes
-    ]
+    parts = [say("report.break_ended" if change["ended"] else "report.break_merged", **change) for change in changes]
     vi, en = ", ".join(part.vi for part in parts), ", ".join(part.en for part in parts).lower()
     on = say("report.break_on", vi=vi[:1].upper() + vi[1:], en=en[:1].upper() + en[1:], day=day, month=day.month)
     return Break(day, on)
 
 
+def year_step(band: float) -> int:
+    """Label every year of an axis, or every other one when a year's band is too narrow for its label."""
+    return 1 if band >= 30 else 2
+
+
 def draw_breaks(
-    chart: Chart, breaks: Sequence[Break], x_of: Callable[[date], float | None], top: float, bottom: float
+    chart: Chart,
+    breaks: Sequence[Break],
+    x_of: Callable[[date], float | None],
+    top: float,
+    bottom: float,
+    labelled: bool = True,
 ) -> None:
-    """A dashed line at each break's day on a time axis (`x_of`: None when the day is off it), its day above."""
-    for mark in breaks:
+    """A dashed line at each break's day on a time axis (`x_of`: None when the day is off it), its words as its
+    tooltip; `labelled`: its day above it (staggered, the later higher), where the axis has room."""
+    for number, mark in enumerate(mark for mark in breaks if x_of(mark.day) is not None):
         x = x_of(mark.day)
-        if x is None:
-            continue
-        chart.line(x, top - 10, x, bottom, stroke=BREAK_COLOUR, width=1.5, dash="4 3", mark=True, title=str(mark.text))
-        chart.text(x + 2, top - 12, f"{mark.day.day:02d}/{mark.day.month}/{mark.day.year}", size=8.5, fill=BREAK_COLOUR)
+        assert x is not None
+        chart.line(x, top - 8, x, bottom, stroke=BREAK_COLOUR, width=1.5, dash="4 3", mark=True, title=str(mark.text))
+        if labelled:
+            day = f"{mark.day.day:02d}/{mark.day.month}/{mark.day.year}"
+            chart.text(x - 2, top - 10 - 10 * number, day, size=8.5, anchor="end", fill=BREAK_COLOUR)
 
 
 def quarter_x(periods: list[str], left: float, band: float) -> Callable[[date], float | None]:
@@ -357,7 +366,8 @@ def parts_by_year(
         band = panel_w / len(years)
         for i, year in enumerate(years):
             centre = left + band * (i + 0.5)
-            chart.text(centre, bottom + 15, year, size=10, anchor="middle", fill=MUTED)
+            if i % year_step(band) == 0:
+                chart.text(centre, bottom + 15, year, size=10, anchor="middle", fill=MUTED)
             row = rows.get((scope, str(year)))
             if row is None or row["whole"] is None:
                 chart.text(centre, bottom - 4, "–", size=10, anchor="middle", fill=MUTED)
@@ -372,7 +382,7 @@ def parts_by_year(
             label = figure_label(percent(row["share"], 0), row["official"])
             chart.text(centre, scale(whole) - 5, label, size=9, anchor="middle")
             chart.end_link(row.get("lineage"))
-        draw_breaks(chart, breaks, year_x(years, left, band), top, bottom)
+        draw_breaks(chart, breaks, year_x(years, left, band), top, bottom, labelled=False)
     return chart
 
 
@@ -405,11 +415,12 @@ def share_vs_target(
         band, targets = panel_w / len(years), []
         for i, year in enumerate(years):
             centre = left + band * (i + 0.5)
-            chart.text(centre, bottom + 15, year, size=10, anchor="middle", fill=MUTED)
+            if i % year_step(band) == 0:
+                chart.text(centre, bottom + 15, year, size=10, anchor="middle", fill=MUTED)
             row = by_key.get((kind, year))
             if row is not None:
                 targets += _share_marks(chart, row, centre, band, scale, bottom, f"{names[kind]}, {year}", unit)
-        draw_breaks(chart, breaks, year_x(years, left, band), top, bottom)
+        draw_breaks(chart, breaks, year_x(years, left, band), top, bottom, labelled=False)
         for n, (year, target, achieved) in enumerate(targets[:2]):
             middle, y = left + panel_w / 2, bottom + 32 + n * 26
             target_text = say("chart.target", year=year, target=percent(target, 0))

@@ -41,7 +41,7 @@ described as (
 select
     effective_date,
     list(
-        {'name': unit_type_name, 'name_en': scope_name_en, 'ended': type_ended}
+        { 'name': unit_type_name, 'name_en': scope_name_en, 'ended': type_ended }
         order by type_ended, type_order
     ) as changes
 from described
