@@ -82,13 +82,13 @@ def draw_breaks(
 ) -> None:
     """A dashed line at each break's day on a time axis (`x_of`: None when the day is off it), its words as its
     tooltip; `labelled`: its day above it (staggered, the later higher), where the axis has room."""
-    for number, mark in enumerate(mark for mark in breaks if x_of(mark.day) is not None):
+    for place, mark in enumerate(mark for mark in breaks if x_of(mark.day) is not None):
         x = x_of(mark.day)
         assert x is not None
         chart.line(x, top - 8, x, bottom, stroke=BREAK_COLOUR, width=1.5, dash="4 3", mark=True, title=str(mark.text))
         if labelled:
             day = f"{mark.day.day:02d}/{mark.day.month}/{mark.day.year}"
-            chart.text(x - 2, top - 10 - 10 * number, day, size=8.5, anchor="end", fill=BREAK_COLOUR)
+            chart.text(x - 2, top - 10 - 10 * place, day, size=8.5, anchor="end", fill=BREAK_COLOUR)
 
 
 def quarter_x(periods: list[str], left: float, band: float) -> Callable[[date], float | None]:
