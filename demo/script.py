@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from core.catalog import Catalog
 from demo.file_names import PATTERNS, RESEND_SUFFIXES, name_files
 from demo.habits import UnitHabits
 from demo.model import FileStyle, Report, ScriptedFile, Slot
-from demo.plan import due_date, plan_slots
+from demo.plan import due_date, period_end, plan_slots
 from demo.receipts import days_later, first_receipt
 from demo.reports import fresh_report
 from demo.story import DEMO_TODAY, IT_SURVEY, STORY_QUARTER
@@ -67,6 +67,11 @@ class InboxScript:
     def settled(self, slot: Slot) -> bool:
         """Whether a late file and resends of the slot are all received before the demo's today."""
         return due_date(self.catalog, slot[0], slot[2]) + timedelta(days=SETTLING_DAYS) < DEMO_TODAY
+
+    def in_first_year(self, slot: Slot) -> bool:
+        """Whether the slot's unit began less than a year before the period's end (a unit still learning)."""
+        began = date.fromisoformat(self.catalog.units[slot[1]]["valid_from"])
+        return (period_end(slot[2]) - began).days < 366
 
     def unused_slots(self) -> list[Slot]:
         return [slot for slot in self.slots if slot not in self.used]

@@ -5,10 +5,10 @@ so the province's series go on across the 2025 reform.
 
 - A department that took another over (SKHCN from STTTT, 1 March 2025) adds the other's figures;
   a new department (SNNMT, `SKHCN-TQ`, …) sends its predecessors' sum.
-- A commune sends its share of each district it drew from: whole numbers are shared by the
-  largest remainder (the shares add up to the district's figure), a part (deployed groups,
-  disbursed funding, establishments applying IT) in proportion to its whole's share, so a part
-  never exceeds its whole in any commune (rule 9); a share (%) is the same in every successor.
+- A commune sends its share of each district it drew from, every line by the same weights: whole
+  numbers by the highest averages (the shares add up to the district's figure and never shrink as
+  it grows), amounts rounded to 0.1; so a part (deployed groups, disbursed funding, establishments
+  applying IT) never exceeds its whole in any commune (rule 9); a share (%) is the same in each.
 - Territory the catalog does not hold (old Tuyên Quang, merged in on 1 July 2025) has figures of
   its own: a department of the same field beside each `-TQ` one, and districts drawn like Hà
   Giang's, each shared among `COMMUNES_PER_OLD_DISTRICT` of the communes without a predecessor.
@@ -16,7 +16,6 @@ so the province's series go on across the 2025 reform.
 
 from __future__ import annotations
 
-import math
 import random
 from datetime import date
 
@@ -42,15 +41,14 @@ def form_of(catalog: Catalog, unit_type: str, period: Period) -> str | None:
 
 
 def apportion(total: int, weights: list[float]) -> list[int]:
-    """`total` shared in proportion to `weights` by the largest remainder: the shares add up to `total`."""
-    scale = sum(weights)
-    if total == 0 or scale == 0:
-        return [0] * len(weights)
-    exact = [total * weight / scale for weight in weights]
-    shares = [math.floor(value) for value in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda index: exact[index] - shares[index], reverse=True)
-    for index in by_remainder[: total - sum(shares)]:
-        shares[index] += 1
+    """`total` shared in proportion to `weights` by the highest averages (D'Hondt): the shares add up to `total`,
+    and a larger total never gives anyone less (a stock shared out never shrinks in any successor)."""
+    shares = [0] * len(weights)
+    if sum(weights) <= 0:
+        return shares
+    for _ in range(total):
+        best = max(range(len(weights)), key=lambda index: (weights[index] / (shares[index] + 1), -index))
+        shares[best] += 1
     return shares
 
 
@@ -67,7 +65,6 @@ class Successions:
     def __init__(self, catalog: Catalog, values: dict[Slot, Figures], rng: random.Random):
         self.catalog, self.values, self.rng = catalog, values, rng
         self.means = {code for code, row in catalog.indicators.items() if row["across_units"] == "mean"}
-        self.whole_of = {pair.part: pair.whole for pair in catalog.consistency_pairs}
         self.types = {code: row["unit_type"] for code, row in catalog.units.items()}
         # to unit -> [(from unit, effective date)]; from unit -> {to unit: weight}
         self.predecessors: dict[str, list[tuple[str, date]]] = {}
@@ -152,29 +149,15 @@ class Successions:
         return self.noisy[unit]
 
     def split(self, figures: Figures, weights: dict[str, float]) -> dict[str, Figures]:
-        """Wholes and lines on their own by the weights; a part by its whole's shares; a share (%) to each."""
+        """Each line shared by the weights; a share (%) the same in each successor. A part (deployed groups,
+        disbursed funding) shared so is never more than its whole's share: the highest averages give a smaller
+        total a prefix of a larger one's seats, and amounts round alike."""
         successors = list(weights)
         result: dict[str, Figures] = {to: {} for to in successors}
-
-        def whole_key(key: Key) -> Key | None:
-            whole = (self.whole_of.get(key[0], ""), key[1])
-            return whole if whole in figures else None
-
         for key, value in figures.items():
-            if key[0] in self.means:
-                shares: list[Number] = [value] * len(successors)
-            elif whole_key(key) is None:
-                shares = shared(value, [weights[to] for to in successors])
-            else:
-                continue
+            shares = [value] * len(successors) if key[0] in self.means else shared(value, list(weights.values()))
             for to, part in zip(successors, shares):
                 result[to][key] = part
-        for key, value in figures.items():
-            whole = whole_key(key)
-            if whole is not None and key[0] not in self.means:
-                wholes = [float(result[to][whole]) for to in successors]
-                for to, part in zip(successors, shared(value, wholes)):
-                    result[to][key] = part
         return result
 
     def add(self, total: Figures, more: Figures) -> Figures:

@@ -14,6 +14,7 @@ from builders import PROJECT_ROOT
 from core.catalog import Catalog
 from core.periods import Period
 from demo import demo_values
+from demo.story import DEMO_TODAY
 
 PROVINCE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -100,10 +101,12 @@ def percent(part: int, whole: int) -> float:
 
 def test_reporting_rates_count_every_expected_report(snapshot, demo_files, catalog):
     expected = []
+    today = catalog.today()  # the view's: every period ended before it is expected (the plan runs to 2030)
     for dataset in catalog.datasets:
         slots = [
             (unit, p.code)
             for p in catalog.periods(catalog.datasets[dataset]["period_type"])
+            if p.end < today
             for unit in catalog.units_submitting(dataset, p)
         ]
         statuses = [intended_completeness(demo_files, catalog, dataset, unit, period) for unit, period in slots]
@@ -116,7 +119,7 @@ def test_reporting_rates_count_every_expected_report(snapshot, demo_files, catal
 def test_funding_is_the_sum_of_each_units_latest_quarter(snapshot):
     values = demo_values()
     rows = snapshot.execute(QUERIES["funding"]).fetchall()
-    assert [row[0] for row in rows] == [str(year) for year in range(2016, 2021)]
+    assert [row[0] for row in rows] == [str(year) for year in range(2016, DEMO_TODAY.year + 1)]
     for year, allocated, disbursed, share in rows:
         latest: dict[str, dict] = {}
         for (dataset, unit, period), items in sorted(values.items()):

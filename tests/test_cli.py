@@ -95,8 +95,8 @@ def test_clear_errors_for_user_mistakes(tmp_path):
 
 def test_demo_data_writes_the_demo_inbox(tmp_path):
     result = run("demo-data", tmp_path / "inbox", "--seed", "2017", home=tmp_path)
-    assert result.stdout.strip() == f"wrote 521 demo files to {tmp_path / 'inbox'}"
-    assert len(list((tmp_path / "inbox").iterdir())) == 521
+    assert result.stdout.strip() == f"wrote 1570 demo files to {tmp_path / 'inbox'}"
+    assert len(list((tmp_path / "inbox").iterdir())) == 1570
 
 
 def test_demo_data_says_the_demo_ships_with_the_checkout(tmp_path, monkeypatch, capsys):

@@ -14,6 +14,7 @@ from demo.story import FORMULA_NOTES, IT_SURVEY
 NEVER_SENT_SHARE = 0.05  # of the slots left
 LATE_FILES = 20  # at least; more in a longer inbox:
 LATE_SHARE = 0.04  # of the slots left, never one due just before the demo's today
+NEW_UNIT_LATE_SHARE = 0.15  # of a new unit's reports in its first year (the communes after the reform)
 NUMERIC_YEAR_WORKBOOKS = 2
 
 
@@ -25,7 +26,10 @@ def send_the_routine_reports(script: InboxScript) -> None:
         rng.sample([slot for slot in left if slot not in script.story_slots], round(NEVER_SENT_SHARE * len(left)))
     )
     can_be_late = [slot for slot in left if slot not in never_sent and script.settled(slot)]
-    late = set(rng.sample(can_be_late, max(LATE_FILES, round(LATE_SHARE * len(left)))))
+    settled = [slot for slot in can_be_late if not script.in_first_year(slot)]
+    late = set(rng.sample(settled, max(LATE_FILES, round(LATE_SHARE * len(left)))))
+    learning = [slot for slot in can_be_late if script.in_first_year(slot)]
+    late |= set(rng.sample(learning, round(NEW_UNIT_LATE_SHARE * len(learning))))
     for slot in left:
         if slot in never_sent:
             continue

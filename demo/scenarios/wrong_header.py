@@ -182,8 +182,7 @@ def send_files_with_wrong_periods(script: InboxScript) -> None:
         fits=of_form(IT_SURVEY),
         corrected=True,
     )
-    years = {int(slot[2][:4]) for slot in script.slots if quarterly(slot)}
-    if catalog.last_year in years:
+    if catalog.last_year in {int(slot[2][:4]) for slot in script.slots if quarterly(slot)}:
         send(
             partial(write_period_as, same_quarter_next_year),
             scenario=f"year {catalog.last_year + 1} (outside the plan)",
@@ -191,11 +190,13 @@ def send_files_with_wrong_periods(script: InboxScript) -> None:
             corrected=True,
         )
     else:  # the plan's last year is still to come: a year typed a decade on is outside it
-        year = min(year for year in years if year + 10 > catalog.last_year)
         send(
             partial(write_period_as, same_quarter_a_decade_later),
-            scenario=f"year {year + 10} typed for {year} (outside the plan)",
-            fits=quarterly_in_year(year),
+            scenario="year typed a decade on (outside the plan)",
+            # by a unit still in existence then: the year is its only fault
+            fits=lambda slot: (
+                quarterly(slot) and int(slot[2][:4]) + 10 > catalog.last_year and not catalog.units[slot[1]]["valid_to"]
+            ),
             corrected=True,
         )
     send(

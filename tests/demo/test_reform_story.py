@@ -40,7 +40,7 @@ def test_each_unit_owes_the_periods_it_is_valid_on_the_last_day_of(script) -> No
 
 def test_the_communes_continue_their_districts_figures(script, catalog) -> None:
     """Old Hà Giang's communes share out exactly what its districts would have reported (whole numbers
-    by the largest remainder), and no commune's part exceeds its whole (rule 9)."""
+    by the highest averages), and no commune's part exceeds its whole (rule 9)."""
     values = script.intended
     districts = catalog.units_submitting("DP-HUYEN")
     from_districts = {row["to_code"] for row in catalog.successions if row["from_code"] in districts}

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from demo.plan import plan_slots
+from demo.story import DEMO_TODAY
+
 
 def test_every_rule_and_scenario(inbox, catalog) -> None:
     _, files = inbox
@@ -23,14 +26,11 @@ def test_every_rule_and_scenario(inbox, catalog) -> None:
     assert ("superseded", "accepted") in seqs
     assert ("superseded", "superseded", "accepted") in seqs
     assert ("rejected",) in seqs
-    all_slots = 12 * 20 + 11 * 20 + 11 * 5
-    assert (
-        sum(
-            len(catalog.units_submitting(d)) * len(catalog.periods(r["period_type"]))
-            for d, r in catalog.datasets.items()
-        )
-        == all_slots
-    )
+    # Every report owed and due before the story's last day (2026-07-25): 12 departments 2016Q1-2024Q4, then 8
+    # (5 merged on 1 March 2025, SNNMT new) in 2025Q1-Q2 and their 8 successors (-TQ) to 2026Q2; 11 districts
+    # 2016Q1-2025Q2 and their survey 2016-2024; 124 communes 2025Q3-2026Q2 and their survey of 2025.
+    all_slots = 12 * 36 + 8 * 2 + 8 * 4 + 11 * 38 + 11 * 9 + 124 * 4 + 124
+    assert len(plan_slots(catalog, DEMO_TODAY)) == all_slots == 1617
     assert 0.03 < 1 - len(by_slot) / all_slots < 0.07  # ~5 % never sent
 
 
@@ -38,11 +38,5 @@ def test_the_story_slots_all_end_accepted(inbox, catalog) -> None:
     """The article's figures need every report of 2017Q2 and every IT survey."""
     _, files = inbox
     accepted = {(f.dataset_code, f.unit_code, f.period) for f in files if f.expected_status == "accepted"}
-    story = {
-        (dataset, unit, period.code)
-        for dataset, row in catalog.datasets.items()
-        for period in catalog.periods(row["period_type"])
-        for unit in catalog.units_submitting(dataset)
-        if period.code == "2017Q2" or dataset == "CNTT-NAM"
-    }
-    assert story <= accepted
+    story = {slot for slot in plan_slots(catalog, DEMO_TODAY) if slot[2] == "2017Q2" or slot[0] == "CNTT-NAM"}
+    assert len(story) == 12 + 11 + 11 * 9 and story <= accepted

@@ -30,7 +30,7 @@ def test_story_values_are_consistent_and_plausible(catalog) -> None:
     disaggregations = [row["disaggregation_code"] for row in catalog.disaggregations["CNTT_TONG"]]
     by_unit = defaultdict(dict)
     for (ds, unit, period), v in values.items():
-        if ds == "CNTT-NAM":
+        if ds in ("CNTT-NAM", "CNTT-XA"):
             for b in disaggregations:
                 assert v[("CNTT_UNGDUNG", b)] <= v[("CNTT_TONG", b)]
             continue

@@ -31,11 +31,11 @@ def section(report: str, anchor: str) -> str:
 
 def test_the_series_run_from_2016_to_2026_and_mark_the_reform(report) -> None:
     share = section(report, "it-share")
-    years = re.findall(r">(20\d\d)</text>", share)
-    assert sorted(set(years)) == [str(year) for year in range(2016, 2027)]
+    years = re.findall(r">(20\d\d)</text>", share)  # every other year labelled: eleven years are narrow
+    assert sorted(set(years)) == [str(year) for year in range(2016, 2027, 2)]
     assert BREAK in share and MERGED_DEPARTMENTS in share  # the lines' titles and the note under the lead
     # the province's IT share is there on both sides of the break: 2024 from the districts, 2025 from the communes
-    for year in ("2024", "2025"):
+    for year in range(2016, 2026):  # 2026's survey is not due yet
         assert re.search(rf"Trường học / Schools, {year}: \d", share), year
 
 
