@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import replace
+from datetime import date
 
 from core.catalog import Catalog
 from core.periods import Period
@@ -34,6 +35,7 @@ XLSX_STYLE = FileStyle("xlsx")
 FIRST_HABITS = [0, None, 1, 2, None, 3, 4, None, 5, 6, None, 7, 0, None, 1, 2, None, 3, 4, 1, None, 0, 2]
 WORKBOOK_SHARE = 0.29  # of unit-years
 NEW_CLERK_CHANCE = 0.25  # a year's chance that a unit's habits change
+NEW_UNIT_WORKBOOK_SHARE = 0.05  # of the units that began after the plan's first year
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # How a clerk writes a period, by form name.
@@ -61,6 +63,10 @@ HURRIED_QUARTER_FORMS = [*QUARTER_FORMS[:-1], "upper_roman", "lower"]
 NUMERIC_YEAR = "number"  # a workbook's year as a number cell (2017), not text
 
 
+def valid_from(catalog: Catalog, unit: str) -> date:
+    return date.fromisoformat(catalog.units[unit]["valid_from"])
+
+
 def period_text(period: str, form: str) -> str:
     """A period code as a clerk writes it in a form (`Quý III/2017`, `Năm 2017`, …)."""
     parsed = Period.parse(period)
@@ -78,21 +84,29 @@ class UnitHabits:
     def __init__(self, catalog: Catalog, rng: random.Random, name_patterns: int):
         self.rng, self.name_patterns = rng, name_patterns
         years = range(catalog.first_year, catalog.last_year + 1)
-        units = reporting_units(catalog)
+        first = date(catalog.first_year, 1, 1)
+        units = [unit for unit in reporting_units(catalog) if valid_from(catalog, unit) <= first]
         shuffled = units[:]
         rng.shuffle(shuffled)
         self.by_unit_year: dict[tuple[str, int], FileStyle] = {}
-        for unit, first in zip(shuffled, itertools.cycle(FIRST_HABITS)):
-            self.follow_one_unit(unit, XLSX_STYLE if first is None else CSV_STYLES[first], years)
+        for unit, first_habit in zip(shuffled, itertools.cycle(FIRST_HABITS)):
+            self.follow_one_unit(unit, XLSX_STYLE if first_habit is None else CSV_STYLES[first_habit], years)
         self.keep_workbook_share()
+        # Units that began later (the communes and departments of the 2025 reform) export CSV from the
+        # province's software; a few of their clerks keep to the template's workbook.
+        for unit in reporting_units(catalog):
+            if valid_from(catalog, unit) > first:
+                style = XLSX_STYLE if rng.random() < NEW_UNIT_WORKBOOK_SHARE else rng.choice(CSV_STYLES)
+                later_years = range(valid_from(catalog, unit).year, catalog.last_year + 1)
+                self.follow_one_unit(unit, style, later_years, workbook_chance=NEW_UNIT_WORKBOOK_SHARE)
 
-    def follow_one_unit(self, unit: str, style: FileStyle, years: range) -> None:
+    def follow_one_unit(self, unit: str, style: FileStyle, years: range, workbook_chance: float = 0.3) -> None:
         rng = self.rng
         naming = rng.randrange(self.name_patterns)
         period_form = rng.choice(FIRST_QUARTER_FORMS)
         for year in years:
             if year > years[0] and rng.random() < NEW_CLERK_CHANCE:
-                style = XLSX_STYLE if rng.random() < 0.3 else rng.choice(CSV_STYLES)
+                style = XLSX_STYLE if rng.random() < workbook_chance else rng.choice(CSV_STYLES)
                 naming = rng.randrange(self.name_patterns)
                 period_form = rng.choice(NEW_CLERK_QUARTER_FORMS)
             self.by_unit_year[(unit, year)] = replace(style, naming=naming, period_form=period_form)
