@@ -26,6 +26,7 @@ from typing import NamedTuple
 from chiso import arrivals
 from core.catalog import Catalog
 from core.settings import load_settings
+from demo.story import PROVINCIAL_CITY
 from portal.accounts import Accounts
 
 WATCH_EVERY = 0.5  # seconds between two looks for an announced send
@@ -51,13 +52,23 @@ class DemoAccount(NamedTuple):
         return f"  {self.email:<32} {self.unit_code:<8} {self.role:<8} {shown}"
 
 
+def demo_units(catalog: Catalog) -> dict[str, dict[str, str]]:
+    """The units with a demo account: every unit but the communes, of which those of the provincial city (a
+    hundred and more communes would take half a minute of password hashing at every start)."""
+    city = {row["to_code"] for row in catalog.successors(PROVINCIAL_CITY)}
+    return {code: row for code, row in catalog.units.items() if row["unit_type"] != "commune" or code in city}
+
+
 def demo_accounts(settings, said: Callable[[DemoAccount], None] = lambda account: None) -> list[DemoAccount]:
     """Every demo account, each enabled one with a new password; `said` gets each as soon as it is set."""
     accounts = Accounts(settings.accounts)
     made = []
-    for code, unit in Catalog(settings.catalog_dir).units.items():
+    catalog = Catalog(settings.catalog_dir)
+    for code, unit in demo_units(catalog).items():
         role = "province" if unit["unit_type"] == "province" else "unit"
-        email = f"{'tinh' if role == 'province' else code.lower()}@{DEMO_DOMAIN}"
+        # the province of the plan in force is tinh@, an earlier one tinh02@
+        name = code.lower() if role == "unit" else "tinh" if code == catalog.plan["province_code"] else f"tinh{code}"
+        email = f"{name}@{DEMO_DOMAIN}"
         account = accounts.by_email(email, enabled_only=False)
         if account is not None and accounts.disabled(account):
             done = DemoAccount(email, code, role, None, "disabled")

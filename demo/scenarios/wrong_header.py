@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from functools import partial
 
+from core.catalog import Catalog
 from core.periods import Period
 from demo.habits import ROMAN
-from demo.model import Report, ReportRow
+from demo.model import Report, ReportRow, Slot
 from demo.plan import form_lines
 from demo.scenarios.sending import of_form, of_unit, quarterly, quarterly_in_year, send_broken_report
 from demo.script import InboxScript
@@ -82,9 +83,15 @@ def same_quarter_next_year(period: Period) -> str:
     return f"Quý {ROMAN[period.quarter]}/{period.year + 1}"
 
 
-def same_quarter_a_decade_later(period: Period) -> str:
-    """A slipped digit: 2021 typed 2031."""
-    return f"Quý {ROMAN[period.quarter]}/{period.year + 10}"
+def same_quarter_a_decade_earlier(period: Period) -> str:
+    """A slipped digit: 2021 typed 2011."""
+    return f"Quý {ROMAN[period.quarter]}/{period.year - 10}"
+
+
+def existed_a_decade_earlier(catalog: Catalog, slot: Slot) -> bool:
+    period = Period.parse(slot[2])
+    assert period is not None and period.quarter is not None
+    return catalog.units[slot[1]]["valid_from"] <= Period.of(period.year - 10, period.quarter).start.isoformat()
 
 
 def same_quarter_last_year(period: Period) -> str:
@@ -189,13 +196,15 @@ def send_files_with_wrong_periods(script: InboxScript) -> None:
             fits=quarterly_in_year(catalog.last_year),
             corrected=True,
         )
-    else:  # the plan's last year is still to come: a year typed a decade on is outside it
+    else:  # the plan's last year is still to come (a later period would be refused as not ended, too)
         send(
-            partial(write_period_as, same_quarter_a_decade_later),
-            scenario="year typed a decade on (outside the plan)",
-            # by a unit still in existence then: the year is its only fault
+            partial(write_period_as, same_quarter_a_decade_earlier),
+            scenario="year typed a decade earlier (outside the plan)",
+            # by a unit in existence then: the year is its only fault
             fits=lambda slot: (
-                quarterly(slot) and int(slot[2][:4]) + 10 > catalog.last_year and not catalog.units[slot[1]]["valid_to"]
+                quarterly(slot)
+                and int(slot[2][:4]) - 10 < catalog.first_year
+                and existed_a_decade_earlier(catalog, slot)
             ),
             corrected=True,
         )

@@ -31,7 +31,8 @@ def test_make_portal_twice_after_an_account_was_disabled_leaves_it_and_prints_ev
     accounts.disable("027@demo.chiso.invalid")
     printed = []
     again = demo_accounts(demo_home.settings, lambda account: printed.append(account.line()))
-    assert len(again) == len(printed) == 24
+    # 2 provinces, 21 departments (12, SNNMT, 8 -TQ), 11 districts, the provincial city's 3 communes
+    assert len(again) == len(printed) == 2 + 21 + 11 + 3
     states = {account.email: account.state for account in again}
     assert states["027@demo.chiso.invalid"] == "disabled" and set(states.values()) == {"existing", "disabled"}
     assert accounts.by_email("027@demo.chiso.invalid") is None  # left disabled
