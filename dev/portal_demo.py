@@ -53,10 +53,11 @@ class DemoAccount(NamedTuple):
 
 
 def demo_units(catalog: Catalog) -> dict[str, dict[str, str]]:
-    """The units with a demo account: every unit but the communes, of which those of the provincial city (a
-    hundred and more communes would take half a minute of password hashing at every start)."""
+    """The units with a demo account: the plan's units (a unit made by a later reform has nothing to send in
+    it) but the communes, of which those of the provincial city (a hundred and more communes would take half
+    a minute of password hashing at every start)."""
     city = {row["to_code"] for row in catalog.successors(PROVINCIAL_CITY)}
-    return {code: row for code, row in catalog.units.items() if row["unit_type"] != "commune" or code in city}
+    return {code: row for code, row in catalog.plan_units.items() if row["unit_type"] != "commune" or code in city}
 
 
 def demo_accounts(settings, said: Callable[[DemoAccount], None] = lambda account: None) -> list[DemoAccount]:
@@ -66,9 +67,7 @@ def demo_accounts(settings, said: Callable[[DemoAccount], None] = lambda account
     catalog = Catalog(settings.catalog_dir)
     for code, unit in demo_units(catalog).items():
         role = "province" if unit["unit_type"] == "province" else "unit"
-        # the province of the plan in force is tinh@, an earlier one tinh02@
-        name = code.lower() if role == "unit" else "tinh" if code == catalog.plan["province_code"] else f"tinh{code}"
-        email = f"{name}@{DEMO_DOMAIN}"
+        email = f"{'tinh' if code == catalog.plan['province_code'] else code.lower()}@{DEMO_DOMAIN}"
         account = accounts.by_email(email, enabled_only=False)
         if account is not None and accounts.disabled(account):
             done = DemoAccount(email, code, role, None, "disabled")
