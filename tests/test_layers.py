@@ -57,6 +57,7 @@ CORE_MAY_IMPORT = {
     "string",
     "hashlib",
     "fractions",
+    "itertools",
     "__future__",
 }
 

@@ -53,7 +53,7 @@ BREAK_COLOUR = "#7048e8"
 @dataclass(frozen=True)
 class Break:
     """A day the reporting units changed (the catalog's unit_successions): a series goes on across it,
-    from other units; `text` says what changed (`Sáp nhập tỉnh, bỏ cấp huyện, thành phố từ 01/7/2025`)."""
+    from other units; `text` says what changed (the province merged, the districts ended, from 1 July 2025)."""
 
     day: date
     text: Text
@@ -85,7 +85,7 @@ def draw_breaks(
     for place, mark in enumerate(mark for mark in breaks if x_of(mark.day) is not None):
         x = x_of(mark.day)
         assert x is not None
-        chart.line(x, top - 8, x, bottom, stroke=BREAK_COLOUR, width=1.5, dash="4 3", mark=True, title=str(mark.text))
+        chart.line(x, top - 8, x, bottom, stroke=BREAK_COLOUR, width=1.5, dash="4 3", title=str(mark.text))
         if labelled:
             day = f"{mark.day.day:02d}/{mark.day.month}/{mark.day.year}"
             chart.text(x - 2, top - 10 - 10 * place, day, size=8.5, anchor="end", fill=BREAK_COLOUR)
