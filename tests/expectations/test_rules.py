@@ -186,7 +186,9 @@ CHECKS: dict[str, dict[str, Case]] = {
         "unit_still_existing.csv": good(csv_bytes(DEPT("STTTT", "2017Q4"))),
         # STTTT ends on 2025-02-28, after the plan and the day of ingestion
         "after_unit_ended.csv": bad(
-            csv_bytes(DEPT("STTTT", "2025Q2")), "unit_no_longer_existing", "period_outside_plan", "period_not_ended"
+            csv_bytes(DEPT("STTTT", "2025Q2")),
+            "unit_no_longer_existing",
+            "period_not_ended",  # the plans run to 2030
         ),
     },
     "unknown_indicator": {
@@ -238,7 +240,10 @@ CHECKS: dict[str, dict[str, Case]] = {
         "year_zero.csv": bad(csv_bytes(DEPT("STNMT", "0000")), "period_outside_plan"),
         # beyond the calendar: no end to compare with the day of ingestion
         "year_9999.xlsx": bad(xlsx_bytes(DIST("033", "9999Q4")), "period_outside_plan"),
-        "after_plan.xlsx": bad(xlsx_bytes(SURVEY("033", "2021")), "period_outside_plan", "period_not_ended"),
+        # after the continuing plan (2021-2030); the district ended in 2025 too
+        "after_plan.xlsx": bad(
+            xlsx_bytes(SURVEY("033", "2031")), "period_outside_plan", "period_not_ended", "unit_no_longer_existing"
+        ),
     },
     "period_not_ended": {
         "last_ended_period.csv": good(csv_bytes(DEPT("STNMT", "2017Q4"))),

@@ -55,7 +55,7 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
         [
             ("hoa.nguyen@skhcn.hagiang.example", "SKHCN", "unit", "Nguyễn Thị Hoà", None),
             ("cu@skhcn.hagiang.example", "SKHCN", "unit", "Người cũ", "2017-03-01T00:00:00"),
-            ("lanh.dao@ubnd.hagiang.example", "02", "province", "Lãnh đạo UBND tỉnh", None),
+            ("lanh.dao@ubnd.tuyenquang.example", "08", "province", "Lãnh đạo UBND tỉnh", None),
         ],
     )
     ingest_paths([tmp_path / "inbox"], RunContext.of(told, as_of=AS_OF))
@@ -63,7 +63,12 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
 
     assert summary["messages"] == {"ingest": 3, "unattributed": 1} and summary["waiting"] == 0
     messages = by_unit(mail_server.messages)
-    assert sorted(messages) == ["02", "026", "SKHCN", "SYT"]  # the clean file of 027 owes nothing
+    assert sorted(messages) == [
+        "026",
+        "08",
+        "SKHCN",
+        "SYT",
+    ]  # the clean file of 027 owes nothing; 08: the plan in force's province
     skhcn = messages["SKHCN"]
     assert skhcn["Subject"] == "Sở Khoa học và Công nghệ: 1 tệp bị từ chối"
     assert {(a.display_name, a.addr_spec) for a in skhcn["To"].addresses} == {
@@ -75,8 +80,10 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
     assert sorted(envelope.rcpt_tos) == sorted(a.addr_spec for a in skhcn["To"].addresses)
     # Replies go to the catalog's province role addresses, never to a portal login (lanh.dao@ is one).
     assert [a.addr_spec for a in skhcn["Reply-To"].addresses] == [
-        "bcd.dotpha@ubnd.hagiang.example",
+        "bcd.dotpha@ubnd.hagiang.example",  # every address of the province role: old Hà Giang's and 08's
         "giamsat@skhcn.hagiang.example",
+        "bcd.khcn@ubnd.tuyenquang.example",
+        "giamsat@skhcn.tuyenquang.example",
     ]
     assert skhcn.get_content_type() == "multipart/alternative"
     text, page = parts(skhcn)
@@ -100,11 +107,13 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
         and "Ghi chú giống công thức / Formula-like note" in parts(messages["026"])[0]
     )
 
-    province = messages["02"]
+    province = messages["08"]
     assert {a.addr_spec for a in province["To"].addresses} == {
-        "bcd.dotpha@ubnd.hagiang.example",
+        "bcd.dotpha@ubnd.hagiang.example",  # every address of the province role: old Hà Giang's and 08's
         "giamsat@skhcn.hagiang.example",
-        "lanh.dao@ubnd.hagiang.example",
+        "bcd.khcn@ubnd.tuyenquang.example",
+        "giamsat@skhcn.tuyenquang.example",
+        "lanh.dao@ubnd.tuyenquang.example",
     }
     province_text, province_page = parts(province)
     assert "scan <script>.pdf" in province_text
@@ -115,7 +124,7 @@ def test_each_unit_gets_one_message_with_every_reason_in_both_languages(told, ma
     assert ledger(told) == [
         ("late", "SYT", "DP-SN", "2017Q2", True),
         ("rejected", "SKHCN", "DP-SN", "2017Q2", True),
-        ("unattributed", "02", "", "", True),
+        ("unattributed", "08", "", "", True),
         ("warnings", "026", "DP-HUYEN", "2017Q2", True),
     ]
 
@@ -160,7 +169,7 @@ def test_a_mail_server_down_for_one_run_gets_everything_on_the_next(tmp_path):
     finally:
         server.stop()
     assert up["messages"] == {"ingest": 3, "unattributed": 1} and again["messages"] == {}
-    assert sorted(m["X-Chiso-Unit"] for m in server.messages) == ["02", "026", "SKHCN", "SYT"]
+    assert sorted(m["X-Chiso-Unit"] for m in server.messages) == ["026", "08", "SKHCN", "SYT"]
 
 
 def test_a_crash_between_send_and_record_repeats_that_message_once_and_loses_nothing(told, mail_server, tmp_path):
@@ -188,5 +197,5 @@ def test_a_crash_between_send_and_record_repeats_that_message_once_and_loses_not
     after_lease = notify_after_ingest(leased, accounts=PortalAccounts(leased.accounts))
     assert sum(after_lease["messages"].values()) == 4
     units = [m["X-Chiso-Unit"] for m in mail_server.messages]
-    assert sorted(set(units)) == ["02", "026", "SKHCN", "SYT"] and units.count(first) == 2 and len(units) == 5
+    assert sorted(set(units)) == ["026", "08", "SKHCN", "SYT"] and units.count(first) == 2 and len(units) == 5
     assert notify_after_ingest(told, accounts=PortalAccounts(told.accounts))["messages"] == {}

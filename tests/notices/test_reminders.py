@@ -101,11 +101,25 @@ def test_the_digest_goes_to_the_province_once_a_week_with_the_report(told, mail_
     ]
     digest = digests[0]
     assert {a.addr_spec for a in digest["To"].addresses} == {
-        "bcd.dotpha@ubnd.hagiang.example",
+        "bcd.dotpha@ubnd.hagiang.example",  # every address of the province role: old Hà Giang's and 08's
         "giamsat@skhcn.hagiang.example",
+        "bcd.khcn@ubnd.tuyenquang.example",
+        "giamsat@skhcn.tuyenquang.example",
     }
     text, page = parts(digest)
-    assert "DP-SN 2020Q4" in text and "Đơn vị còn nợ báo cáo (23) / Units with reports outstanding (23)" in text
+    # every unit owes what fell due before today (the continuing plan runs to 2030): nothing was accepted
+    catalog = Catalog(told.catalog_dir)
+    due = {
+        (dataset, period.code, unit)
+        for dataset, row in catalog.datasets.items()
+        for period in catalog.periods(row["period_type"])
+        if catalog.due_date(dataset, period) < today
+        for unit in catalog.units_submitting(dataset, period)
+    }
+    owing = len({unit for _, _, unit in due})
+    latest = max(period for dataset, period, _ in due if dataset == "DP-SN")
+    assert f"DP-SN {latest}" in text
+    assert f"Đơn vị còn nợ báo cáo ({owing}) / Units with reports outstanding ({owing})" in text
     assert "syt bad.csv" in text and "Tệp bị từ chối trong 7 ngày qua (1)" in page
     assert "https://baocao.hagiang.example/report" in text and 'href="https://baocao.hagiang.example/report"' in page
     [attachment] = digest.iter_attachments()

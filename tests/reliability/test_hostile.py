@@ -655,7 +655,8 @@ def test_injection_payloads_harm_nothing_and_are_stored_verbatim(batch, warehous
     tables = {row[0] for row in warehouse("select table_name from information_schema.tables")}
     assert {"submissions", "indicator_facts", "indicator_values", "units", "datasets", "indicators"} <= tables
     assert warehouse("select count(*) from submissions") == [(len(EXPECTED),)]
-    assert warehouse("select count(*) from units") == [(24,)]  # the province, 12 departments, 11 districts
+    # two provinces (02, 08), 12 departments, SNNMT and 8 -TQ, 11 districts, 124 communes: every row still there
+    assert warehouse("select count(*) from units") == [(2 + 12 + 1 + 8 + 11 + 124,)]
     for name, note in PAYLOAD_NOTES.items():
         assert notes(batch, warehouse, name)["NV_GIAO"] == note, name
     assert warehouse("select count(*) from submissions where file_name = ?", [f"{SQL}.csv"]) == [(1,)]

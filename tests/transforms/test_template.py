@@ -234,7 +234,7 @@ def test_file_name_and_refusals(catalog):
     for args, message in [
         (("DP-SN", "026", "2017Q3"), "is a district"),
         (("CNTT-NAM", "026", "2017Q4"), "by year"),
-        (("DP-HUYEN", "026", "2021Q1"), "outside the plan"),
+        (("DP-HUYEN", "026", "2031Q1"), "outside the plan"),  # the continuing plan ends in 2030
         (("DP-HUYEN", "099", "2017Q1"), "unknown unit"),
         (("DP-XX", "026", "2017Q1"), "unknown data set"),
         (("DP-HUYEN", "026", "Quý 3/2017"), "not a period code"),
