@@ -157,4 +157,5 @@ def test_the_real_catalog_holds_the_2025_reform():
         ("031", "00994"),
     }
     assert sum(row["unit_type"] == "commune" for row in catalog.units.values()) == 124
-    assert len(catalog.plan_units) == 24  # the 2016–2020 plan: Hà Giang, its 12 departments, its 11 districts
+    # the plans 2016-2030 (the breakthrough plan continued): every unit, the 2025 reform's too
+    assert len(catalog.plan_units) == len(catalog.units) == 2 + 12 + 1 + 8 + 11 + 124
