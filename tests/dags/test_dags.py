@@ -360,13 +360,13 @@ def test_ingest_dag_tells_each_unit_once_after_publishing(chiso_home, mail_serve
     small_inbox(chiso_home / "inbox")
     run = load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"})
     assert run.state == "success"
-    assert sent_units(mail_server) == ["02", "SYT"]  # bad.csv is SYT's; nobody can be told who sent scan.pdf
+    assert sent_units(mail_server) == ["08", "SYT"]  # bad.csv is SYT's; scan.pdf's sender unknown: the province (08)
     syt = next(m for m in mail_server.messages if m["X-Chiso-Unit"] == "SYT")
     assert "bad.csv" in syt.get_body(("plain",)).get_content() and syt["Subject"] == "Sở Y tế: 1 tệp bị từ chối"
 
     write(chiso_home / "inbox" / "late.csv", csv_bytes(department_report("STC")), received="2017-07-20 09:00")
     assert load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"}).state == "success"
-    assert sent_units(mail_server) == ["02", "STC", "SYT"]  # the second run tells only what it brought
+    assert sent_units(mail_server) == ["08", "STC", "SYT"]  # the second run tells only what it brought
 
 
 def test_ingest_dag_succeeds_with_the_mail_server_down_and_the_next_run_sends(chiso_home, monkeypatch):
@@ -382,7 +382,7 @@ def test_ingest_dag_succeeds_with_the_mail_server_down_and_the_next_run_sends(ch
         assert load_dag("chiso_ingest").test(run_conf={"as_of": "2018-01-01"}).state == "success"
     finally:
         server.stop()
-    assert sent_units(server) == ["02", "SYT"]
+    assert sent_units(server) == ["08", "SYT"]
 
 
 def test_reminders_dag_reminds_the_units_and_sends_the_digest(chiso_home, mail_server, monkeypatch):
@@ -392,7 +392,7 @@ def test_reminders_dag_reminds_the_units_and_sends_the_digest(chiso_home, mail_s
     run = load_dag("chiso_reminders").test(run_conf={"as_of": "2017-07-07"})
     assert run.state == "success"
     subjects = {message["X-Chiso-Unit"]: message["Subject"] for message in mail_server.messages}
-    assert subjects["02"].startswith("Tổng hợp tuần 2017-W27")
+    assert subjects["08"].startswith("Tổng hợp tuần 2017-W27")  # the province of the plan in force
     assert "1 báo cáo sắp đến hạn" in subjects["SYT"] and "sắp đến hạn" not in subjects["SKHCN"]  # SKHCN sent it
     assert load_dag("chiso_reminders").test(run_conf={"as_of": "2017-07-07"}).state == "success"
     assert len(mail_server.messages) == len(subjects)  # the same day again: nothing twice

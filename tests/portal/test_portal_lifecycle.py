@@ -246,6 +246,8 @@ def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home
     assert [r.email for r in people.of_role("province")] == [
         "bcd.dotpha@ubnd.hagiang.example",
         "giamsat@skhcn.hagiang.example",
+        "bcd.khcn@ubnd.tuyenquang.example",  # the new province's (08)
+        "giamsat@skhcn.tuyenquang.example",
         "theodoi@tinh.example.vn",
     ]
     assert [r.email for r in people.reply_to()] == ["bcd.dotpha@ubnd.hagiang.example"]

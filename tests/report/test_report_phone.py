@@ -156,7 +156,7 @@ def test_the_desktop_keeps_its_layout(browser, report_html):
     page.context.close()
     assert layout == {
         "width": DESKTOP["width"],
-        "grids": 4,  # the legend and the three data sets' grids, drawn as SVG
+        "grids": 6,  # the legend and the five data sets' grids (the communes' two too), drawn as SVG
         "lists": 0,
         "details": 0,
         "head": "table-header-group",
