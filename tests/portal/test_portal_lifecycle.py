@@ -250,7 +250,13 @@ def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home
         "giamsat@skhcn.tuyenquang.example",
         "theodoi@tinh.example.vn",
     ]
-    assert [r.email for r in people.reply_to()] == ["bcd.dotpha@ubnd.hagiang.example"]
+    # the catalog's province-role addresses, not the one used as a login
+    replies = [
+        "bcd.dotpha@ubnd.hagiang.example",
+        "bcd.khcn@ubnd.tuyenquang.example",
+        "giamsat@skhcn.tuyenquang.example",
+    ]
+    assert [r.email for r in people.reply_to()] == replies
     # What the notices' composer is given, by the preview and by a real send alike.
     heads = []
     monkeypatch.setattr(run, "compose", lambda notice, head, *attached: heads.append(head))
@@ -259,7 +265,7 @@ def test_unit_notices_reply_to_the_catalogs_role_addresses_never_to_a_login(home
     run.preview(Claim([notice]), settings, accounts=PortalAccounts(settings.accounts))
     monkeypatch.setattr(run.delivery, "deliver", lambda *args: type("D", (), {"sent": [], "waiting": []})())
     run.deliver(Claim([notice]).as_json(), settings, accounts=PortalAccounts(settings.accounts))
-    assert [[r.email for r in head.reply_to] for head in heads] == [["bcd.dotpha@ubnd.hagiang.example"]] * 2
+    assert [[r.email for r in head.reply_to] for head in heads] == [replies] * 2
 
 
 # ---------------------------------------------------------------- the lifecycle through `chiso accounts`
