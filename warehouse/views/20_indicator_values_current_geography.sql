@@ -1,0 +1,135 @@
+-- One row per current value of indicator_values × unit of a geography it is re-expressed in (a merge: one; a
+-- split: one per successor), or one row with unit_code and value blank when the geography cannot hold it.
+-- The geography of a day is the units valid on that day; the rules are written once, in the table macro
+-- `indicator_values_in_geography_of(day)`, over the catalog's unit_successions (migration 013):
+-- - a unit ended on or before `day` hands its values on to its successors (rows whose effective_date <= day),
+--   followed transitively (STTTT -> SKHCN -> SKHCN-TQ): the weights of the path multiply;
+-- - a unit begun after `day` hands its values back to its predecessors (rows whose effective_date > day) by
+--   reverse_weight; a blank reverse weight (the successor's territory is not wholly the catalog's units), or an
+--   `end` row, leaves the value out: one row with unit_code and value blank (the roll-up says it is incomplete);
+-- - a value is multiplied by the path's weight when its indicator adds across units (`across_units` = sum); a
+--   `mean` indicator's value is copied whole to each unit, never weighted;
+-- - allocated: a weight other than 1 was on the path (a split; going back, a share of a new unit);
+-- - a unit with no succession row keeps its values (a catalog without successions: every value as reported);
+--   one not valid on `day` with no row to follow (outside the geography's territory) is left out, no row.
+-- Extra columns: the geography's unit_code is the unit the value is re-expressed in; reported_unit_code and
+-- reported_value are the value as reported; weight the factor applied; succession_path the units it passed.
+-- indicator_values_current_geography is the geography of current_geography_day(), the latest effective_date
+-- (today's units); the past geography's day is past_geography_day(), the day before it (the units valid just
+-- before the latest reform). Without successions both are blank: every value as reported.
+create or replace macro current_geography_day() as (select max(effective_date) from unit_successions);
+
+create or replace macro past_geography_day() as (select max(effective_date) - 1 from unit_successions);
+
+create or replace macro indicator_values_in_geography_of(day) as table
+with recursive steps as (
+    -- forward: an old unit's values go to its successor by weight (an `end` row: to no one)
+    select
+        from_code as unit_code,
+        to_code as next_code,
+        weight as share
+    from unit_successions
+    where effective_date <= day
+    union all
+    -- backward: a new unit's values go back to its predecessor by reverse weight (blank: cannot)
+    select
+        to_code as unit_code,
+        from_code as next_code,
+        reverse_weight as share
+    from unit_successions
+    where effective_date > day and to_code is not null
+),
+
+paths (reported_unit_code, unit_code, share, allocated, blocked, succession_path) as (
+    select
+        unit_code as reported_unit_code,
+        unit_code,
+        cast(1 as decimal(38, 12)) as share,
+        false as allocated,
+        false as blocked,
+        [unit_code] as succession_path
+    from (select distinct unit_code from indicator_values)
+    union all
+    select
+        paths.reported_unit_code,
+        if(steps.next_code is null or steps.share is null, null, steps.next_code) as unit_code,
+        cast(paths.share * steps.share as decimal(38, 12)) as share,
+        paths.allocated or steps.share <> 1 as allocated,
+        steps.next_code is null or steps.share is null as blocked,
+        if(
+            steps.next_code is null or steps.share is null,
+            paths.succession_path,
+            list_append(paths.succession_path, steps.next_code)
+        ) as succession_path
+    from paths
+    inner join steps on paths.unit_code = steps.unit_code
+    where not paths.blocked
+),
+
+ends as (
+    -- the paths' last units: a unit of the geography, or blocked (one row per reported unit and path's end)
+    select distinct
+        paths.reported_unit_code,
+        paths.unit_code,
+        paths.share,
+        paths.allocated,
+        paths.blocked,
+        paths.succession_path
+    from paths
+    left join units on paths.unit_code = units.unit_code
+    where
+        (paths.blocked or not exists (select 1 from steps where steps.unit_code = paths.unit_code))
+        and (
+            paths.blocked
+            or day is null
+            or (units.valid_from <= day and coalesce(units.valid_to, day) >= day)
+        )
+)
+
+select
+    reported.dataset_code,
+    ends.unit_code,
+    reported.period,
+    reported.indicator_code,
+    reported.disaggregation,
+    case
+        when ends.blocked then null
+        when indicators.across_units = 'mean' then reported.value
+        else cast(reported.value * ends.share as double)
+    end as value,
+    reported.note,
+    reported.submission_id,
+    reported.source_row,
+    reported.received_at,
+    coalesce(ends.allocated and not ends.blocked, false) as allocated,
+    reported.unit_code as reported_unit_code,
+    reported.value as reported_value,
+    case
+        when ends.blocked then null
+        when indicators.across_units = 'mean' then 1.0
+        else cast(ends.share as double)
+    end as weight,
+    ends.succession_path
+from indicator_values as reported
+inner join ends on reported.unit_code = ends.reported_unit_code
+inner join indicators on reported.indicator_code = indicators.indicator_code;
+
+create or replace view indicator_values_current_geography as
+select
+    dataset_code,
+    unit_code,
+    period,
+    indicator_code,
+    disaggregation,
+    value,
+    note,
+    submission_id,
+    source_row,
+    received_at,
+    'current' as geography,
+    allocated,
+    reported_unit_code,
+    reported_value,
+    weight,
+    succession_path
+from indicator_values_in_geography_of(current_geography_day());
