@@ -173,17 +173,16 @@ def test_a_merged_series_in_the_current_geography_sums_into_the_successor(query)
 
 def test_a_chain_of_successions_is_followed_and_its_weights_multiply(query):
     rows = query(
-        "select reported_unit_code, unit_code, value, weight, allocated, succession_path"
+        "select reported_unit_code, unit_code, value, weight, allocated, succession_paths"
         " from indicator_values_current_geography where indicator_code = 'TT_TIN'"
-        " and reported_unit_code in ('DA', 'H3') order by reported_unit_code, period, unit_code, value"
+        " and reported_unit_code in ('DA', 'H3') order by reported_unit_code, period, unit_code"
     )
     assert rows == [
-        ("DA", "DN", 2.0, 1.0, False, ["DA", "DB", "DN"]),
-        ("DA", "DN", 3.0, 1.0, False, ["DA", "DB", "DN"]),
-        # H3's 8: 1/2 x 3/4 = 3/8 to X1 (3), 1/2 x 1/4 + 1/2 = 5/8 to X2 (1 through H1, 4 through H2)
-        ("H3", "X1", 3.0, 0.375, True, ["H3", "H1", "X1"]),
-        ("H3", "X2", 1.0, 0.125, True, ["H3", "H1", "X2"]),
-        ("H3", "X2", 4.0, 0.5, True, ["H3", "H2", "X2"]),
+        ("DA", "DN", 2.0, 1.0, False, [["DA", "DB", "DN"]]),
+        ("DA", "DN", 3.0, 1.0, False, [["DA", "DB", "DN"]]),
+        # H3's 8: 1/2 x 3/4 = 3/8 to X1 (3); 1/2 x 1/4 through H1 and 1/2 through H2 = 5/8 to X2 (5)
+        ("H3", "X1", 3.0, 0.375, True, [["H3", "H1", "X1"]]),
+        ("H3", "X2", 5.0, 0.625, True, [["H3", "H1", "X2"], ["H3", "H2", "X2"]]),
     ]
     assert figure(query, "current", "2016Q4", "commune", "TT_TIN")["value"] == 8.0
 
@@ -288,3 +287,25 @@ def test_without_successions_every_geography_is_as_reported(tmp_path):
                 f" from indicator_rollup_{geography}_geography where allocated or not complete))"
             ).fetchall()
             assert differences == [(0,)], geography
+
+
+def test_the_lineage_of_a_current_figure_names_the_reported_values_and_the_successions(query):
+    rows = query(
+        "select role, unit_code, value, reported_unit_code, reported_value, weight, allocated, succession_paths"
+        " from figure_lineage_current_geography where indicator_code = 'NV_TYLE_TRIENKHAI' and period = '2017Q1'"
+        " and scope = 'commune' order by role desc, unit_code, reported_unit_code"
+    )
+    assert rows == [
+        ("numerator", "X1", 0.75, "H1", 1.0, 0.75, True, [["H1", "X1"]]),
+        ("numerator", "X2", 0.25, "H1", 1.0, 0.25, True, [["H1", "X2"]]),
+        ("numerator", "X2", 6.0, "H2", 6.0, 1.0, False, [["H2", "X2"]]),
+        ("denominator", "X1", 3.0, "H1", 4.0, 0.75, True, [["H1", "X1"]]),
+        ("denominator", "X2", 1.0, "H1", 4.0, 0.25, True, [["H1", "X2"]]),
+        ("denominator", "X2", 6.0, "H2", 6.0, 1.0, False, [["H2", "X2"]]),
+    ]
+    # recomputed from its rows: 100 x 7 / 10, the figure's value
+    figure_value = query(
+        "select distinct figure_value from figure_lineage_current_geography where indicator_code = 'NV_TYLE_TRIENKHAI'"
+        " and period = '2017Q1' and scope = 'commune'"
+    )
+    assert figure_value == [(70.0,)]

@@ -7,7 +7,9 @@
 -- A derived indicator's figure lists the values of its numerator (role numerator) and denominator (role
 -- denominator); any other figure's are role value. Recomputing a figure from its rows gives indicator_rollup's.
 -- The figure's indicator, period and scope are the window's partition: a query for one figure reads its values only.
-create or replace view figure_lineage as
+-- Written once, as the table macro `figure_lineage_of(values_view, rollup_view)`: the lineage of the figures of
+-- rollup_view from the values of values_view (figure_lineage_current_geography is that of the current geography).
+create or replace macro figure_lineage_of(values_view, rollup_view) as table
 with inputs as (
     select
         indicator_code,
@@ -64,7 +66,8 @@ counted as (
         reported.value,
         reported.submission_id,
         reported.source_row
-    from indicator_values as reported
+    -- values_view is the macro's parameter, not a column (RF02)
+    from query_table(values_view) as reported  -- noqa: RF02
     inner join inputs on reported.indicator_code = inputs.input_indicator_code
     inner join indicators on reported.indicator_code = indicators.indicator_code
     inner join units on reported.unit_code = units.unit_code
@@ -131,7 +134,8 @@ select
     records.stored_path,
     scoped.source_row
 from scoped
-inner join indicator_rollup as figures
+-- rollup_view is the macro's parameter, not a column (RF02)
+inner join query_table(rollup_view) as figures  -- noqa: RF02
     on scoped.indicator_code = figures.indicator_code
         and scoped.period = figures.period
         and scoped.scope = figures.scope
@@ -142,3 +146,6 @@ left join targets
         and scoped.disaggregation = targets.disaggregation
         and scoped.scope = targets.scope
         and scoped.period = cast(targets.year as varchar);
+
+create or replace view figure_lineage as
+select * from figure_lineage_of('indicator_values', 'indicator_rollup');

@@ -13,7 +13,8 @@
 -- - a unit with no succession row keeps its values (a catalog without successions: every value as reported);
 --   one not valid on `day` with no row to follow (outside the geography's territory) is left out, no row.
 -- Extra columns: the geography's unit_code is the unit the value is re-expressed in; reported_unit_code and
--- reported_value are the value as reported; weight the factor applied; succession_path the units it passed.
+-- reported_value are the value as reported; weight the factor applied (the paths' shares added, 1 for a mean);
+-- succession_paths the units each path passed: each two neighbours are a row of unit_successions (lineage).
 -- indicator_values_current_geography is the geography of current_geography_day(), the latest effective_date
 -- (today's units); the past geography's day is past_geography_day(), the day before it (the units valid just
 -- before the latest reform). Without successions both are blank: every value as reported.
@@ -67,14 +68,15 @@ paths (reported_unit_code, unit_code, share, allocated, blocked, succession_path
 ),
 
 ends as (
-    -- the paths' last units: a unit of the geography, or blocked (one row per reported unit and path's end)
-    select distinct
+    -- the paths' last units: a unit of the geography (the paths reaching it from one reported unit added up:
+    -- H3 -> H1 -> X2 and H3 -> H2 -> X2), or a blocked path (one row per reported unit)
+    select
         paths.reported_unit_code,
         paths.unit_code,
-        paths.share,
-        paths.allocated,
+        sum(paths.share) as share,
+        bool_or(paths.allocated) as allocated,
         paths.blocked,
-        paths.succession_path
+        list(paths.succession_path order by paths.succession_path) as succession_paths
     from paths
     left join units on paths.unit_code = units.unit_code
     where
@@ -84,6 +86,7 @@ ends as (
             or day is null
             or (units.valid_from <= day and coalesce(units.valid_to, day) >= day)
         )
+    group by paths.reported_unit_code, paths.unit_code, paths.blocked
 )
 
 select
@@ -109,7 +112,7 @@ select
         when indicators.across_units = 'mean' then 1.0
         else cast(ends.share as double)
     end as weight,
-    ends.succession_path
+    ends.succession_paths
 from indicator_values as reported
 inner join ends on reported.unit_code = ends.reported_unit_code
 inner join indicators on reported.indicator_code = indicators.indicator_code;
@@ -131,5 +134,5 @@ select
     reported_unit_code,
     reported_value,
     weight,
-    succession_path
+    succession_paths
 from indicator_values_in_geography_of(current_geography_day());

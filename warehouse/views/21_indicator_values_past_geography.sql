@@ -21,5 +21,5 @@ select
     reported_unit_code,
     reported_value,
     weight,
-    succession_path
+    succession_paths
 from indicator_values_in_geography_of(past_geography_day());
