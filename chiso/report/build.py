@@ -42,6 +42,7 @@ class Figures:
     rollup: str
     official_only: bool  # every figure of the view is official
     geography: str = "as_reported"  # one of chiso.report.GEOGRAPHIES
+    lineage: str = "figure_lineage"  # the view of the rows behind each figure
 
 
 EVERY_FIGURE = Figures("indicator_rollup", official_only=False)
@@ -56,7 +57,12 @@ def figures_of(official: bool = False, geography: str = "as_reported") -> Figure
         raise ValueError("official figures are as reported: a geography's figures are re-expressed, never official")
     if geography not in GEOGRAPHIES:
         raise ValueError(f"no geography {geography!r}: one of {', '.join(GEOGRAPHIES)}")
-    return Figures(f"indicator_rollup_{geography}_geography", official_only=False, geography=geography)
+    return Figures(
+        f"indicator_rollup_{geography}_geography",
+        official_only=False,
+        geography=geography,
+        lineage=f"figure_lineage_{geography}_geography",
+    )
 
 LINEAGE_TEMPLATE = "lineage.html.j2"
 LINEAGE_SUFFIX = ".lineage"  # report.html -> report.lineage.html
@@ -206,7 +212,8 @@ def collect_lineage(connection, links: Links, figures: Figures = EVERY_FIGURE) -
     """The rows behind the figures and cells `links` linked (after `render`), for the companion file."""
     indicators = sorted({key[0] for key in links.figures})
     drawn: dict[tuple, dict] = {}
-    for row in query_rows(connection, QUERIES / "lineage_figures.sql", indicators, figures.official_only):
+    rows = query_rows(connection, QUERIES / "lineage_figures.sql", indicators, figures.official_only, figures.lineage)
+    for row in rows:
         key = (row["indicator_code"], row["period"], row["scope"], row["disaggregation"])
         if key in links.figures:
             figure = drawn.setdefault(key, {**row, "anchor": lineage.anchor(*key), "rows": []})

@@ -21,7 +21,7 @@ import pytest
 
 from builders import PROJECT_ROOT
 from core.catalog import Catalog
-from warehouse.db import connect
+from warehouse.db import connect, sql
 from warehouse.dimensions import load_catalog
 
 UNITS = [
@@ -116,6 +116,7 @@ def warehouse(tmp_path_factory):
     with connect(path) as connection:
         load_catalog(connection, Catalog(PROJECT_ROOT / "catalog"))
         write_reform(connection)
+        connection.execute(sql("refresh_rollup"))  # the stored roll-up, as the loader leaves it
     return path
 
 
@@ -309,3 +310,47 @@ def test_the_lineage_of_a_current_figure_names_the_reported_values_and_the_succe
         " and period = '2017Q1' and scope = 'commune'"
     )
     assert figure_value == [(70.0,)]
+
+
+@pytest.fixture(scope="module")
+def reports(warehouse, tmp_path_factory):
+    """The report in each geography, from the warehouse above (its lineage companion beside it)."""
+    from chiso.report.build import build_report, lineage_path
+
+    folder = tmp_path_factory.mktemp("reports")
+    written = {}
+    for geography in ("as_reported", "current", "past"):
+        output = build_report(warehouse, folder / f"{geography}.html", datetime(2018, 4, 3, 8), geography=geography)
+        written[geography] = (output.read_text(encoding="utf-8"), lineage_path(output).read_text(encoding="utf-8"))
+    return written
+
+
+def target_row(html: str, year: int, indicator: str) -> str:
+    rows = [row for row in html.split("<tr>") if f"<div>{year}</div>" in row and f"<b>{indicator}</b>" in row]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_the_report_draws_its_figures_in_the_geography_chosen_and_marks_the_allocated(reports):
+    as_reported, _ = reports["as_reported"]
+    current, current_lineage = reports["current"]
+    past, _ = reports["past"]
+    assert "Theo đơn vị đã báo cáo" in as_reported and "\u2020" not in as_reported
+    assert "In the current geography" in current and "an estimate" in current  # the geography and the marks' legend
+    assert "the units valid on 2017-12-31" in past
+    # the 2017 target of NV_TYLE_TRIENKHAI (province, a decimal comma): as reported 100 x 7 / 16 (DA 1 + DB 2 + DC 3 + H1 4 + H2 6);
+    # in the current geography the departments' stock is DN's latest quarter (DB 2 + DC 3): 100 x 7 / 15, allocated
+    assert "43,8" in target_row(as_reported, 2017, "NV_TYLE_TRIENKHAI")
+    row = target_row(current, 2017, "NV_TYLE_TRIENKHAI")
+    assert "46,7" in row and '<span class="tag geography">\u2020</span>' in row
+    # its lineage names the reported unit and the succession behind each current unit's value
+    assert "H1 \u2192 X1" in current_lineage and "H2 \u2192 X2" in current_lineage
+
+
+def test_report_geography_is_in_its_help_and_refused_with_official(tmp_path, capsys):
+    from chiso.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    assert "chiso report --geography current" in capsys.readouterr().out
+    assert main(["report", "--warehouse", str(tmp_path / "none.duckdb"), "--official", "--geography", "past"]) == 2
