@@ -370,7 +370,7 @@ COMMANDS = {
         " beside it FILE.lineage.html, where each of its figures links: the units' values, files and rows behind it.",
         "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n"
         "  chiso report --official --output official.html   # official figures only\n"
-        "  chiso report --geography current                 # the series in today's units (report-current-geography.html)\n"
+        "  chiso report --geography current                 # the series in today's units\n"
         "  chiso report --publication 12                    # publication 12's report, as it was then\n"
         "  chiso report --as-of '2026-03-31 17:00'          # the report published at that time\n",
         report_arguments,

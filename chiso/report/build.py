@@ -64,6 +64,7 @@ def figures_of(official: bool = False, geography: str = "as_reported") -> Figure
         lineage=f"figure_lineage_{geography}_geography",
     )
 
+
 LINEAGE_TEMPLATE = "lineage.html.j2"
 LINEAGE_SUFFIX = ".lineage"  # report.html -> report.lineage.html
 

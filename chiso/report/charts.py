@@ -411,9 +411,7 @@ def _share_marks(
             mark=True,
         )
         above = max(row["value"], row["target"] if row["target"] is not None else 0)
-        chart.text(
-            centre, scale(above) - 5, figure_label(number(row["value"], 0), row), size=9, anchor="middle"
-        )
+        chart.text(centre, scale(above) - 5, figure_label(number(row["value"], 0), row), size=9, anchor="middle")
         chart.end_link(row.get("lineage"))
     if row["target"] is None:
         return []

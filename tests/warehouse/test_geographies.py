@@ -338,7 +338,8 @@ def test_the_report_draws_its_figures_in_the_geography_chosen_and_marks_the_allo
     assert "Theo đơn vị đã báo cáo" in as_reported and "\u2020" not in as_reported
     assert "In the current geography" in current and "an estimate" in current  # the geography and the marks' legend
     assert "the units valid on 2017-12-31" in past
-    # the 2017 target of NV_TYLE_TRIENKHAI (province, a decimal comma): as reported 100 x 7 / 16 (DA 1 + DB 2 + DC 3 + H1 4 + H2 6);
+    # the 2017 target of NV_TYLE_TRIENKHAI (province; a decimal comma): as reported 100 x 7 / 16
+    # (DA 1 + DB 2 + DC 3 + H1 4 + H2 6);
     # in the current geography the departments' stock is DN's latest quarter (DB 2 + DC 3): 100 x 7 / 15, allocated
     assert "43,8" in target_row(as_reported, 2017, "NV_TYLE_TRIENKHAI")
     row = target_row(current, 2017, "NV_TYLE_TRIENKHAI")

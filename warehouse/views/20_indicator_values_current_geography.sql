@@ -23,99 +23,103 @@ create or replace macro current_geography_day() as (select max(effective_date) f
 create or replace macro past_geography_day() as (select max(effective_date) - 1 from unit_successions);
 
 create or replace macro indicator_values_in_geography_of(day) as table
-with recursive steps as (
+    with recursive steps as (
     -- forward: an old unit's values go to its successor by weight (an `end` row: to no one)
-    select
-        from_code as unit_code,
-        to_code as next_code,
-        weight as share
-    from unit_successions
-    where effective_date <= day
-    union all
-    -- backward: a new unit's values go back to its predecessor by reverse weight (blank: cannot)
-    select
-        to_code as unit_code,
-        from_code as next_code,
-        reverse_weight as share
-    from unit_successions
-    where effective_date > day and to_code is not null
-),
+        select
+            from_code as unit_code,
+            to_code as next_code,
+            weight as share
+        from unit_successions
+        where effective_date <= day
+        union all
+        -- backward: a new unit's values go back to its predecessor by reverse weight (blank: cannot)
+        select
+            to_code as unit_code,
+            from_code as next_code,
+            reverse_weight as share
+        from unit_successions
+        where effective_date > day and to_code is not null
+    ),
 
-paths (reported_unit_code, unit_code, share, allocated, blocked, succession_path) as (
-    select
-        unit_code as reported_unit_code,
-        unit_code,
-        cast(1 as decimal(38, 12)) as share,
-        false as allocated,
-        false as blocked,
-        [unit_code] as succession_path
-    from (select distinct unit_code from indicator_values)
-    union all
-    select
-        paths.reported_unit_code,
-        if(steps.next_code is null or steps.share is null, null, steps.next_code) as unit_code,
-        cast(paths.share * steps.share as decimal(38, 12)) as share,
-        paths.allocated or steps.share <> 1 as allocated,
-        steps.next_code is null or steps.share is null as blocked,
-        if(
-            steps.next_code is null or steps.share is null,
-            paths.succession_path,
-            list_append(paths.succession_path, steps.next_code)
-        ) as succession_path
-    from paths
-    inner join steps on paths.unit_code = steps.unit_code
-    where not paths.blocked
-),
+    paths (reported_unit_code, unit_code, share, allocated, blocked, succession_path) as (
+        select
+            unit_code as reported_unit_code,
+            unit_code,
+            cast(1 as decimal(38, 12)) as share,
+            false as allocated,
+            false as blocked,
+            [unit_code] as succession_path
+        from (select distinct unit_code from indicator_values) as reported_units
+        union all
+        select
+            paths.reported_unit_code,
+            if(steps.next_code is null or steps.share is null, null, steps.next_code) as unit_code,
+            cast(paths.share * steps.share as decimal(38, 12)) as share,
+            paths.allocated or steps.share <> 1 as allocated,
+            steps.next_code is null or steps.share is null as blocked,
+            if(
+                steps.next_code is null or steps.share is null,
+                paths.succession_path,
+                list_append(paths.succession_path, steps.next_code)
+            ) as succession_path
+        from paths
+        inner join steps on paths.unit_code = steps.unit_code
+        where not paths.blocked
+    ),
 
-ends as (
+    ends as (
     -- the paths' last units: a unit of the geography (the paths reaching it from one reported unit added up:
     -- H3 -> H1 -> X2 and H3 -> H2 -> X2), or a blocked path (one row per reported unit)
-    select
-        paths.reported_unit_code,
-        paths.unit_code,
-        sum(paths.share) as share,
-        bool_or(paths.allocated) as allocated,
-        paths.blocked,
-        list(paths.succession_path order by paths.succession_path) as succession_paths
-    from paths
-    left join units on paths.unit_code = units.unit_code
-    where
-        (paths.blocked or not exists (select 1 from steps where steps.unit_code = paths.unit_code))
-        and (
-            paths.blocked
-            or day is null
-            or (units.valid_from <= day and coalesce(units.valid_to, day) >= day)
-        )
-    group by paths.reported_unit_code, paths.unit_code, paths.blocked
-)
+        select
+            paths.reported_unit_code,
+            paths.unit_code,
+            sum(paths.share) as share,
+            bool_or(paths.allocated) as allocated,
+            paths.blocked,
+            list(paths.succession_path order by paths.succession_path) as succession_paths
+        from paths
+        left join units on paths.unit_code = units.unit_code
+        where
+            (paths.blocked or not exists (
+                select 1 from steps
+                where steps.unit_code = paths.unit_code
+            ))
+            and (
+                paths.blocked
+                -- day is the macro's parameter, not a column (RF02)
+                or day is null  -- noqa: RF02
+                or (units.valid_from <= day and coalesce(units.valid_to, day) >= day)  -- noqa: RF02
+            )
+        group by paths.reported_unit_code, paths.unit_code, paths.blocked
+    )
 
-select
-    reported.dataset_code,
-    ends.unit_code,
-    reported.period,
-    reported.indicator_code,
-    reported.disaggregation,
-    case
-        when ends.blocked then null
-        when indicators.across_units = 'mean' then reported.value
-        else cast(reported.value * ends.share as double)
-    end as value,
-    reported.note,
-    reported.submission_id,
-    reported.source_row,
-    reported.received_at,
-    coalesce(ends.allocated and not ends.blocked, false) as allocated,
-    reported.unit_code as reported_unit_code,
-    reported.value as reported_value,
-    case
-        when ends.blocked then null
-        when indicators.across_units = 'mean' then 1.0
-        else cast(ends.share as double)
-    end as weight,
-    ends.succession_paths
-from indicator_values as reported
-inner join ends on reported.unit_code = ends.reported_unit_code
-inner join indicators on reported.indicator_code = indicators.indicator_code;
+    select
+        reported.dataset_code,
+        ends.unit_code,
+        reported.period,
+        reported.indicator_code,
+        reported.disaggregation,
+        case
+            when ends.blocked then null
+            when indicators.across_units = 'mean' then reported.value
+            else cast(reported.value * ends.share as double)
+        end as value,
+        reported.note,
+        reported.submission_id,
+        reported.source_row,
+        reported.received_at,
+        coalesce(ends.allocated and not ends.blocked, false) as allocated,
+        reported.unit_code as reported_unit_code,
+        reported.value as reported_value,
+        case
+            when ends.blocked then null
+            when indicators.across_units = 'mean' then 1.0
+            else cast(ends.share as double)
+        end as weight,
+        ends.succession_paths
+    from indicator_values as reported
+    inner join ends on reported.unit_code = ends.reported_unit_code
+    inner join indicators on reported.indicator_code = indicators.indicator_code;
 
 create or replace view indicator_values_current_geography as
 select

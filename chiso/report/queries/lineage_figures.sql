@@ -8,7 +8,7 @@ with lineage_rows as (
     select
         null::varchar as reported_unit_code,
         null::double as weight,
-        null::varchar [] [] as succession_paths
+        null::varchar[][] as succession_paths
     where false
 ),
 

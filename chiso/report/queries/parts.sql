@@ -1,6 +1,7 @@
 -- One row per scope × period of a kind: a derived indicator's whole (denominator), part (numerator) and share,
--- with how many units reported it and how many were expected to, and whether it is official, from the report's
--- figures (report_figures.sql), allocated and complete in its geography. $1: the derived indicator; $2: the period type.
+-- with how many units reported it and how many were expected to, and whether it is official, allocated and
+-- complete (in its geography), from the report's figures (report_figures.sql). $1: the derived indicator; $2: the
+-- period type.
 with chart_parts as (
     select
         report_figures.scope,

@@ -14,7 +14,8 @@ with marks as (
         disaggregation,
         official
     from rollup_marks
-    where not $2 and $3 = 'as_reported'  -- official_rollup and the geographies need none: not computed at all
+    -- official_rollup and the geographies need none: not computed at all ($2, $3 are parameters: ST10)
+    where not $2 and $3 = 'as_reported'  -- noqa: ST10
 ),
 
 figures as (
@@ -24,7 +25,7 @@ figures as (
     select
         null::boolean as allocated,
         null::boolean as complete
-    where false
+    where false  -- noqa: ST10
 )
 
 select
@@ -38,7 +39,7 @@ select
     figures.value,
     figures.units_reporting,
     $2 or coalesce(marks.official, false) as official,
-    cast($3 as varchar) as geography,
+    $3::varchar as geography,
     coalesce(figures.allocated, false) as allocated,
     coalesce(figures.complete, true) as complete
 from figures

@@ -1,6 +1,7 @@
 -- One row per plan target (indicator × disaggregation × scope × year): its progress over the report's figures
 -- (the rules of target_progress, by its macro, over report_figures) and whether its actual is official (that of
--- its year's figure) and whether it was allocated and is complete, made once per report as the temporary table report_targets that targets.sql and share.sql read.
+-- its year's figure), allocated and complete (in its geography), made once per report as the temporary table
+-- report_targets that targets.sql and share.sql read.
 create or replace temp table report_targets as
 select
     progress.indicator_code,
