@@ -427,9 +427,11 @@ class Catalog:
         return [code for code, row in self.datasets.items() if row["submitter_type"] == unit_type]
 
     def units_submitting(self, dataset_code: str, period: Period | None = None) -> list[str]:
-        """The units that must send a data set (for `period`: those that existed during it)."""
+        """The plan's units that must send a data set (for `period`: those that existed during it)."""
         kind = self.datasets[dataset_code]["submitter_type"]
-        return [code for code, row in self.units.items() if row["unit_type"] == kind and self.unit_exists(code, period)]
+        return [
+            code for code, row in self.plan_units.items() if row["unit_type"] == kind and self.unit_exists(code, period)
+        ]
 
     @cached_property
     def plan_units(self) -> dict[str, Row]:
