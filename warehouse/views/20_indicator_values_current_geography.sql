@@ -22,13 +22,19 @@ create or replace macro current_geography_day() as (select max(effective_date) f
 
 create or replace macro past_geography_day() as (select max(effective_date) - 1 from unit_successions);
 
+-- A weight written as a fraction ('7/16', '1'), as a number; blank or not a fraction: null.
+create or replace macro fraction_value(fraction) as
+try_cast(split_part(fraction, '/', 1) as double)
+/ coalesce(try_cast(nullif(split_part(fraction, '/', 2), '') as double), 1);
+
 create or replace macro indicator_values_in_geography_of(day) as table
     with recursive steps as (
     -- forward: an old unit's values go to its successor by weight (an `end` row: to no one)
         select
             from_code as unit_code,
             to_code as next_code,
-            weight as share
+            -- the exact fraction the catalog wrote (1/24), else the decimal: 48 x 1/24 is 2, not 2.000000000016
+            coalesce(fraction_value(weight_fraction), cast(weight as double)) as share
         from unit_successions
         where effective_date <= day
         union all
@@ -36,7 +42,7 @@ create or replace macro indicator_values_in_geography_of(day) as table
         select
             to_code as unit_code,
             from_code as next_code,
-            reverse_weight as share
+            coalesce(fraction_value(reverse_weight_fraction), cast(reverse_weight as double)) as share
         from unit_successions
         where effective_date > day and to_code is not null
     ),
@@ -45,7 +51,7 @@ create or replace macro indicator_values_in_geography_of(day) as table
         select
             unit_code as reported_unit_code,
             unit_code,
-            cast(1 as decimal(38, 12)) as share,
+            cast(1 as double) as share,
             false as allocated,
             false as blocked,
             [unit_code] as succession_path
@@ -54,7 +60,7 @@ create or replace macro indicator_values_in_geography_of(day) as table
         select
             paths.reported_unit_code,
             if(steps.next_code is null or steps.share is null, null, steps.next_code) as unit_code,
-            cast(paths.share * steps.share as decimal(38, 12)) as share,
+            paths.share * steps.share as share,
             paths.allocated or steps.share <> 1 as allocated,
             steps.next_code is null or steps.share is null as blocked,
             if(
