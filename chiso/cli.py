@@ -159,6 +159,15 @@ def report_arguments(parser: argparse.ArgumentParser) -> None:
         help="figures from the official ones only (reports the province accepted, unchanged since; default FILE:"
         " CHISO_REPORTS/report-official.html); without it every figure received, each marked official or provisional",
     )
+    parser.add_argument(
+        "--geography",
+        choices=["as-reported", "current", "past"],
+        default="as-reported",
+        help="the geography of the figures: as-reported (default: each unit as it was), current (history"
+        " re-expressed in today's units: merged units added, split units allocated by weight) or past (today's data"
+        " in the units of the day before the latest reform, where the succession allows); each figure marked"
+        " allocated or incomplete (default FILE: CHISO_REPORTS/report-current-geography.html, …); not with --official",
+    )
     past = parser.add_mutually_exclusive_group()
     past.add_argument(
         "--publication",
@@ -361,6 +370,7 @@ COMMANDS = {
         " beside it FILE.lineage.html, where each of its figures links: the units' values, files and rows behind it.",
         "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n"
         "  chiso report --official --output official.html   # official figures only\n"
+        "  chiso report --geography current                 # the series in today's units\n"
         "  chiso report --publication 12                    # publication 12's report, as it was then\n"
         "  chiso report --as-of '2026-03-31 17:00'          # the report published at that time\n",
         report_arguments,
