@@ -1,7 +1,8 @@
 """The catalog: the plan's knowledge, read from the CSV files of one folder.
 
 Units, data sets, indicators, their disaggregations, derived indicators, the plan, its
-targets, the unit types and the report's charts. The files are the single source: the
+targets, the unit types and the report's charts; optionally, the units' successions (which unit
+became which, with what weights, when a reform merged or split them). The files are the single source: the
 warehouse loads the same files into its dimension tables, every stage reads them through
 this model, and a second plan is a second folder, not a code change.
 """
@@ -10,13 +11,15 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from core.kinds import CONTACT_ROLES
+from core.kinds import CONTACT_ROLES, SUCCESSION_KINDS
 from core.periods import Period, plan_periods
 from core.text import fold
 
@@ -82,6 +85,24 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "contacts": ("unit_code", "email", "name", "role"),
 }
+# The tables a catalog folder may lack: a folder without the file has none of its rows.
+OPTIONAL_TABLES: dict[str, tuple[str, ...]] = {
+    "unit_successions": (
+        "from_code",
+        "to_code",
+        "kind",
+        "effective_date",
+        "weight",
+        "weight_method",
+        "reverse_weight",
+        "mapping",
+        "legal_basis",
+        "note",
+    ),
+}
+# How a succession's weight was found, and whether its territory mapping is exact (docs/configuration.md).
+WEIGHT_METHODS = ("whole", "equal", "population", "old_commune_share")
+MAPPINGS = ("exact", "approximate")
 # The data sets' optional day counts: blank = none (docs/configuration.md).
 DAY_COUNTS = ("reminder_days_before", "lock_after_days", "approve_within_days")
 
@@ -91,8 +112,11 @@ class CatalogError(ValueError):
 
 
 def read_table(directory: Path, table: str) -> list[Row]:
-    """The rows of `<table>.csv`, refused with the missing columns named."""
+    """The rows of `<table>.csv`, refused with the missing columns named; an optional table's
+    absent file has no rows."""
     path = directory / f"{table}.csv"
+    if table in OPTIONAL_TABLES and not path.exists():
+        return []
     try:
         with path.open(encoding="utf-8", newline="") as stream:
             reader = csv.DictReader(stream)
@@ -100,7 +124,7 @@ def read_table(directory: Path, table: str) -> list[Row]:
             columns = reader.fieldnames or []
     except FileNotFoundError:
         raise CatalogError(f"the catalog has no {path}: every catalog folder holds {', '.join(TABLES)}") from None
-    missing = [column for column in TABLES[table] if column not in columns]
+    missing = [column for column in (TABLES | OPTIONAL_TABLES)[table] if column not in columns]
     if missing:
         raise CatalogError(f"{path} lacks the column(s) {', '.join(missing)}; see docs/configuration.md")
     return rows
@@ -114,6 +138,104 @@ def _contact_problem(row: Row, units: dict[str, Row]) -> str:
     if not _EMAIL.fullmatch(row["email"]):
         return f"{row['email']!r} is not one e-mail address"
     return ""
+
+
+def share(text: str) -> Fraction | None:
+    """A succession's weight as written (`1`, `0.25`, `7/16`) as an exact fraction; None when blank.
+
+    Raises ValueError when the text is not a number.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return Fraction(text)
+    except ZeroDivisionError:
+        raise ValueError(f"{text!r} divides by zero") from None
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text.strip()) if text.strip() else None
+
+
+def _succession_problem(row: Row, units: dict[str, Row]) -> str:
+    """What is wrong with one row of unit_successions.csv, and what to do; '' when nothing is."""
+    kind, from_code, to_code = row["kind"].strip(), row["from_code"].strip(), row["to_code"].strip()
+    if kind not in SUCCESSION_KINDS:
+        return f"kind {kind!r} is not one of {', '.join(SUCCESSION_KINDS.codes)}"
+    if from_code not in units:
+        return f"from_code {from_code!r} is not a unit of units.csv: add the unit or correct the code"
+    try:
+        effective = date.fromisoformat(row["effective_date"].strip())
+    except ValueError:
+        return f"effective_date {row['effective_date']!r} is not a date (YYYY-MM-DD)"
+    ended = _day(units[from_code]["valid_to"])
+    if ended != effective - timedelta(days=1):
+        return (
+            f"effective_date {effective} is not the day after {from_code}'s valid_to ({ended or 'blank'}) in"
+            f" units.csv: set {from_code}'s valid_to to {effective - timedelta(days=1)} or correct the date"
+        )
+    if not SUCCESSION_KINDS[kind].has_successor:
+        if to_code or row["weight"].strip() or row["reverse_weight"].strip():
+            return f"an `{kind}` row names no successor: leave to_code, weight and reverse_weight blank"
+        return ""
+    if not to_code:
+        return f"a `{kind}` row names its successor: fill to_code (or use kind `end`)"
+    if to_code == from_code:
+        return f"to_code {to_code!r} is its from_code: a successor has a new code (no code is reused)"
+    if to_code not in units:
+        return f"to_code {to_code!r} is not a unit of units.csv: add the unit or correct the code"
+    begun, to_ended = _day(units[to_code]["valid_from"]), _day(units[to_code]["valid_to"])
+    if (begun and begun > effective) or (to_ended and to_ended < effective):
+        return (
+            f"to_code {to_code} is not valid on {effective} (units.csv: valid_from {begun}, valid_to"
+            f" {to_ended or 'blank'}): a successor exists on the effective date"
+        )
+    if row["weight_method"].strip() not in WEIGHT_METHODS:
+        return f"weight_method {row['weight_method']!r} is not one of {', '.join(WEIGHT_METHODS)}"
+    if row["mapping"].strip() not in MAPPINGS:
+        return f"mapping {row['mapping']!r} is not one of {', '.join(MAPPINGS)}"
+    for column in ("weight", "reverse_weight"):
+        try:
+            value = share(row[column])
+        except ValueError:
+            return f"{column} {row[column]!r} is not a number: write a decimal (0.25) or a fraction (7/16)"
+        if value is None and column == "weight":
+            return f"a `{kind}` row has a weight: the share of {from_code}'s values that goes to {to_code}"
+        if value is not None and not 0 < value <= 1:
+            return f"{column} {row[column]!r} is not a share: it lies in (0, 1]"
+    if SUCCESSION_KINDS[kind].whole and share(row["weight"]) != 1:
+        return f"a `{kind}` passes the whole unit on: its weight is 1, not {row['weight']!r}"
+    return ""
+
+
+def _successions_problem(rows: list[Row]) -> tuple[int, str]:
+    """The first line whose group of rows does not add up: a unit's weights, a successor's reverse weights."""
+    weights: dict[str, list[tuple[int, Fraction]]] = defaultdict(list)
+    reverse: dict[tuple[str, str], list[tuple[int, Fraction | None]]] = defaultdict(list)
+    for number, row in enumerate(rows, 2):
+        if SUCCESSION_KINDS[row["kind"].strip()].has_successor:
+            weights[row["from_code"].strip()].append((number, share(row["weight"]) or Fraction(0)))
+            reverse[(row["to_code"].strip(), row["effective_date"].strip())].append(
+                (number, share(row["reverse_weight"]))
+            )
+    for code, found in weights.items():
+        total = sum(weight for _, weight in found)
+        if total != 1:
+            return found[-1][0], (
+                f"the weights of {code}'s {len(found)} successor row(s) sum to {total}, not 1:"
+                " every value of the old unit goes somewhere, once"
+            )
+    for (code, day), backs in reverse.items():
+        filled = [back for _, back in backs if back is not None]
+        if filled and (len(filled) < len(backs) or sum(filled) != 1):
+            return backs[-1][0], (
+                f"the reverse weights of {code}'s {len(backs)} predecessor row(s) on {day} sum to"
+                f" {sum(filled)}{' with some blank' if len(filled) < len(backs) else ''}, not 1: fill them all"
+                f" so they sum to 1, or leave them all blank when {code}'s territory is not wholly covered"
+                " by units of the catalog"
+            )
+    return 0, ""
 
 
 def is_true(text: str) -> bool:
@@ -145,7 +267,39 @@ class Catalog:
 
     @cached_property
     def units(self) -> dict[str, Row]:
-        return self._by_code("units")
+        """Checked: a code listed twice would be one unit in the model and two in the warehouse (no code is reused)."""
+        rows = self.table("units")
+        seen: dict[str, int] = {}
+        for number, row in enumerate(rows, 2):
+            if row["unit_code"] in seen:
+                raise CatalogError(
+                    f"{self.directory / 'units.csv'} line {number}: unit_code {row['unit_code']!r} is already on"
+                    f" line {seen[row['unit_code']]}: a code names one unit, ever; give the new unit a new code"
+                )
+            seen[row["unit_code"]] = number
+        return {row["unit_code"]: row for row in rows}
+
+    @cached_property
+    def successions(self) -> list[Row]:
+        """Which unit became which (unit_successions.csv, optional: none without it), checked against the units."""
+        rows = self.table("unit_successions")
+        path = self.directory / "unit_successions.csv"
+        for number, row in enumerate(rows, 2):
+            problem = _succession_problem(row, self.units)
+            if problem:
+                raise CatalogError(f"{path} line {number}: {problem}")
+        number, problem = _successions_problem(rows)
+        if problem:
+            raise CatalogError(f"{path} line {number}: {problem}")
+        return rows
+
+    def successors(self, unit_code: str) -> list[Row]:
+        """The succession rows from `unit_code` to its direct successors, in file order."""
+        return [row for row in self.successions if row["from_code"] == unit_code]
+
+    def predecessors(self, unit_code: str) -> list[Row]:
+        """The succession rows from `unit_code`'s direct predecessors to it, in file order."""
+        return [row for row in self.successions if row["to_code"] == unit_code]
 
     @cached_property
     def datasets(self) -> dict[str, Row]:

@@ -296,6 +296,31 @@ APPROVAL_ACTIONS = Family(
 )
 
 
+# ---------------------------------------------------------------- a unit's successors (catalog/unit_successions.csv)
+
+
+@dataclass(frozen=True)
+class SuccessionKind(Kind):
+    """How a unit that ended passes on to the units after it (docs/configuration.md)."""
+
+    has_successor: bool  # its rows name a to_code (every kind but `end`)
+    whole: bool  # the whole of the old unit goes to one successor: its weight is 1
+
+
+SUCCESSION_KINDS = Family(
+    "succession kind",
+    (
+        SuccessionKind("merge", has_successor=True, whole=True),  # into a unit that also takes others
+        SuccessionKind("split", has_successor=True, whole=False),  # among several units, by weights summing to 1
+        SuccessionKind("rename", has_successor=True, whole=True),  # the same territory, a new name and code
+        SuccessionKind("recode", has_successor=True, whole=True),  # the same territory and name, a new code
+        SuccessionKind("end", has_successor=False, whole=False),  # no successor
+    ),
+    table="succession_kinds",
+    key="kind",
+)
+
+
 FAMILIES: tuple[Family, ...] = (
     SUBMISSION_STATUSES,
     SEVERITIES,
@@ -306,4 +331,5 @@ FAMILIES: tuple[Family, ...] = (
     ACCOUNT_ROLES,
     APPROVAL_STATES,
     APPROVAL_ACTIONS,
+    SUCCESSION_KINDS,
 )
