@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.catalog import Catalog
 from core.periods import Period, code_year
-from core.vocabulary import say
+from core.vocabulary import Text, say
 from transforms.template.form import form_of
 from transforms.template.stamp import TEMPLATE_VERSION
 
@@ -87,7 +87,7 @@ def _unit_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
 def _successor_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
     """The words naming a ceased unit's successors (code and name, from `unit_successors.csv`), which the
     reason of rule 3's `unit_no_longer_existing` quotes: empty for a unit in force or ceased without one."""
-    words = {}
+    words: dict[str, Text] = {}
     for code in frame["unit_code"].dropna().unique():
         if code in catalog.units and catalog.units[code]["valid_to"]:
             named = [
