@@ -427,9 +427,23 @@ class Catalog:
         return [code for code, row in self.datasets.items() if row["submitter_type"] == unit_type]
 
     def units_submitting(self, dataset_code: str, period: Period | None = None) -> list[str]:
-        """The units that must send a data set (for `period`: those that owe it, `unit_exists`)."""
+        """The plan's units that must send a data set (for `period`: those that owe it, `unit_exists`)."""
         kind = self.datasets[dataset_code]["submitter_type"]
-        return [code for code, row in self.units.items() if row["unit_type"] == kind and self.unit_exists(code, period)]
+        return [
+            code for code, row in self.plan_units.items() if row["unit_type"] == kind and self.unit_exists(code, period)
+        ]
+
+    @cached_property
+    def plan_units(self) -> dict[str, Row]:
+        """The units valid on some day of the plan's years, in catalog order: a unit that a later (or
+        earlier) reform made or ended outside them has no part in this plan (no account, no form)."""
+        start, end = date(self.first_year, 1, 1), date(self.last_year, 12, 31)
+        return {
+            code: row
+            for code, row in self.units.items()
+            if date.fromisoformat(row["valid_from"]) <= end
+            and not (row["valid_to"] and date.fromisoformat(row["valid_to"]) < start)
+        }
 
     def unit_exists(self, unit_code: str, period: Period | None) -> bool:
         """Whether the unit owes (and may send) `period`: it is valid on the period's last day

@@ -62,8 +62,8 @@ def disaggregation_name(catalog: Catalog, indicator: str, code: str) -> str:
 
 
 def reporting_units(catalog: Catalog) -> list[str]:
-    """Every unit that sends some data set, in catalog order."""
-    return [code for code, row in catalog.units.items() if catalog.datasets_for(row["unit_type"])]
+    """Every unit of the plan that sends some data set, in catalog order."""
+    return [code for code, row in catalog.plan_units.items() if catalog.datasets_for(row["unit_type"])]
 
 
 def is_department(catalog: Catalog, unit: str) -> bool:

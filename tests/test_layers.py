@@ -56,6 +56,7 @@ CORE_MAY_IMPORT = {
     "collections",
     "string",
     "hashlib",
+    "fractions",
     "__future__",
 }
 

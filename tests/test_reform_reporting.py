@@ -24,7 +24,8 @@ from core.periods import Period
 from core.settings import load_settings
 from portal.accounts import Accounts
 from portal.directory import PortalAccounts
-from transforms.template.form import TemplateError, build_template
+from transforms.template.form import TemplateError
+from transforms.template.workbook import build_template
 from warehouse.db import connect_read_only
 
 SECOND_PLAN = PROJECT_ROOT / "tests" / "data" / "second_plan"

@@ -194,7 +194,7 @@ def read_packages() -> Sources:
         for old_one in old_keys:
             links[old_key[old_one]].add(new_key[key])
             default[old_key[old_one]] = new_key[key]
-    split = set()
+    split: set[str] = set()
     for old_one, parts in converter.DICT_PROVINCE_WARD_DIVIDED["tinhtuyenquang"].items():
         split.add(old_key[old_one])
         for part in parts:
@@ -236,8 +236,8 @@ def cross_check_office(sources: Sources, upstream: Path) -> None:
     table = next((upstream / "dev" / "seed-data" / "2025-07").glob("BangChuyendoi*.csv"))
     flat = json.loads((upstream / "vietnam_provinces" / "data" / "flat-divisions.json").read_text(encoding="utf-8"))
     office_units = {f"{int(d['code']):05d}": nfc(d["name"]) for d in flat if d["province_codename"] == "tuyen_quang"}
-    version = re.search(r"__version__ = '([^']+)'", (upstream / "vietnam_provinces" / "__init__.py").read_text())
-    label = f"vietnam-provinces {version[1] if version else '?'} (statistics office)"
+    release = re.search(r"__version__ = '([^']+)'", (upstream / "vietnam_provinces" / "__init__.py").read_text())
+    label = f"vietnam-provinces {release[1] if release else '?'} (statistics office)"
     for code in sorted(set(sources.new) | set(office_units)):
         mine, theirs = sources.new.get(code), office_units.get(code)
         if mine is None or theirs is None:
@@ -253,7 +253,7 @@ def cross_check_office(sources: Sources, upstream: Path) -> None:
     coded = re.compile(r"^(.*?)\s*\((\d+)\)\s*$")
     by_name = {(c.district_code, tone_neutral(c.name)): code for code, c in sources.old.items()}
     links: dict[str, set[str]] = defaultdict(set)
-    partial = set()
+    partial: set[str] = set()
     with table.open(encoding="utf-8") as stream:
         for record in csv.reader(stream):
             if not record or not record[0].startswith("Tỉnh Tuyên Quang (08)"):
@@ -309,9 +309,9 @@ def district_rows(sources: Sources, districts: list[str]) -> list[dict[str, str]
         share: dict[str, Fraction] = defaultdict(Fraction)
         split_in: dict[str, list[OldCommune]] = defaultdict(list)
         for commune in members:
-            news = sorted(sources.links[commune.code])
-            for new in news:
-                share[new] += Fraction(1, len(news))
+            successors = sorted(sources.links[commune.code])
+            for new in successors:
+                share[new] += Fraction(1, len(successors))
                 if commune.code in sources.split:
                     split_in[new].append(commune)
         others: dict[str, set[str]] = defaultdict(set)
@@ -355,7 +355,7 @@ def department_rows(units: dict[str, dict[str, str]]) -> tuple[list[tuple[str, .
         for code, unit in [*units.items(), (SNNMT[0], dict(zip(UNIT_COLUMNS, SNNMT)))]
         if unit["unit_type"] == "department" and unit["valid_to"] == "2025-06-30"
     ]
-    new_units = [SNNMT]
+    new_units: list[tuple[str, ...]] = [SNNMT]
     for code in in_force:
         name = SNNMT[1] if code == SNNMT[0] else units[code]["unit_name"]
         new_units.append((f"{code}-TQ", f"{name} tỉnh Tuyên Quang", "department", NEW_PROVINCE, EFFECTIVE, ""))

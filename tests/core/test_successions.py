@@ -125,3 +125,36 @@ def test_an_inconsistent_succession_is_refused_with_its_file_and_line(tmp_path, 
     catalog = small_catalog(tmp_path, texts["units"], texts["unit_successions"])
     with pytest.raises(CatalogError, match=message):
         catalog.successions  # noqa: B018 (read: checked)
+
+
+def test_the_real_catalog_holds_the_2025_reform():
+    """Hand-checked against dev/units_2025/communes.csv: Thành phố Hà Giang's 8 old communes went 3.5,
+    3.5 and 1 to Phường Hà Giang 2, Phường Hà Giang 1 and Xã Ngọc Đường; Phường Hà Giang 2's 4.5 old
+    communes are 3.5 of 024's and 1 of 030's."""
+    catalog = Catalog(Path(__file__).resolve().parents[2] / "catalog")
+    assert len(catalog.successions) == 5 + 8 + 1 + 78
+    assert [(r["to_code"], r["weight"], r["reverse_weight"]) for r in catalog.successors("024")] == [
+        ("00691", "7/16", "7/9"),
+        ("00694", "7/16", "1"),
+        ("00700", "1/8", "2/3"),
+    ]
+    assert [(r["from_code"], r["reverse_weight"]) for r in catalog.predecessors("00691")] == [
+        ("024", "7/9"),
+        ("030", "2/9"),
+    ]
+    assert [(r["to_code"], r["kind"], r["reverse_weight"]) for r in catalog.successors("02")] == [("08", "merge", "")]
+    assert [r["from_code"] for r in catalog.predecessors("SNNMT")] == ["SNNPTNT", "STNMT"]
+    assert [r["to_code"] for r in catalog.successors("SNNMT")] == ["SNNMT-TQ"]
+    districts = [code for code, row in catalog.units.items() if row["unit_type"] == "district"]
+    assert sum(len(catalog.successors(code)) for code in districts) == 78
+    approximate = {(r["from_code"], r["to_code"]) for r in catalog.successions if r["mapping"] == "approximate"}
+    assert approximate == {
+        ("024", "00691"),
+        ("024", "00694"),
+        ("030", "00913"),
+        ("030", "00967"),
+        ("031", "00700"),
+        ("031", "00994"),
+    }
+    assert sum(row["unit_type"] == "commune" for row in catalog.units.values()) == 124
+    assert len(catalog.plan_units) == 24  # the 2016–2020 plan: Hà Giang, its 12 departments, its 11 districts
