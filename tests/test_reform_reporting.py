@@ -217,7 +217,7 @@ def test_reminders_stop_and_start_on_the_effective_date(reform):
 
 
 def test_an_account_moves_to_a_successor_and_elsewhere_only_by_force(reform, tmp_path, monkeypatch, capsys):
-    _, settings, catalog = reform
+    _, _, catalog = reform
     monkeypatch.setenv("CHISO_HOME", str(tmp_path))
     monkeypatch.setenv("CHISO_CATALOG_DIR", str(catalog.directory))
     accounts = Accounts(load_settings().accounts)
@@ -244,8 +244,10 @@ def test_an_account_moves_to_a_successor_and_elsewhere_only_by_force(reform, tmp
 
 def test_successors_are_followed_through_later_successions(tmp_path):
     folder = reform_catalog(tmp_path / "catalog")
-    units = (folder / "units.csv").read_text(encoding="utf-8").replace(
-        "X101,Xã Một A,commune,10,2025-07-01,\n", "X101,Xã Một A,commune,10,2025-07-01,2026-03-31\n"
+    units = (
+        (folder / "units.csv")
+        .read_text(encoding="utf-8")
+        .replace("X101,Xã Một A,commune,10,2025-07-01,\n", "X101,Xã Một A,commune,10,2025-07-01,2026-03-31\n")
     )
     (folder / "units.csv").write_text(units + "X201,Xã Mới,commune,10,2026-04-01,\n", encoding="utf-8")
     with (folder / "unit_successions.csv").open("a", encoding="utf-8") as rows:
