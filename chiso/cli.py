@@ -251,12 +251,13 @@ def accounts_arguments(parser: argparse.ArgumentParser) -> None:
         "move",
         help="move an account to a successor of its unit (catalog/unit_successions.csv), e.g. a ceased"
         " district's clerk to the commune that took over; recorded",
-        description="Move an account to a successor of its unit: from then on it sees and sends the new"
-        " unit's reports (its API tokens and granted roles follow it); every move is recorded in the"
-        " accounts file's table account_moves. A unit that is not a successor is refused unless --force.",
+        description="Move an account to a successor of its unit: from then on it sees and sends the new\n"
+        "unit's reports (its API tokens and granted roles follow it); every move is recorded in the\n"
+        "accounts file's table account_moves. A unit that is not a successor is refused unless --force.",
         epilog="examples:\n"
         "  chiso accounts move --email vanthu@dongvan.example.vn --to 00721        # district 026 -> commune 00721\n"
-        "  chiso accounts move --email vanthu@sotttt.example.vn --to SKHCN --force  # any unit, recorded as forced\n",
+        "  chiso accounts move --email vanthu@sotttt.example.vn --to SKHCN          # STTTT merged into SKHCN\n"
+        "  chiso accounts move --email vanthu@sotttt.example.vn --to SYT --force    # not a successor: forced\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     move.add_argument("--email", required=True, metavar="ADDRESS")
