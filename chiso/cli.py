@@ -256,6 +256,22 @@ def accounts_arguments(parser: argparse.ArgumentParser) -> None:
     disable.add_argument("--email", required=True, metavar="ADDRESS")
     enable = steps.add_parser("enable", help="enable a disabled account again")
     enable.add_argument("--email", required=True, metavar="ADDRESS")
+    move = steps.add_parser(
+        "move",
+        help="move an account to a successor of its unit (catalog/unit_successions.csv), e.g. a ceased"
+        " district's clerk to the commune that took over; recorded",
+        description="Move an account to a successor of its unit: from then on it sees and sends the new\n"
+        "unit's reports (its API tokens and granted roles follow it); every move is recorded in the\n"
+        "accounts file's table account_moves. A unit that is not a successor is refused unless --force.",
+        epilog="examples:\n"
+        "  chiso accounts move --email vanthu@dongvan.example.vn --to 00721        # district 026 -> commune 00721\n"
+        "  chiso accounts move --email vanthu@sotttt.example.vn --to SKHCN          # STTTT merged into SKHCN\n"
+        "  chiso accounts move --email vanthu@sotttt.example.vn --to SYT --force    # not a successor: forced\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    move.add_argument("--email", required=True, metavar="ADDRESS")
+    move.add_argument("--to", required=True, metavar="CODE", help="the unit it moves to: a successor of its unit")
+    move.add_argument("--force", action="store_true", help="move it even when CODE is not a successor of its unit")
     steps.add_parser("list", help="list the accounts")
 
 
@@ -401,7 +417,8 @@ COMMANDS = {
     ),
     "accounts": (
         "Manage the portal's accounts (CHISO_ACCOUNTS): add one for a unit's clerk or the province,"
-        " send a reset link, give a unit's system API tokens and revoke them, disable and enable an account.",
+        " send a reset link, give a unit's system API tokens and revoke them, disable and enable an account,"
+        " move a ceased unit's account to its successor.",
         "  chiso accounts add --unit 026 --email vanthu@dongvan.example.vn      # prints a one-time link\n"
         "  chiso accounts add --unit 026 --role approver --email truongphong@dongvan.example.vn   # the unit's head\n"
         "  echo 'a long passphrase' | chiso accounts add --unit 02 --role reviewer"
@@ -412,6 +429,7 @@ COMMANDS = {
         "  chiso accounts token revoke --id 3f2a9c01b7de                        # or --email ADDRESS: all\n"
         "  chiso accounts disable --email vanthu@dongvan.example.vn\n"
         "  chiso accounts enable --email vanthu@dongvan.example.vn\n"
+        "  chiso accounts move --email vanthu@dongvan.example.vn --to 00721     # to a successor of its unit\n"
         "  chiso accounts list\n",
         accounts_arguments,
     ),
