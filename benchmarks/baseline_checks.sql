@@ -254,7 +254,7 @@ select
     null,
     unit_code
 from files
-where valid_to < period_start
+where valid_to < period_end
 -- rule 4: a period code, of the data set's type, inside the plan, ended on the day of ingestion
 union all
 select

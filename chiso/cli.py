@@ -159,6 +159,15 @@ def report_arguments(parser: argparse.ArgumentParser) -> None:
         help="figures from the official ones only (reports the province accepted, unchanged since; default FILE:"
         " CHISO_REPORTS/report-official.html); without it every figure received, each marked official or provisional",
     )
+    parser.add_argument(
+        "--geography",
+        choices=["as-reported", "current", "past"],
+        default="as-reported",
+        help="the geography of the figures: as-reported (default: each unit as it was), current (history"
+        " re-expressed in today's units: merged units added, split units allocated by weight) or past (today's data"
+        " in the units of the day before the latest reform, where the succession allows); each figure marked"
+        " allocated or incomplete (default FILE: CHISO_REPORTS/report-current-geography.html, …); not with --official",
+    )
     past = parser.add_mutually_exclusive_group()
     past.add_argument(
         "--publication",
@@ -247,6 +256,22 @@ def accounts_arguments(parser: argparse.ArgumentParser) -> None:
     disable.add_argument("--email", required=True, metavar="ADDRESS")
     enable = steps.add_parser("enable", help="enable a disabled account again")
     enable.add_argument("--email", required=True, metavar="ADDRESS")
+    move = steps.add_parser(
+        "move",
+        help="move an account to a successor of its unit (catalog/unit_successions.csv), e.g. a ceased"
+        " district's clerk to the commune that took over; recorded",
+        description="Move an account to a successor of its unit: from then on it sees and sends the new\n"
+        "unit's reports (its API tokens and granted roles follow it); every move is recorded in the\n"
+        "accounts file's table account_moves. A unit that is not a successor is refused unless --force.",
+        epilog="examples:\n"
+        "  chiso accounts move --email vanthu@dongvan.example.vn --to 00721        # district 026 -> commune 00721\n"
+        "  chiso accounts move --email vanthu@sotttt.example.vn --to SKHCN          # STTTT merged into SKHCN\n"
+        "  chiso accounts move --email vanthu@sotttt.example.vn --to SYT --force    # not a successor: forced\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    move.add_argument("--email", required=True, metavar="ADDRESS")
+    move.add_argument("--to", required=True, metavar="CODE", help="the unit it moves to: a successor of its unit")
+    move.add_argument("--force", action="store_true", help="move it even when CODE is not a successor of its unit")
     steps.add_parser("list", help="list the accounts")
 
 
@@ -361,6 +386,7 @@ COMMANDS = {
         " beside it FILE.lineage.html, where each of its figures links: the units' values, files and rows behind it.",
         "  chiso report\n  chiso report --warehouse wh.duckdb --output /tmp/report.html\n"
         "  chiso report --official --output official.html   # official figures only\n"
+        "  chiso report --geography current                 # the series in today's units\n"
         "  chiso report --publication 12                    # publication 12's report, as it was then\n"
         "  chiso report --as-of '2026-03-31 17:00'          # the report published at that time\n",
         report_arguments,
@@ -391,7 +417,8 @@ COMMANDS = {
     ),
     "accounts": (
         "Manage the portal's accounts (CHISO_ACCOUNTS): add one for a unit's clerk or the province,"
-        " send a reset link, give a unit's system API tokens and revoke them, disable and enable an account.",
+        " send a reset link, give a unit's system API tokens and revoke them, disable and enable an account,"
+        " move a ceased unit's account to its successor.",
         "  chiso accounts add --unit 026 --email vanthu@dongvan.example.vn      # prints a one-time link\n"
         "  chiso accounts add --unit 026 --role approver --email truongphong@dongvan.example.vn   # the unit's head\n"
         "  echo 'a long passphrase' | chiso accounts add --unit 02 --role reviewer"
@@ -402,6 +429,7 @@ COMMANDS = {
         "  chiso accounts token revoke --id 3f2a9c01b7de                        # or --email ADDRESS: all\n"
         "  chiso accounts disable --email vanthu@dongvan.example.vn\n"
         "  chiso accounts enable --email vanthu@dongvan.example.vn\n"
+        "  chiso accounts move --email vanthu@dongvan.example.vn --to 00721     # to a successor of its unit\n"
         "  chiso accounts list\n",
         accounts_arguments,
     ),

@@ -44,7 +44,13 @@ def publication_of(snapshot: Path, number: int | None = None, as_of: datetime | 
 
 
 def past_report(
-    snapshot: Path, output: Path, *, number: int | None = None, as_of: datetime | None = None, official: bool = False
+    snapshot: Path,
+    output: Path,
+    *,
+    number: int | None = None,
+    as_of: datetime | None = None,
+    official: bool = False,
+    geography: str = "as_reported",
 ) -> tuple[Publication, Path]:
     """Write the report of publication `number` (or of the one in force at `as_of`, province time)
     to `output`, from `snapshot`; the publication and the file written."""
@@ -52,7 +58,7 @@ def past_report(
     with tempfile.TemporaryDirectory(prefix="chiso-publication-") as work:
         # Named as the snapshot: the report shows the warehouse's file name.
         past = rebuild_past(snapshot, Path(work) / snapshot.name, publication)
-        return publication, build_report(past, output, official=official)
+        return publication, build_report(past, output, official=official, geography=geography)
 
 
 def current_number(snapshot: Path) -> int | None:

@@ -444,7 +444,7 @@ class Catalog:
         return [code for code, row in self.datasets.items() if row["submitter_type"] == unit_type]
 
     def units_submitting(self, dataset_code: str, period: Period | None = None) -> list[str]:
-        """The plan's units that must send a data set (for `period`: those that existed during it)."""
+        """The plan's units that must send a data set (for `period`: those that owe it, `unit_exists`)."""
         kind = self.datasets[dataset_code]["submitter_type"]
         return [
             code for code, row in self.plan_units.items() if row["unit_type"] == kind and self.unit_exists(code, period)
@@ -463,10 +463,12 @@ class Catalog:
         }
 
     def unit_exists(self, unit_code: str, period: Period | None) -> bool:
+        """Whether the unit owes (and may send) `period`: it is valid on the period's last day
+        (docs/design.md; the same rule as the `completeness` view and the GX rule 3 checks)."""
         if period is None:
             return True
         row = self.units[unit_code]
-        ended = row["valid_to"] and date.fromisoformat(row["valid_to"]) < period.start
+        ended = row["valid_to"] and date.fromisoformat(row["valid_to"]) < period.end
         return date.fromisoformat(row["valid_from"]) <= period.end and not ended
 
     def due_date(self, dataset_code: str, period: Period) -> date:

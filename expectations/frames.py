@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.catalog import Catalog
 from core.periods import Period, code_year
-from core.vocabulary import say
+from core.vocabulary import Text, say
 from transforms.template.form import form_of
 from transforms.template.stamp import TEMPLATE_VERSION
 
@@ -76,11 +76,29 @@ def _unit_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
     frame["unit_type"] = _lookup(frame["unit_code"], catalog.units, "unit_type")
     frame["unit_valid_from"] = _lookup(frame["unit_code"], catalog.units, "valid_from").map(_date)
     frame["unit_valid_to"] = _lookup(frame["unit_code"], catalog.units, "valid_to").map(_date)
+    _successor_columns(frame, catalog)
     frame["unit_type_name"] = _lookup(frame["unit_type"], catalog.unit_types, "unit_type_name")
     frame["unit_type_name_en"] = _lookup(frame["unit_type"], catalog.unit_types, "unit_type_name_en")
     frame["datasets_for_unit"] = frame["unit_type"].map(lambda kind: ", ".join(catalog.datasets_for(kind)))
     examples = [catalog.units_submitting(code)[:1] for code in catalog.datasets]
     frame["unit_examples"] = ", ".join(dict.fromkeys(code for first in examples for code in first))
+
+
+def _successor_columns(frame: pd.DataFrame, catalog: Catalog) -> None:
+    """The words naming a ceased unit's successors (code and name, from `unit_successors.csv`), which the
+    reason of rule 3's `unit_no_longer_existing` quotes: empty for a unit in force or ceased without one."""
+    words: dict[str, Text] = {}
+    for code in frame["unit_code"].dropna().unique():
+        if code in catalog.units and catalog.units[code]["valid_to"]:
+            named = [
+                f"{row['to_code']} {catalog.units[row['to_code']]['unit_name']}"
+                for row in catalog.successors(code)
+                if row["to_code"]
+            ]
+            if named:
+                words[code] = say("unit_successors.named", successors=", ".join(named))
+    frame["unit_successors_vi"] = frame["unit_code"].map(lambda code: words[code].vi if code in words else "")
+    frame["unit_successors_en"] = frame["unit_code"].map(lambda code: words[code].en if code in words else "")
 
 
 def _dataset_columns(frame: pd.DataFrame, catalog: Catalog) -> None:

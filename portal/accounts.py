@@ -232,6 +232,34 @@ class Accounts:
             db.execute("update accounts set disabled_at = null where account_id = ?", [account.account_id])
         return account
 
+    def move(self, email: str, unit_code: str, *, forced: bool = False) -> tuple[Account, str]:
+        """Move an account to another unit (its sessions, tokens and granted roles follow it), recorded in
+        `account_moves`; the account as it is now and the unit it left. Whether `unit_code` may be its
+        unit (a successor of its old one) is the caller's to check."""
+        account = self.existing(email)
+        if unit_code == account.unit_code:
+            raise AccountError(f"{account.email} is an account of unit {unit_code} already")
+        with self.connect() as db:
+            db.execute("begin immediate")
+            db.execute("update accounts set unit_code = ? where account_id = ?", [unit_code, account.account_id])
+            db.execute(
+                "insert into account_moves (account_id, from_unit, to_unit, forced, moved_at) values (?, ?, ?, ?, ?)",
+                [account.account_id, account.unit_code, unit_code, int(forced), now_text()],
+            )
+            db.execute("commit")
+        return self.existing(email), account.unit_code
+
+    def moves(self, email: str | None = None) -> list[tuple[str, str, str, bool, str]]:
+        """(e-mail, from unit, to unit, forced, when) of every move, or of one account's, oldest first."""
+        condition, values = ("where email = ?", [normal_email(email)]) if email else ("", [])
+        with self.connect() as db:
+            rows = db.execute(
+                "select email, from_unit, to_unit, forced, moved_at from account_moves join accounts using (account_id)"
+                f" {condition} order by move_id",
+                values,
+            ).fetchall()
+        return [(row[0], row[1], row[2], bool(row[3]), row[4]) for row in rows]
+
     def disabled(self, account: Account) -> bool:
         return self.by_email(account.email) is None
 

@@ -47,6 +47,7 @@ def chiso(site: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
 def test_the_wheel_holds_every_file_the_runtime_reads(installed):
     for part in (
         "catalog/units.csv",
+        "catalog/unit_successions.csv",
         "catalog/report_charts.csv",
         *(f"core/vocabulary/{path.name}" for path in (PROJECT_ROOT / "core" / "vocabulary").glob("*.toml")),
         "expectations/suites/value_checks.json",

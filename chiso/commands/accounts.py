@@ -1,4 +1,4 @@
-"""`chiso accounts`: the portal's accounts in CHISO_ACCOUNTS — add, reset, enable, disable, list, API tokens."""
+"""`chiso accounts`: the portal's accounts in CHISO_ACCOUNTS — add, reset, enable, disable, move, list, API tokens."""
 
 from __future__ import annotations
 
@@ -133,6 +133,40 @@ def _enable(args: Namespace, settings: Settings, accounts: Accounts) -> int:
     return 0
 
 
+def successors_of(catalog: Catalog, unit_code: str) -> list[str]:
+    """Every unit that succeeded `unit_code` (catalog/unit_successions.csv), directly or through later
+    successions (STNMT -> SNNMT -> SNNMT-TQ), nearest first."""
+    found: list[str] = []
+    step = [unit_code]
+    while step:
+        later = [row["to_code"] for code in step for row in catalog.successors(code) if row["to_code"]]
+        step = [code for code in dict.fromkeys(later) if code not in found and code != unit_code]
+        found += step
+    return found
+
+
+def _move(args: Namespace, settings: Settings, accounts: Accounts) -> int:
+    catalog = Catalog(settings.catalog_dir)
+    code = catalog_unit(catalog.units, args.to)
+    if code is None:
+        raise UserError(f"unknown unit {args.to!r}: see catalog/units.csv")
+    account = accounts.existing(args.email)
+    successors = successors_of(catalog, account.unit_code)
+    if code not in successors and not args.force:
+        named = ", ".join(successors) if successors else "none (catalog/unit_successions.csv)"
+        raise UserError(
+            f"{code} is not a successor of {account.unit_code}, the unit of {account.email} (its successors: {named});"
+            " --force moves it all the same"
+        )
+    moved, left = accounts.move(args.email, code, forced=code not in successors)
+    print(
+        f"moved {moved.email} from unit {left} to unit {code} ({catalog.units[code]['unit_name']})"
+        + ("" if code in successors else ", forced: not a successor")
+        + f"; it now sees and sends {code}'s reports (recorded in account_moves)"
+    )
+    return 0
+
+
 def _list(args: Namespace, settings: Settings, accounts: Accounts) -> int:
     for account, disabled_at in accounts.listing():
         state = f"disabled {disabled_at}" if disabled_at else "enabled"
@@ -146,5 +180,6 @@ ACTIONS = {
     "token": _token,
     "disable": _disable,
     "enable": _enable,
+    "move": _move,
     "list": _list,
 }

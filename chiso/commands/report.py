@@ -8,7 +8,7 @@ from time import perf_counter
 
 from chiso.commands import UserError
 from chiso.publications import past_report, publication_of, write_and_keep
-from chiso.report import OFFICIAL_REPORT_NAME, REPORT_NAME
+from chiso.report import report_name
 from chiso.report.build import build_report
 from core.settings import load_settings
 from warehouse.publications import NoSuchPublication
@@ -17,7 +17,13 @@ from warehouse.publications import NoSuchPublication
 def run(args: Namespace) -> int:
     settings = load_settings()
     started = perf_counter()
-    name = OFFICIAL_REPORT_NAME if args.official else REPORT_NAME
+    geography = args.geography.replace("-", "_")
+    if args.official and geography != "as_reported":
+        raise UserError(
+            "--official draws the official figures, which are as reported; a geography's figures are re-expressed,"
+            " never official: give one or the other"
+        )
+    name = report_name(args.official, geography)
     snapshot = args.warehouse or settings.snapshot
     if args.publication is not None or args.as_of is not None:
         try:
@@ -27,6 +33,7 @@ def run(args: Namespace) -> int:
                 args.output or settings.reports / f"publication-{number}" / name,
                 number=number,
                 official=args.official,
+                geography=geography,
             )
         except NoSuchPublication as missing:
             raise UserError(str(missing)) from None
@@ -37,7 +44,9 @@ def run(args: Namespace) -> int:
         return 0
 
     def build():
-        return build_report(snapshot, args.output or settings.reports / name, official=args.official)
+        return build_report(
+            snapshot, args.output or settings.reports / name, official=args.official, geography=geography
+        )
 
     if args.warehouse is None:  # the current publication's report: kept beside the publications
         output, kept = write_and_keep(settings, build, name)

@@ -7,7 +7,9 @@ catalog tables; its words from the vocabulary.
 
 Each figure is marked official (every report it is computed from accepted by the province, unchanged
 since: the view rollup_marks) or provisional; `official=True` draws the figures from the official
-ones only (official_rollup, official_target_progress), the files' sections unchanged.
+ones only (official_rollup, official_target_progress), the files' sections unchanged. `geography` draws them in
+the current or the fixed past geography (indicator_rollup_current_geography, _past_geography): each figure then
+says whether it was allocated by a split weight or is incomplete (a mark and a legend), and is never official.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from chiso import lineage
-from chiso.report import charts, svg
+from chiso.report import GEOGRAPHIES, charts, svg
 from core.kinds import COMPLETENESS_STATUSES, SUBMISSION_STATUSES, WARNING_KINDS
 from core.vocabulary import Text, say
 from warehouse.db import connect_read_only, query_rows, read_sql
@@ -39,10 +41,30 @@ class Figures:
 
     rollup: str
     official_only: bool  # every figure of the view is official
+    geography: str = "as_reported"  # one of chiso.report.GEOGRAPHIES
+    lineage: str = "figure_lineage"  # the view of the rows behind each figure
 
 
 EVERY_FIGURE = Figures("indicator_rollup", official_only=False)
 OFFICIAL_FIGURES = Figures("official_rollup", official_only=True)
+
+
+def figures_of(official: bool = False, geography: str = "as_reported") -> Figures:
+    """The view a report's figures come from: as reported (all, or official only), or in a geography."""
+    if geography == "as_reported":
+        return OFFICIAL_FIGURES if official else EVERY_FIGURE
+    if official:
+        raise ValueError("official figures are as reported: a geography's figures are re-expressed, never official")
+    if geography not in GEOGRAPHIES:
+        raise ValueError(f"no geography {geography!r}: one of {', '.join(GEOGRAPHIES)}")
+    return Figures(
+        f"indicator_rollup_{geography}_geography",
+        official_only=False,
+        geography=geography,
+        lineage=f"figure_lineage_{geography}_geography",
+    )
+
+
 LINEAGE_TEMPLATE = "lineage.html.j2"
 LINEAGE_SUFFIX = ".lineage"  # report.html -> report.lineage.html
 
@@ -83,17 +105,27 @@ def lineage_path(output: Path) -> Path:
 
 
 def build_report(
-    warehouse: Path, output: Path, generated_at: datetime | None = None, *, official: bool = False
+    warehouse: Path,
+    output: Path,
+    generated_at: datetime | None = None,
+    *,
+    official: bool = False,
+    geography: str = "as_reported",
 ) -> Path:
     """Write the report for `warehouse` to `output` (atomically: readers never see half a file);
-    `official`: its figures from the official ones only."""
-    figures = OFFICIAL_FIGURES if official else EVERY_FIGURE
+    `official`: its figures from the official ones only; `geography`: its figures in that geography."""
+    figures = figures_of(official, geography)
     companion = lineage_path(output)
     links = Links.companion(companion.name)
     with connect_read_only(warehouse) as connection:
         data = collect(connection, figures)
         html = render(
-            data, warehouse_name=warehouse.name, generated_at=generated_at, official_only=official, links=links
+            data,
+            warehouse_name=warehouse.name,
+            generated_at=generated_at,
+            official_only=official,
+            links=links,
+            geography=figures.geography,
         )
         trail = collect_lineage(connection, links, figures)
     trail_html = render_lineage(trail, data, report_name=output.name, official_only=official)
@@ -112,7 +144,9 @@ def build_report(
 def collect(connection, figures: Figures = EVERY_FIGURE) -> dict:
     # The figures and targets drawn, with their official marks, made once (temporary tables of this
     # connection): each chart's query then reads them instead of computing the marks again.
-    connection.execute(read_sql(QUERIES / "report_figures.sql"), [figures.rollup, figures.official_only])
+    connection.execute(
+        read_sql(QUERIES / "report_figures.sql"), [figures.rollup, figures.official_only, figures.geography]
+    )
     connection.execute(read_sql(QUERIES / "report_targets.sql"))
     names = (
         "plan",
@@ -125,7 +159,9 @@ def collect(connection, figures: Figures = EVERY_FIGURE) -> dict:
         "charts",
         "breaks",
     )
-    data = {name: query_rows(connection, QUERIES / f"{name}.sql") for name in names}
+    data: dict = {name: query_rows(connection, QUERIES / f"{name}.sql") for name in names}
+    if figures.geography != "as_reported":
+        data["past_geography_day"] = connection.execute("select cast(past_geography_day() as varchar)").fetchone()[0]
     for chart in data["charts"]:
         if chart["chart_kind"] == "parts":
             chart["rows"] = query_rows(connection, QUERIES / "parts.sql", chart["indicator_code"], chart["period_type"])
@@ -157,11 +193,14 @@ def render(
     generated_at: datetime | None = None,
     official_only: bool = False,
     links: Links | None = None,
+    geography: str = "as_reported",
 ) -> str:
     """The report's HTML; `links`: where its figures link to (none: no link)."""
     if links is not None:
         _link(data, links)
-    return environment().get_template(TEMPLATE).render(**context(data, warehouse_name, generated_at, official_only))
+    legend = charts.geography_legend(geography, data.get("past_geography_day"))
+    page = context(data, warehouse_name, generated_at, official_only) | legend
+    return environment().get_template(TEMPLATE).render(**page)
 
 
 def _link(data: dict, links: Links) -> None:
@@ -184,7 +223,8 @@ def collect_lineage(connection, links: Links, figures: Figures = EVERY_FIGURE) -
     """The rows behind the figures and cells `links` linked (after `render`), for the companion file."""
     indicators = sorted({key[0] for key in links.figures})
     drawn: dict[tuple, dict] = {}
-    for row in query_rows(connection, QUERIES / "lineage_figures.sql", indicators, figures.official_only):
+    rows = query_rows(connection, QUERIES / "lineage_figures.sql", indicators, figures.official_only, figures.lineage)
+    for row in rows:
         key = (row["indicator_code"], row["period"], row["scope"], row["disaggregation"])
         if key in links.figures:
             figure = drawn.setdefault(key, {**row, "anchor": lineage.anchor(*key), "rows": []})

@@ -134,12 +134,60 @@ def figure_status(official: bool) -> Text:
     return say("figure.official" if official else "figure.provisional")
 
 
-def figure_label(text: str, official: bool) -> str:
-    return text if official else f"{text}{PROVISIONAL_MARK}"
+def figure_label(text: str, row: dict) -> str:
+    """A figure's label with its marks: provisional, and in another geography allocated or incomplete."""
+    marks = "" if row["official"] else PROVISIONAL_MARK
+    return f"{text}{marks}{geography_marks(row)}"
 
 
-def _with_status(tip: str, official: bool) -> str:
-    return f"{tip} · {figure_status(official)}"
+def _with_status(tip: str, row: dict) -> str:
+    words = [str(figure_status(row["official"]))]
+    words += [str(_mark_words()[key][0]) for key in GEOGRAPHY_MARKS if _geography_mark(row, key)]
+    return " · ".join([tip, *words])
+
+
+# --- geographies (issue 22) -----------------------------------------------------------------
+
+# Set after the label of a figure in the current or past geography: a value in it was allocated by a split
+# weight; some value it would count could not be re-expressed (a blank reverse weight). Said in the legend.
+GEOGRAPHY_MARKS = {"allocated": "\u2020", "incomplete": "\u2021"}  # dagger, double dagger
+
+
+def _mark_words() -> dict[str, tuple[Text, Text]]:
+    """Each mark's word (in a figure's tip) and its line of the legend."""
+    return {
+        "allocated": (say("geography.allocated"), say("geography.allocated_mark")),
+        "incomplete": (say("geography.incomplete"), say("geography.incomplete_mark")),
+    }
+
+
+def _geography_mark(row: dict, key: str) -> bool:
+    if key == "allocated":
+        return bool(row.get("allocated"))
+    return not row.get("complete", True)
+
+
+def geography_marks(row: dict) -> str:
+    """The geography marks of a figure (a row of report_figures, report_targets): '', or some of the marks."""
+    return "".join(mark for key, mark in GEOGRAPHY_MARKS.items() if _geography_mark(row, key))
+
+
+def geography_legend(geography: str, past_day: str | None = None) -> dict:
+    """What the report says of its geography (chiso.report.GEOGRAPHIES): its name, and but as reported the
+    marks its figures may carry, each with its words; `past_day`: the fixed past geography's day."""
+    names = {
+        "as_reported": say("geography.as_reported"),
+        "current": say("geography.current"),
+        "past": say("geography.past", day=past_day or "\u2013"),
+    }
+    words = _mark_words()
+    marks = [] if geography == "as_reported" else [(mark, words[key][1]) for key, mark in GEOGRAPHY_MARKS.items()]
+    return {
+        "geography": geography,
+        "geography_name": names[geography],
+        "geography_marks": marks,
+        "geography_mark": geography_marks,
+    }
 
 
 def approval_key(cell: dict) -> str | None:
@@ -321,13 +369,13 @@ def parts_by_quarter(
             f"{row['units_reporting']}/{row['units_expected']}" if row["units_expected"] else row["units_reporting"]
         )
         units = say("chart.units_reporting", units=reporting)
-        tip = _with_status(f"{period}: {number(part)} / {number(whole)} · {labels['tip']} ({units})", row["official"])
+        tip = _with_status(f"{period}: {number(part)} / {number(whole)} · {labels['tip']} ({units})", row)
         chart.link(row.get("lineage"))
         chart.rect(
             centre - band * 0.36, scale(whole), band * 0.72, bottom - scale(whole), PLANNED, title=tip, mark=True
         )
         chart.rect(centre - band * 0.2, scale(part), band * 0.4, bottom - scale(part), REALISED, title=tip, mark=True)
-        label = figure_label(f"{number(part)}/{number(whole)}", row["official"])
+        label = figure_label(f"{number(part)}/{number(whole)}", row)
         chart.text(centre, scale(whole) - 4, label, size=9, anchor="middle")
         chart.end_link(row.get("lineage"))
     draw_breaks(chart, breaks, quarter_x(periods, x0, band), top, bottom)
@@ -374,12 +422,12 @@ def parts_by_year(
                 continue
             whole, part = row["whole"], row["part"] or 0
             tip = f"{name}, {year}: {number(part, 1)} / {number(whole, 1)} {labels['unit']} · {labels['tip']}"
-            tip = _with_status(f"{tip} ({percent(row['share'])})", row["official"])
+            tip = _with_status(f"{tip} ({percent(row['share'])})", row)
             bar = band * 0.34
             chart.link(row.get("lineage"))
             chart.rect(centre - bar, scale(whole), bar, bottom - scale(whole), PLANNED, title=tip, mark=True)
             chart.rect(centre, scale(part), bar, bottom - scale(part), REALISED, title=tip, mark=True)
-            label = figure_label(percent(row["share"], 0), row["official"])
+            label = figure_label(percent(row["share"], 0), row)
             chart.text(centre, scale(whole) - 5, label, size=9, anchor="middle")
             chart.end_link(row.get("lineage"))
         draw_breaks(chart, breaks, year_x(years, left, band), top, bottom, labelled=False)
@@ -444,7 +492,7 @@ def _share_marks(
     """The year's share bar and its target line; the target, for the panel's caption."""
     if row["value"] is not None:
         tip = f"{label}: {percent(row['value'])} ({number(row['numerator'])}/{number(row['denominator'])} {unit})"
-        tip = _with_status(tip, row["official"])
+        tip = _with_status(tip, row)
         chart.link(row.get("lineage"))
         chart.rect(
             centre - band * 0.3,
@@ -456,9 +504,7 @@ def _share_marks(
             mark=True,
         )
         above = max(row["value"], row["target"] if row["target"] is not None else 0)
-        chart.text(
-            centre, scale(above) - 5, figure_label(number(row["value"], 0), row["official"]), size=9, anchor="middle"
-        )
+        chart.text(centre, scale(above) - 5, figure_label(number(row["value"], 0), row), size=9, anchor="middle")
         chart.end_link(row.get("lineage"))
     if row["target"] is None:
         return []

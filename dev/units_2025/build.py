@@ -309,9 +309,9 @@ def district_rows(sources: Sources, districts: list[str]) -> list[dict[str, str]
         share: dict[str, Fraction] = defaultdict(Fraction)
         split_in: dict[str, list[OldCommune]] = defaultdict(list)
         for commune in members:
-            news = sorted(sources.links[commune.code])
-            for new in news:
-                share[new] += Fraction(1, len(news))
+            successors = sorted(sources.links[commune.code])
+            for new in successors:
+                share[new] += Fraction(1, len(successors))
                 if commune.code in sources.split:
                     split_in[new].append(commune)
         others: dict[str, set[str]] = defaultdict(set)

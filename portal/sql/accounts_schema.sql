@@ -33,6 +33,17 @@ create table if not exists sends (
 
 create index if not exists sends_unit on sends (unit_code, send_id);
 
+-- One row per move of an account to another unit (`chiso accounts move`: a ceased unit's clerk to its
+-- successor); forced = 1 when the new unit is not one of the old one's successors (--force).
+create table if not exists account_moves (
+    move_id integer primary key,
+    account_id integer not null references accounts (account_id),
+    from_unit text not null,
+    to_unit text not null,
+    forced integer not null,
+    moved_at text not null
+);
+
 -- Tokens are stored as their SHA-256 only.
 create table if not exists sessions (
     session_digest text primary key,

@@ -43,7 +43,7 @@ from core.faults import ENV as FAULT_ENV
 
 DAG = "chiso_ingest"
 CHUNK_SIZE = 50
-ROUND_1, ROUND_2 = 300, 100
+ROUND_1, ROUND_2 = 150, 100
 HOLD = 10  # seconds round 2's loader holds each chunk: the kill lands inside one
 KEEP = bool(os.environ.get("CHISO_KEEP_CLUSTER"))  # keep the cluster's folder (logs, data) for a look
 
@@ -285,7 +285,7 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
     round_1, round_2 = demo_files[:ROUND_1], demo_files[ROUND_1 : ROUND_1 + ROUND_2]
     last_run = (runs(postgres) or [(0,)])[-1][0]
 
-    # Round 1: 300 files, six chunks of 50.
+    # Round 1: 150 files, three chunks of 50 (two workers, so placement and overlap are both tested).
     drop(round_1, home / "inbox", staging)
     started = time.monotonic()
     trigger(airflow, "round-1")

@@ -143,4 +143,5 @@ def test_migration_007_keeps_every_row_and_index_and_replaces_the_checks_by_keys
         ("notices", ["message_kind"]),
         ("report_charts", ["chart_kind"]),
         ("submission_records", ["status"]),
+        ("unit_successions", ["kind"]),  # migration 013's, a lookup table's key from the start
     ]

@@ -171,6 +171,7 @@ def test_a_catalog_that_drops_a_unit_with_history_is_refused(tmp_path, ingest, q
     ingest(tmp_path / "in")
     catalog = tmp_path / "catalog"
     shutil.copytree(PROJECT_ROOT / "catalog", catalog)
+    (catalog / "unit_successions.csv").unlink()  # SYT's successor row would be refused first
     units = (catalog / "units.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (catalog / "units.csv").write_text("".join(line for line in units if not line.startswith("SYT,")), encoding="utf-8")
     with pytest.raises(CatalogError, match="unit SYT"):

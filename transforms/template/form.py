@@ -118,7 +118,13 @@ def checked_period(catalog: Catalog, form: Form, unit_code: str, code: str) -> t
     if not catalog.first_year <= period.year <= catalog.last_year:
         raise TemplateError(f"{code} is outside the plan ({catalog.first_year}-{catalog.last_year})")
     if not catalog.unit_exists(unit_code, period):
-        raise TemplateError(f"{unit_code} does not exist in {code} ({unit['valid_from']} to {unit['valid_to'] or '…'})")
+        successors = [row for row in catalog.successors(unit_code) if row["to_code"]]
+        codes = ", ".join(row["to_code"] for row in successors)
+        after = f"; its successors report from {successors[0]['effective_date']}: {codes}" if successors else ""
+        raise TemplateError(
+            f"{unit_code} does not report {code}: a unit reports the periods whose last day falls in its validity"
+            f" ({unit['valid_from']} to {unit['valid_to'] or '…'}){after}"
+        )
     return unit, period
 
 

@@ -1,5 +1,9 @@
 -- One row per expected submission (data set × reporting unit × period of the plan ended before
--- the day, while the unit existed) and its state on that day, from the files received by then.
+-- the day, that the unit owes: it is valid on the period's last day, valid_from <= period_end <=
+-- valid_to, the rule the GX checks unit_not_yet_existing and unit_no_longer_existing apply to a file;
+-- a district that ended on 2025-06-30 owes 2025Q2, not 2025Q3 nor the year 2025, and the commune that
+-- succeeded it from 2025-07-01 owes 2025Q3 and the year 2025) and its state on that day, from the
+-- files received by then.
 -- status: on_time, late, missing (due date passed, nothing accepted), rejected_only, not_due
 -- (nothing accepted or refused, due date not passed). Timeliness belongs to the slot: it is that of
 -- its first accepted file; every later accepted file is a correction (corrections, last_corrected_at),
@@ -19,7 +23,7 @@ create or replace macro completeness_as_of(as_of) as table
         inner join due_dates using (dataset_code)
         inner join periods using (period)
         where periods.period_end >= units.valid_from
-            and periods.period_start <= coalesce(units.valid_to, date '9999-12-31')
+            and periods.period_end <= coalesce(units.valid_to, date '9999-12-31')
             -- as_of is the macro's parameter, not a column (RF02)
             and periods.period_end < as_of  -- noqa: RF02
     ),

@@ -1,9 +1,20 @@
 -- One row per figure the report draws of the indicators $1 (report_figures) × unit value it is computed from
--- (the view figure_lineage), for the report's companion file. $2: true for the official report, whose figures
--- are computed from official_values only: only those values are listed.
-with traced as (
+-- (the view $3: figure_lineage, or a geography's, figure_lineage_current_geography…), for the report's companion
+-- file. $2: true for the official report, whose figures are computed from official_values only: only those
+-- values are listed. In a geography, each value says its reported unit, its weight and its succession paths.
+with lineage_rows as (
+    select * from query_table($3)
+    union all by name
+    select
+        null::varchar as reported_unit_code,
+        null::double as weight,
+        null::varchar[][] as succession_paths
+    where false
+),
+
+traced as (
     select lineage.*
-    from figure_lineage as lineage
+    from lineage_rows as lineage
     where
         list_contains($1, lineage.indicator_code)
         and (
@@ -39,7 +50,10 @@ select
     traced.file_name,
     traced.received_at,
     traced.sent_by,
-    traced.source_row
+    traced.source_row,
+    traced.reported_unit_code,
+    traced.weight,
+    traced.succession_paths
 from report_figures
 left join traced
     on report_figures.indicator_code = traced.indicator_code

@@ -1,6 +1,7 @@
 -- One row per plan target (indicator × disaggregation × scope × year): its progress over the report's figures
 -- (the rules of target_progress, by its macro, over report_figures) and whether its actual is official (that of
--- its year's figure), made once per report as the temporary table report_targets that targets.sql and share.sql read.
+-- its year's figure), allocated and complete (in its geography), made once per report as the temporary table
+-- report_targets that targets.sql and share.sql read.
 create or replace temp table report_targets as
 select
     progress.indicator_code,
@@ -13,7 +14,9 @@ select
     progress.denominator,
     progress.achieved,
     progress.source,
-    progress.actual is not null and coalesce(report_figures.official, false) as official
+    progress.actual is not null and coalesce(report_figures.official, false) as official,
+    coalesce(report_figures.allocated, false) as allocated,
+    coalesce(report_figures.complete, true) as complete
 from target_progress_of('report_figures') as progress
 left join report_figures
     on progress.indicator_code = report_figures.indicator_code

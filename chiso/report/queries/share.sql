@@ -8,7 +8,9 @@ with shares as (
         report_figures.value,
         report_figures.numerator,
         report_figures.denominator,
-        report_figures.official
+        report_figures.official,
+        report_figures.allocated,
+        report_figures.complete
     from report_figures
     inner join periods using (period)
     where report_figures.indicator_code = $1
@@ -54,6 +56,8 @@ select
     shares.numerator,
     shares.denominator,
     shares.official,
+    coalesce(shares.allocated, false) as allocated,
+    coalesce(shares.complete, true) as complete,
     year_targets.target,
     year_targets.achieved
 from shares

@@ -79,7 +79,9 @@ select
     figure_methods.numerator_code,
     figure_methods.denominator_code,
     figure_methods.multiplier,
-    report_targets.official
+    report_targets.official,
+    report_targets.allocated,
+    report_targets.complete
 from report_targets
 left join indicator_names using (indicator_code)
 left join disaggregation_names using (disaggregation)
