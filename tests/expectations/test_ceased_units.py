@@ -34,7 +34,7 @@ def stretched_catalog(folder):
     path = folder / "plan.csv"
     with path.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))
-    rows[0]["last_year"] = str(max(int(rows[0]["last_year"]), 2026))
+    rows[-1]["last_year"] = str(max(int(rows[-1]["last_year"]), 2026))  # the plan in force (plan.csv's last row)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
