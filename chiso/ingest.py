@@ -199,7 +199,7 @@ def _validate(
     fresh = [s for s in raw if s.submission_id not in duplicate_of]
     # A file missing a required column gets that one reason, not one per value it makes unreadable.
     values = canonical_values([s for s in fresh if not s.missing_fields], catalog)
-    all_declared = canonical_submissions(raw)
+    all_declared = canonical_submissions(raw, catalog)
     declared = all_declared[all_declared["submission_id"].isin([s.submission_id for s in fresh])].reset_index(drop=True)
     found = validate_batch(
         values,

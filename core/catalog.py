@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -279,6 +279,13 @@ class Catalog:
                 )
             seen[row["unit_code"]] = number
         return {row["unit_code"]: row for row in rows}
+
+    @cached_property
+    def unit_codes_by_number(self) -> dict[int, str]:
+        """A numeric code as Excel keeps it (no leading zeros) -> the unit's code; a number two codes share is
+        left out."""
+        numbers = Counter(int(code) for code in self.units if code.isascii() and code.isdigit())
+        return {int(code): code for code in self.units if code.isascii() and code.isdigit() and numbers[int(code)] == 1}
 
     @cached_property
     def successions(self) -> list[Row]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+# A commune's code has five digits; a longer run of digits is no code to look up (and no number to parse).
+_LONGEST_CODE = 9
 # Control characters (NUL included) never belong in a report cell.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -40,11 +43,19 @@ def code(value: object) -> str | None:
     return text.upper() if text else None
 
 
-def unit_code(value: object) -> str | None:
-    """District codes lose their leading zeros in Excel: `26` is `026`."""
+def unit_code(value: object, by_number: Mapping[int, str] | None = None) -> str | None:
+    """Numeric codes lose their leading zeros in Excel: `8` is province `08`, `26` district `026`,
+    `691` commune `00691`.
+
+    A code of digits is the catalog's code of that number (`by_number`, Catalog.unit_codes_by_number);
+    one the catalog does not know is padded to a district's three digits, the shortest ambiguity.
+    """
     text = code(value)
-    if text and text.isdigit() and len(text) < 3:
-        return text.zfill(3)
+    if text and text.isascii() and text.isdigit():
+        if by_number and len(text) <= _LONGEST_CODE and int(text) in by_number:
+            return by_number[int(text)]
+        if len(text) < 3:
+            return text.zfill(3)
     return text
 
 

@@ -60,9 +60,9 @@ class Portal:
         self.hashes = HashGate(self.settings.portal_hashes, self.settings.portal_hash_wait)
 
 
-def foreign_unit(declared: object, account: Account) -> str | None:
+def foreign_unit(declared: object, account: Account, catalog: Catalog) -> str | None:
     """The unit code a file declares when it is not the account's own (None: its own, or none given)."""
-    code = unit_code(declared)
+    code = unit_code(declared, catalog.unit_codes_by_number)
     return code if code is not None and code != account.unit_code else None
 
 
@@ -116,7 +116,7 @@ async def _judged(portal: Portal, account: Account, staged: Staged, name: str) -
         return verdict
     # A check tells a unit nothing of another unit's files: not that these bytes were received, nor their number.
     reasons = [reason for reason in verdict.reasons if reason.check != "duplicate_file"]
-    declared = foreign_unit(verdict.unit_code, account)
+    declared = foreign_unit(verdict.unit_code, account, portal.catalog)
     if declared:
         return dataclasses.replace(
             verdict, status="rejected", reasons=[other_unit_reason(declared, account), *reasons], warnings=[]
@@ -155,7 +155,7 @@ async def send(portal: Portal, account: Account, form: FormData, session: str | 
         fault_point("portal.staged")
     try:
         submission = await run_in_threadpool(read_one, staged.path, ReadingBudget.of(settings), portal.catalog.timezone)
-        declared = foreign_unit(submission.declared.get("unit_code"), account)
+        declared = foreign_unit(submission.declared.get("unit_code"), account, portal.catalog)
         if declared:
             raise PortalError(403, "portal.other_unit", declared=declared, unit_code=account.unit_code)
         return await run_in_threadpool(land, settings, portal.accounts, account, staged)

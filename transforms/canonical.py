@@ -52,6 +52,7 @@ def _raw_text(value: object) -> str | None:
 
 def canonical_values(submissions: list[RawSubmission], catalog: Catalog) -> pd.DataFrame:
     disaggregation_names = catalog.disaggregation_codes_by_name
+    unit_numbers = catalog.unit_codes_by_number
     records = []
     for submission in submissions:
         convention = submission.number_convention
@@ -67,7 +68,7 @@ def canonical_values(submissions: list[RawSubmission], catalog: Catalog) -> pd.D
                     submission.submission_id,
                     row.source_row,
                     code(row.dataset),
-                    unit_code(row.unit_code),
+                    unit_code(row.unit_code, unit_numbers),
                     normalise_period(row.period),
                     code(row.indicator_code),
                     disaggregation_names.get(fold(disaggregation), disaggregation.upper()) if disaggregation else "",
@@ -81,7 +82,7 @@ def canonical_values(submissions: list[RawSubmission], catalog: Catalog) -> pd.D
     return frame.astype({"submission_id": "int64", "source_row": "int64", "value": "float64"})
 
 
-def canonical_submissions(submissions: list[RawSubmission]) -> pd.DataFrame:
+def canonical_submissions(submissions: list[RawSubmission], catalog: Catalog) -> pd.DataFrame:
     """One row per file, with the data set, unit and period it declares."""
     records = [
         (
@@ -95,7 +96,7 @@ def canonical_submissions(submissions: list[RawSubmission]) -> pd.DataFrame:
             s.read_error.text.en if s.read_error else None,
             ", ".join(s.missing_fields) or None,
             code(s.declared.get("dataset")),
-            unit_code(s.declared.get("unit_code")),
+            unit_code(s.declared.get("unit_code"), catalog.unit_codes_by_number),
             normalise_period(s.declared.get("period")),
             s.template_stamp,
         )

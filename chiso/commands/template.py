@@ -16,8 +16,9 @@ from transforms.template.workbook import build_template, templates_for_period
 
 def run(args: Namespace) -> int:
     catalog = Catalog(load_settings().catalog_dir)
-    # As the pipeline reads codes: trimmed, any case, a district's leading zeros optional.
-    args.dataset, args.unit, args.period = code(args.dataset), unit_code(args.unit), code(args.period)
+    # As the pipeline reads codes: trimmed, any case, a numeric code's leading zeros optional.
+    args.dataset, args.period = code(args.dataset), code(args.period)
+    args.unit = unit_code(args.unit, catalog.unit_codes_by_number)
     try:
         if args.all and args.example:
             raise UserError("--example writes one filled workbook: give --unit CODE instead of --all")
