@@ -121,6 +121,13 @@ def lineage_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dataset", help="with --unit: a cell of the completeness grid instead of a figure")
     parser.add_argument("--unit", help="with --dataset: the reporting unit of the completeness cell")
     parser.add_argument(
+        "--geography",
+        choices=["as-reported", "current", "past"],
+        default="as-reported",
+        help="the figure as reported (default), or in the current or past geography of `chiso report --geography`:"
+        " each value re-expressed in that geography's unit, with its unit and value as reported and its weight",
+    )
+    parser.add_argument(
         "--warehouse",
         type=Path,
         help="DuckDB file to read (default: the snapshot, CHISO_SNAPSHOT); never the loader's own (CHISO_WAREHOUSE)",
@@ -355,7 +362,8 @@ COMMANDS = {
         "  chiso lineage --indicator NV_TYLE_TRIENKHAI --period 2017Q2 --scope department\n"
         "  chiso lineage --indicator CNTT_TYLE --period 2018 --disaggregation TRUONGHOC   # a target's actual\n"
         "  chiso lineage --indicator TT_TIN --period 2018 --scope district\n"
-        "  chiso lineage --dataset DP-HUYEN --unit 026 --period 2017Q3   # a cell of the completeness grid\n",
+        "  chiso lineage --dataset DP-HUYEN --unit 026 --period 2017Q3   # a cell of the completeness grid\n"
+        "  chiso lineage --indicator NV_GIAO --period 2024 --geography current   # 2024 in today's communes\n",
         lineage_arguments,
     ),
     "inbox": (

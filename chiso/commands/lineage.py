@@ -2,6 +2,8 @@
 year and scope) and the unit values it is computed from, each with its submission, its file as the clerk
 named it, when it was received, who sent it, and the row of the file; or a completeness cell and the files
 received for it. Read from the snapshot with the read-only, sandboxed connection of `chiso query`.
+With --geography current or past, the figure of that geography (as `chiso report --geography`) and each value
+re-expressed in its unit, beside the unit and value as reported and the weight that re-expressed it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,20 @@ def run(args: Namespace) -> int:
                 raise UserError(
                     "give --indicator (a figure of the roll-up) or --dataset and --unit (a completeness cell)"
                 )
-            for figure in lineage.figures(connection, args.indicator, args.period, args.scope, args.disaggregation):
+            # chiso.report.build imports Jinja2: only for a figure, never for `chiso --help`
+            from chiso.report.build import figures_of
+
+            views = figures_of(geography=args.geography.replace("-", "_"))
+            found = lineage.figures(
+                connection,
+                args.indicator,
+                args.period,
+                args.scope,
+                args.disaggregation,
+                rollup=views.rollup,
+                rows=views.lineage,
+            )
+            for figure in found:
                 print_figure(figure)
     except lineage.NoSuchFigure as error:
         raise UserError(str(error)) from None
@@ -49,6 +64,13 @@ def _number(value: float | None) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def _reported(row: dict) -> list[str]:
+    """A re-expressed value's unit and value as reported, and its split's weight (blank when not allocated)."""
+    weight = row["weight"]
+    shown = "–" if weight is None or weight == 1 else f"{weight:.4f}".rstrip("0")
+    return [row["reported_unit_code"], _number(row["reported_value"]), shown]
+
+
 def _table(columns: list[str], rows: list[list[str]]) -> None:
     widths = [max([len(column), *(len(row[i]) for row in rows)]) for i, column in enumerate(columns)]
     print("  " + "  ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True)).rstrip())
@@ -61,8 +83,10 @@ def print_figure(figure: lineage.Figure) -> None:
     ratio = f" = {_number(figure.numerator)} / {_number(figure.denominator)}" if figure.denominator is not None else ""
     target = f", target {_number(figure.target)}" if figure.target is not None else ""
     print(f"{head}: {_number(figure.value)}{ratio} ({figure.units_reporting} units reporting{target})")
-    columns = ["role", "indicator", "unit", "period", "value", "submission", "status", "file", "received_at"]
-    columns += ["sent_by", "row"]
+    reexpressed = any(row["reported_unit_code"] is not None for row in figure.rows)
+    columns = ["role", "indicator", "unit", "period", "value"]
+    columns += ["reported_unit", "reported_value", "weight"] if reexpressed else []
+    columns += ["submission", "status", "file", "received_at", "sent_by", "row"]
     rows = [
         [
             row["role"],
@@ -70,6 +94,7 @@ def print_figure(figure: lineage.Figure) -> None:
             row["unit_code"],
             row["reported_period"],
             _number(row["value"]),
+            *(_reported(row) if reexpressed else []),
             str(row["submission_id"]),
             row["status"],
             row["file_name"],

@@ -2,8 +2,9 @@
 and the files of a completeness cell, each with its submission, its file and its source rows.
 
 The rows come from the views figure_lineage and completeness_lineage (warehouse/views/18, 19), which
-follow the roll-up's and completeness's own rules; here they are only asked for one figure or one
-cell, for `chiso lineage`, the report and the portal's lineage page.
+follow the roll-up's and completeness's own rules, or a geography's figure_lineage_current_geography and
+_past_geography (24, 25); here they are only asked for one figure or one cell, for `chiso lineage`, the
+report and the portal's lineage page.
 """
 
 from __future__ import annotations
@@ -58,9 +59,12 @@ def figures(
     period: str,
     scope: str = "province",
     disaggregation: str | None = None,
+    rollup: str = "indicator_rollup",
+    rows: str = "figure_lineage",
 ) -> list[Figure]:
     """The figure asked for (every disaggregation of it when `disaggregation` is None) with its rows;
-    NoSuchFigure, saying what the roll-up holds of the indicator, when there is none."""
+    NoSuchFigure, saying what the roll-up holds of the indicator, when there is none. `rollup` and `rows`
+    name the views of the figures and of their rows (a geography's: chiso.report.build.figures_of)."""
     args = (indicator, period, scope, disaggregation)
     found = [
         Figure(
@@ -75,21 +79,26 @@ def figures(
             units_reporting=row["units_reporting"],
             target=row["target"],
         )
-        for row in query_rows(connection, QUERIES / "figures.sql", *args)
+        for row in query_rows(connection, QUERIES / "figures.sql", *args, rollup)
     ]
     if not found:
-        raise NoSuchFigure(_what_exists(connection, *args))
+        raise NoSuchFigure(_what_exists(connection, *args, rollup))
     by_key = {figure.disaggregation: figure for figure in found}
-    for row in query_rows(connection, QUERIES / "figure_rows.sql", *args):
+    for row in query_rows(connection, QUERIES / "figure_rows.sql", *args, rows):
         by_key[row["disaggregation"]].rows.append(row)
     return found
 
 
 def _what_exists(
-    connection: duckdb.DuckDBPyConnection, indicator: str, period: str, scope: str, disaggregation: str | None
+    connection: duckdb.DuckDBPyConnection,
+    indicator: str,
+    period: str,
+    scope: str,
+    disaggregation: str | None,
+    rollup: str,
 ) -> str:
     asked = f"{indicator} {period} {scope}" + (f" {disaggregation}" if disaggregation else "")
-    held = query_rows(connection, QUERIES / "what_exists.sql", indicator)[0]
+    held = query_rows(connection, QUERIES / "what_exists.sql", indicator, rollup)[0]
     if held["periods"] is None:
         return (
             f"the roll-up has no figure {asked}: no value of {indicator} was accepted, or no such indicator"

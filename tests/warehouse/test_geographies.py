@@ -355,3 +355,42 @@ def test_report_geography_is_in_its_help_and_refused_with_official(tmp_path, cap
         main(["report", "--help"])
     assert "chiso report --geography current" in capsys.readouterr().out
     assert main(["report", "--warehouse", str(tmp_path / "none.duckdb"), "--official", "--geography", "past"]) == 2
+
+
+def test_chiso_lineage_traces_a_figure_of_the_current_geography_to_its_reported_values(warehouse, tmp_path, capsys):
+    import shutil
+
+    from chiso.cli import main
+
+    # a copy: the module's `query` holds the warehouse open in this process, with another configuration
+    warehouse = shutil.copy(warehouse, tmp_path / "chiso.duckdb")
+    asked = ["lineage", "--indicator", "NV_TYLE_TRIENKHAI", "--period", "2017Q1", "--scope", "commune"]
+    assert main([*asked, "--geography", "current", "--warehouse", str(warehouse)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "NV_TYLE_TRIENKHAI 2017Q1 commune: 70 = 7 / 10 (2 units reporting)"
+    assert lines[1].split() == [
+        "role",
+        "indicator",
+        "unit",
+        "period",
+        "value",
+        "reported_unit",
+        "reported_value",
+        "weight",
+        "submission",
+        "status",
+        "file",
+        "received_at",
+        "sent_by",
+        "row",
+    ]
+    # H1's 4 files allocated 3/4 to X1 and 1/4 to X2; H2's 6 whole to X2 (its weight 1 left blank)
+    denominators = [line.split()[:8] for line in lines[2:] if line.startswith("  denominator")]
+    assert denominators == [
+        ["denominator", "NV_GIAO", "X1", "2017Q1", "3", "H1", "4", "0.75"],
+        ["denominator", "NV_GIAO", "X2", "2017Q1", "1", "H1", "4", "0.25"],
+        ["denominator", "NV_GIAO", "X2", "2017Q1", "6", "H2", "6", "–"],
+    ]
+    # as reported there is no commune in 2017: the answer says what the roll-up holds instead
+    assert main([*asked, "--warehouse", str(warehouse)]) == 2
+    assert "the scopes" in capsys.readouterr().err

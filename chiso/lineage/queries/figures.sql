@@ -1,5 +1,6 @@
 -- One row per figure of the roll-up asked for (one, or one per disaggregation when none is given).
--- $1: the indicator, $2: the period, $3: the scope; $4: the disaggregation (null: all of them).
+-- $1: the indicator, $2: the period, $3: the scope; $4: the disaggregation (null: all of them); $5: the roll-up
+-- (indicator_rollup, or a geography's: indicator_rollup_current_geography, _past_geography).
 select
     indicator_rollup.period,
     indicator_rollup.period_type,
@@ -11,7 +12,7 @@ select
     indicator_rollup.value,
     indicator_rollup.units_reporting,
     targets.target
-from indicator_rollup
+from query_table($5) as indicator_rollup
 left join targets
     on indicator_rollup.indicator_code = targets.indicator_code
         and indicator_rollup.disaggregation = targets.disaggregation
