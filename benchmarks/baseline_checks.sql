@@ -284,8 +284,10 @@ select
     'critical',
     null,
     period
-from files, plan
-where files.year not between plan.first_year and plan.last_year
+from files
+-- the plans follow one another year after year (the catalog checks it): together they run from the first
+-- plan's first year to the last plan's last
+where files.year not between (select min(plan.first_year) from plan) and (select max(plan.last_year) from plan)
 union all
 select
     filename,

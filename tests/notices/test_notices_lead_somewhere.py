@@ -84,7 +84,10 @@ def test_a_reminder_attaches_each_reports_template_and_says_where_to_send_it(tol
         line.split(": ")[1] for line in parts(message)[0].splitlines() if line.strip().startswith("Kỳ báo cáo / Period")
     ]
     attached = {part.get_filename(): part for part in message.iter_attachments()}
-    assert sorted(attached) == sorted(f"DP-SN_SCT_{period}.xlsx" for period in owed)
+    # the report due soon and the latest overdue ones, four at most; the older ones from the portal
+    due_soon, *overdue = owed
+    assert due_soon == "2017Q2" and overdue == ["2016Q1", "2016Q2", "2016Q3", "2016Q4", "2017Q1"]
+    assert sorted(attached) == sorted(f"DP-SN_SCT_{period}.xlsx" for period in [due_soon, *overdue[-3:]])
     template = attached["DP-SN_SCT_2017Q2.xlsx"]
     assert template.get_content_type() == XLSX
     workbook = load_workbook(io.BytesIO(template.get_content()))
@@ -94,6 +97,7 @@ def test_a_reminder_attaches_each_reports_template_and_says_where_to_send_it(tol
     text, page = parts(message)
     assert "The template, pre-filled with the unit and period, is attached: DP-SN_SCT_2017Q2.xlsx" in text
     assert f"Download the template, pre-filled with the unit and period: {PORTAL}/templates/DP-SN/2017Q2" in text
+    assert f"{PORTAL}/templates/DP-SN/2016Q1" in text and "attached: DP-SN_SCT_2016Q1.xlsx" not in text
     assert f"send it at {PORTAL}/units/SCT#due (the Send button), or e-mail it to: " in text
     assert province_addresses(told)[0] in text and f'<a href="{PORTAL}/units/SCT#due">' in page
     assert "usual channel" not in text and ISO_DATE.findall(text) == []

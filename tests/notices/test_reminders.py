@@ -51,6 +51,9 @@ def test_due_soon_from_the_catalogs_lead_time_then_overdue_each_once(told, mail_
     before = by_unit(mail_server.messages)
     assert "2017Q2" not in reports_in(parts(before["SCT"])[0])
     assert reports_in(parts(before["SCT"])[0])[:2] == ["2016Q1", "2016Q2"]  # the plan's earlier quarters: overdue
+    # the latest four overdue reports' templates are attached; the others are on the portal
+    attached = [part.get_filename() for part in before["SCT"].iter_attachments()]
+    assert [name.split("_")[-1] for name in attached] == ["2017Q1.xlsx", "2016Q4.xlsx", "2016Q3.xlsx", "2016Q2.xlsx"]
 
     mail_server.mailbox.received.clear()
     remind(told, date(2017, 7, 7))

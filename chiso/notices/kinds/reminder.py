@@ -14,16 +14,21 @@ from transforms.template.form import TemplateError, template_file_name
 
 log = logging.getLogger(__name__)
 ITEMS = ("due_soon", "overdue")
+# A reminder attaches at most this many templates: those due soon, then the latest overdue. A unit far behind
+# (a new system's first reminder lists every report since the plan began) gets the others from the portal,
+# each report's link: a mail with dozens of workbooks is one a clerk cannot use, and servers refuse large ones.
+MAX_TEMPLATES = 4
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def templates(notice, catalog, settings) -> list[Attachment]:
-    """The unit's pre-filled template of each report it owes."""
+    """The unit's pre-filled template of each report it owes, up to MAX_TEMPLATES."""
     # openpyxl only when a reminder is delivered: not when the DAGs are parsed
     from transforms.template.workbook import build_template
 
+    overdue = sorted(notice.content.get("overdue", []), key=lambda report: report["due_date"], reverse=True)
     made = []
-    for report in [*notice.content.get("due_soon", []), *notice.content.get("overdue", [])]:
+    for report in [*notice.content.get("due_soon", []), *overdue][:MAX_TEMPLATES]:
         dataset, period = report["dataset_code"], report["period"]
         try:
             data = build_template(catalog, dataset, notice.unit_code, period)
