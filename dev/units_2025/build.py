@@ -41,7 +41,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from core.catalog import Catalog
+from core.catalog import OPTIONAL_TABLES, TABLES, Catalog
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -64,19 +64,9 @@ MARCH_MERGERS = (
     ("STNMT", "SNNMT"),
 )
 SNNMT = ("SNNMT", "Sở Nông nghiệp và Môi trường", "department", OLD_HG, MARCH, "2025-06-30")
-UNIT_COLUMNS = ("unit_code", "unit_name", "unit_type", "parent_code", "valid_from", "valid_to")
-SUCCESSION_COLUMNS = (
-    "from_code",
-    "to_code",
-    "kind",
-    "effective_date",
-    "weight",
-    "weight_method",
-    "reverse_weight",
-    "mapping",
-    "legal_basis",
-    "note",
-)
+# The catalog's own column lists: the files the build writes are the ones core.catalog reads.
+UNIT_COLUMNS = TABLES["units"]
+SUCCESSION_COLUMNS = OPTIONAL_TABLES["unit_successions"]
 COMMUNE_TYPE = {
     "unit_type": "commune",
     "unit_type_name": "xã, phường",
