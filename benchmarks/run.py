@@ -67,7 +67,7 @@ SMOKE = {
     "query_runs": 20,
     "startup_runs": 1,
     "repeats": 1,
-    "portal_uploads": 20,
+    "portal_uploads": 8,
 }
 TARGETS = {
     "baseline_ratio": 2.0,  # chiso / DuckDB-only, marginal per CSV file: at most

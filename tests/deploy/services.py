@@ -109,12 +109,20 @@ class Service:
 
     def stop(self, grace: float = 20) -> None:
         """SIGTERM to the process group, SIGKILL to what is left after `grace` s."""
-        signal_group(self.pid, signal.SIGTERM)
+        stop_together([self], grace)
+
+
+def stop_together(services: list[Service], grace: float = 20) -> None:
+    """SIGTERM to every service's process group at once, SIGKILL to what is left after `grace` s."""
+    for service in services:
+        signal_group(service.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for service in services:
         with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=grace)
-        kill_tree(self.pid)
+            service.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        kill_tree(service.pid)
         with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
+            service.process.wait(timeout=10)
 
 
 def signal_group(pgid: int, sig: int) -> None:
@@ -191,8 +199,8 @@ class Stack:
         return service
 
     def close(self) -> None:
-        for service in reversed(self.services):
-            service.stop()
+        # every service at once: one after another, a cluster's graceful shutdowns added 20 s to each test run
+        stop_together(list(reversed(self.services)))
         for cleanup in reversed(self.cleanups):
             try:
                 cleanup()

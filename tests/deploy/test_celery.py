@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,14 @@ def reference_ingest(files: list[Path], root: Path, env: dict) -> Path:
         env={**os.environ, "CHISO_CHUNK_SIZE": env["CHISO_CHUNK_SIZE"], "CHISO_HOME": str(root)},
     )
     return root / "snapshot.duckdb"
+
+
+def kept_reference(files: list[Path], root: Path, env: dict) -> Path:
+    """`reference_ingest` of one more round; a copy of its snapshot, which the next round will not overwrite."""
+    snapshot = reference_ingest(files, root, env)
+    kept = root / f"snapshot-after-round{len(list(root.glob('round*')))}.duckdb"
+    shutil.copy2(snapshot, kept)
+    return kept
 
 
 def assert_same(snapshot: Path, reference: Path) -> None:
@@ -299,8 +308,7 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
     assert sum(1 for ti in tis if ti["task_id"] == "ingest_chunk" and ti["state"] == "success") == ROUND_1 // CHUNK_SIZE
     check_placement(tis)
     check_no_overlap(tis)
-    reference = reference_ingest(round_1, cluster["root"] / "reference", cluster["env"])
-    assert_same(home / "warehouse" / "snapshot" / "chiso.duckdb", reference)
+    after_round_1 = shutil.copy2(home / "warehouse" / "snapshot" / "chiso.duckdb", cluster["root"] / "round-1.duckdb")
 
     # Round 2: kill the loader (SIGKILL, its whole tree) in the middle of a chunk, restart it.
     # With GX preloaded a chunk of 50 takes about 1.5 s, too short to aim a kill at; the loader
@@ -327,6 +335,12 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
     killed_at = time.time()
     killed = kill_tree(loader.pid)
     loader.process.wait(timeout=30)
+    # `chiso ingest` of the same rounds (round 1, then round 2 on top of it) while the scheduler waits out the
+    # killed task's heartbeat and retry delay (50 s of idle cores)
+    references = ThreadPoolExecutor(max_workers=1)
+    reference_1 = references.submit(kept_reference, round_1, cluster["root"] / "reference", cluster["env"])
+    reference_2 = references.submit(kept_reference, round_2, cluster["root"] / "reference", cluster["env"])
+    references.shutdown(wait=False)
     state_at_kill = postgres.query(
         "select state, try_number from task_instance where dag_id = %s and run_id = 'round-2'"
         " and task_id = 'ingest_chunk' and map_index = 1",
@@ -359,8 +373,8 @@ def test_distributed_run_and_a_killed_loader(cluster, demo_files):
     )
     check_placement(tis)
     check_no_overlap(task_instances(postgres, 0))
-    reference = reference_ingest(round_2, cluster["root"] / "reference", cluster["env"])  # on top of round 1
-    assert_same(home / "warehouse" / "snapshot" / "chiso.duckdb", reference)
+    assert_same(after_round_1, reference_1.result(timeout=600))
+    assert_same(home / "warehouse" / "snapshot" / "chiso.duckdb", reference_2.result(timeout=600))  # on round 1
     kept = [
         p
         for folder in ("archive", "quarantine")
