@@ -41,7 +41,16 @@ def test_make_portal_twice_after_an_account_was_disabled_leaves_it_and_prints_ev
     for account, line in zip(again, printed, strict=True):
         if account.state != "disabled":
             assert account.password in line
-            assert accounts.authenticate(account.email, account.password) is not None
+    # the printed passwords let their owners in: one account of each kind of unit (a hash is 0.2 s by design)
+    # a province's code has 2 digits, a district's 3, a commune's 5; a department's is letters
+    kinds = {
+        len(account.unit_code) if account.unit_code.isdigit() else "department": account
+        for account in again
+        if account.state != "disabled"
+    }
+    assert sorted(kinds, key=str) == [2, 3, 5, "department"]
+    for account in kinds.values():
+        assert accounts.authenticate(account.email, account.password) is not None
 
 
 def test_make_portal_on_another_port_lands_a_sends_verdict_within_seconds(demo_home):
