@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from builders import PROJECT_ROOT, Report, csv_bytes, write
+from chiso.approval import Slot, Step, act_all
 from chiso.cli import main
 from chiso.commands.accounts import successors_of
 from chiso.context import RunContext
@@ -254,3 +255,23 @@ def test_successors_are_followed_through_later_successions(tmp_path):
         rows.write("X101,X201,rename,2026-04-01,1,whole,1,exact,Nghị quyết thử,\n")
     assert successors_of(Catalog(folder), "H01") == ["X101", "X102", "X201"]
     assert successors_of(Catalog(folder), "X102") == []
+
+
+def test_approval_and_official_figures_follow_the_unit_in_force_on_each_side(reform):
+    # The district approves its last quarter and the commune its first; the province accepts both: each
+    # slot is the reporting unit's own, so the official figures run on across the day of the change.
+    _, settings, _ = reform
+    slots = [Slot("CDS-HUYEN", "H01", "2025Q2"), Slot("CDS-XA", "X101", "2025Q3")]
+    act_all(settings, [Step(slot, "approve", by="truong@h01.example") for slot in slots])
+    act_all(settings, [Step(slot, "accept", by="chuyendoiso@laocai.example") for slot in slots])
+    with connect_read_only(settings.warehouse) as db:
+        states = db.execute(
+            "select unit_code, period, state, official from slot_approvals"
+            " where period in ('2025Q2', '2025Q3') order by period"
+        ).fetchall()
+        official = db.execute(
+            "select unit_code, period, sum(value) from official_values"
+            " where indicator_code = 'HS_TIEPNHAN' group by all order by period"
+        ).fetchall()
+    assert states == [("H01", "2025Q2", "accepted", True), ("X101", "2025Q3", "accepted", True)]
+    assert official == [("H01", "2025Q2", 120), ("X101", "2025Q3", 120)]
