@@ -6,7 +6,13 @@ DAG parser and the readers must not pay for it.
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
 import logging
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import pandas as pd
@@ -14,12 +20,60 @@ import pandas as pd
 from expectations.findings import SUITE_NAMES, Failure, load_suite_json
 
 
+# What GX imports for what the suites never use, deferred until something reads it: `scipy.stats`
+# for the distribution expectations (KL divergence, KS tests), `altair` for Data Docs' charts
+# (~1.9 s of GX's ~2.6 s import here). A deferred module loads itself, whole, on its first
+# attribute read, so a suite that comes to use one still runs; tests/expectations/test_gx_import.py
+# fails if validating loads either.
+DEFERRED_MODULES = ("scipy.stats", "altair")
+# GX's SQL support, which it imports only when SQLAlchemy is installed (an optional extra of GX's;
+# it is here for Airflow): GX is imported as if it were not, unless the process already holds it.
+HIDDEN_MODULES = frozenset({"sqlalchemy"})
+
+
+class DeferredModule(types.ModuleType):
+    """Stands in for a module in `sys.modules` until one of its attributes is read."""
+
+    def __getattr__(self, attribute: str):
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        module = importlib.import_module(name)
+        self.__dict__.update(module.__dict__)  # later reads through this stand-in cost nothing more
+        return getattr(module, attribute)
+
+
+class _Hidden:
+    """A finder that says the hidden modules are not installed."""
+
+    def find_spec(self, fullname: str, path=None, target=None):
+        if fullname.partition(".")[0] in HIDDEN_MODULES:
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        return None
+
+
+@contextmanager
+def _lean_import() -> Iterator[None]:
+    for name in DEFERRED_MODULES:
+        if name not in sys.modules:
+            stand_in = DeferredModule(name)
+            stand_in.__spec__ = importlib.machinery.ModuleSpec(name, None)
+            sys.modules[name] = stand_in
+    hidden = _Hidden()
+    sys.meta_path.insert(0, hidden)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(hidden)
+
+
 @cache
 def load_suites():
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     # GX takes seconds to import: only a process that validates a batch pays it, once.
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    with _lean_import():
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
