@@ -19,7 +19,6 @@ import pandas as pd
 
 from expectations.findings import SUITE_NAMES, Failure, load_suite_json
 
-
 # What GX imports for what the suites never use, deferred until something reads it: `scipy.stats`
 # for the distribution expectations (KL divergence, KS tests), `altair` for Data Docs' charts
 # (~1.9 s of GX's ~2.6 s import here). A deferred module loads itself, whole, on its first

@@ -50,9 +50,7 @@ print(json.dumps({
 
 
 def test_judging_a_batch_loads_none_of_what_gx_imports_for_other_uses():
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
-    )
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["verdicts"] == {"good.csv": "accepted", "bad.csv": "rejected"}  # GX judged both
