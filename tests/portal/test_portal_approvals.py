@@ -26,7 +26,7 @@ from portal_helpers import (
     run_inbox,
 )
 
-from builders import csv_bytes, district_report
+from builders import PROJECT_ROOT, csv_bytes, district_report
 from chiso import arrivals
 from chiso.approval import Slot, slot_states
 from portal.accounts import Accounts
@@ -243,3 +243,26 @@ def test_in_a_browser_approve_return_fix_approve_accept_then_locked(browser, ser
     assert "Bị từ chối" in refused and "đã khóa" in refused and "mở lại" in refused
     for page in (clerk, approver, province):
         page.context.close()
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path", ["/api/v1/approvals/log", "/api/v1/approvals/DP-HUYEN/2017Q1", "/approvals"])
+def test_no_route_edits_the_log(server, home, method, path):
+    before = _log(home)
+    answer = api(server, PROVINCE).request(method, path, json={"action": "accept", "unit_code": "026"})
+    assert answer.status_code == 405
+    assert _log(home) == before
+
+
+def test_the_log_is_only_ever_appended_to():
+    # every statement of the code that writes the log: the one insert, and the cut of a temporary copy back to
+    # a past publication (`chiso report --publication N`), never the warehouse's own
+    writes = []
+    for path in [*PROJECT_ROOT.glob("*/**/*.sql"), *PROJECT_ROOT.glob("*/**/*.py")]:
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8").lower()
+        writes += [(path.name, verb) for verb in ("update approval_log", "delete from approval_log") if verb in text]
+        if "insert into approval_log" in text:
+            writes.append((path.name, "insert"))
+    assert sorted(writes) == [("record_action.sql", "insert"), ("trim_to_publication.sql", "delete from approval_log")]
