@@ -73,7 +73,9 @@ def record(event, args):
 
 sys.addaudithook(record)
 bag = DagBag(dag_folder=os.path.join(root, "dags"))
-heavy = sorted(m for m in ("pandas", "great_expectations", "duckdb", "openpyxl", "fastapi", "openlineage", "airflow.providers.openlineage.plugins") if m in sys.modules)
+libraries = ("pandas", "great_expectations", "duckdb", "openpyxl", "fastapi", "openlineage",
+             "airflow.providers.openlineage.plugins")
+heavy = sorted(m for m in libraries if m in sys.modules)
 changed = sorted(k for k in os.environ.keys() | environment.keys() if os.environ.get(k) != environment.get(k))
 print(json.dumps({"errors": list(bag.import_errors), "dags": sorted(bag.dag_ids), "heavy": heavy,
                   "seen": sorted(set(map(tuple, seen))), "environment": changed, "home": os.listdir(home)}))

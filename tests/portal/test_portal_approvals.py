@@ -255,8 +255,8 @@ def test_no_route_edits_the_log(server, home, method, path):
 
 
 def test_the_log_is_only_ever_appended_to():
-    # every statement of the code that writes the log: the one insert, and the cut of a temporary copy back to
-    # a past publication (`chiso report --publication N`), never the warehouse's own
+    # every statement of the code that writes the log: the one insert of an action, the rebuild appending a
+    # backup's actions to a new warehouse, and the cut of a temporary copy back to a past publication
     writes = []
     for path in [*PROJECT_ROOT.glob("*/**/*.sql"), *PROJECT_ROOT.glob("*/**/*.py")]:
         if ".venv" in path.parts or "tests" in path.parts:
@@ -265,4 +265,8 @@ def test_the_log_is_only_ever_appended_to():
         writes += [(path.name, verb) for verb in ("update approval_log", "delete from approval_log") if verb in text]
         if "insert into approval_log" in text:
             writes.append((path.name, "insert"))
-    assert sorted(writes) == [("record_action.sql", "insert"), ("trim_to_publication.sql", "delete from approval_log")]
+    assert sorted(writes) == [
+        ("rebuild.py", "insert"),
+        ("record_action.sql", "insert"),
+        ("trim_to_publication.sql", "delete from approval_log"),
+    ]
