@@ -11,6 +11,7 @@ import duckdb
 from chiso.context import RunContext
 from chiso.verdict import Verdict
 from expectations.findings import finding_of
+from expectations.validate import preload_suites
 from transforms.sandbox import ReadingBudget, read_one
 from transforms.submission import RawSubmission
 from warehouse.db import connect_read_only, migrate
@@ -21,6 +22,7 @@ def check_file(path: Path, context: RunContext, *, warehouse: Path | None = None
     (by default the snapshot)."""
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
+    preload_suites()  # while the history opens and the file is read
     with history(warehouse or context.settings.snapshot) as connection:
         budget = ReadingBudget.of(context.settings)
         submission = read_one(path, budget, context.catalog.timezone)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -534,5 +535,13 @@ def main(argv: list[str] | None = None) -> int:
         return status
 
 
+def entry() -> int:
+    """The console script: `main`, then the process ends without the interpreter's last collection,
+    which walks every object GX made (~0.5 s of a one-file `chiso validate`) to free what exit frees anyway."""
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

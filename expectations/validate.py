@@ -10,14 +10,17 @@ import importlib
 import importlib.machinery
 import logging
 import sys
+import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from expectations.findings import SUITE_NAMES, Failure, load_suite_json
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # What GX imports for what the suites never use, deferred until something reads it: `scipy.stats`
 # for the distribution expectations (KL divergence, KS tests), `altair` for Data Docs' charts
@@ -66,11 +69,25 @@ def _lean_import() -> Iterator[None]:
         sys.meta_path.remove(hidden)
 
 
-@cache
+_LOADING = threading.Lock()  # one thread loads; another asking meanwhile waits for it
+
+
+def preload_suites() -> None:
+    """Start loading GX and the suites in the background (a second or so), while the caller reads its
+    files in reader processes: `load_suites` then finds them loaded, or waits for the rest."""
+    threading.Thread(target=load_suites, name="chiso-gx-preload", daemon=True).start()
+
+
 def load_suites():
+    with _LOADING:
+        return _load_suites()
+
+
+@cache
+def _load_suites():
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    # GX takes seconds to import: only a process that validates a batch pays it, once.
     with _lean_import():
+        # GX takes seconds to import: only a process that validates a batch pays it, once.
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
