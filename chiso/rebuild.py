@@ -161,12 +161,13 @@ def rebuild(
                 "update submission_records set moved = true where submission_id in (select unnest(?::integer[]))",
                 [list(stored_at)],
             )
-            for status, count in run.counts().items():
-                result.counts[status] = result.counts.get(status, 0) + count
             say(f"chunk {number}/{len(chunks)}: {len(chunk)} files of run {first.run_id} as of {as_of}")
         approvals.apply_through(None)
         result.approvals = len(approvals.ids)
         result.notices = _notice_ledger(connection, ledgers_from)
+        # Each file's status now (a file accepted in its chunk may have been superseded by a later one).
+        statuses = "select status, count(*) from submission_records group by status order by status"
+        result.counts = dict(connection.execute(statuses).fetchall())
         refresh_rollup(connection)
         connection.execute("checkpoint")
     finally:
