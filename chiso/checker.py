@@ -22,12 +22,12 @@ def check_file(path: Path, context: RunContext, *, warehouse: Path | None = None
     (by default the snapshot)."""
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    preload_suites()  # while the history opens and the file is read
     with history(warehouse or context.settings.snapshot) as connection:
         budget = ReadingBudget.of(context.settings)
         submission = read_one(path, budget, context.catalog.timezone)
         if submission.read_error is not None and not _known(connection, submission.sha256):
             return unread_verdict(submission)
+        preload_suites()  # while pandas is imported and the file read for the judgment
         from chiso.ingest import IngestRun, judge  # pandas and GX (seconds): only for a file that was read
 
         run = IngestRun(run_id="validate")
