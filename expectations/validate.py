@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 # What GX imports for what the suites never use, deferred until something reads it: `scipy.stats`
-# for the distribution expectations (KL divergence, KS tests), `altair` for Data Docs' charts
-# (~1.9 s of GX's ~2.6 s import here). A deferred module loads itself, whole, on its first
-# attribute read, so a suite that comes to use one still runs; tests/expectations/test_gx_import.py
-# fails if validating loads either.
+# for the distribution expectations (KL divergence, KS tests), `altair` for Data Docs' charts (with
+# SQLAlchemy hidden, GX's import here: 2.9 s -> 1.3 s; docs/benchmarks.md). A deferred module loads
+# itself, whole, on its first attribute read, so a suite that comes to use one still runs;
+# tests/expectations/test_gx_import.py fails if validating loads either.
 DEFERRED_MODULES = ("scipy.stats", "altair")
 # GX's SQL support, which it imports only when SQLAlchemy is installed (an optional extra of GX's;
 # it is here for Airflow): GX is imported as if it were not, unless the process already holds it.
@@ -73,8 +73,8 @@ _LOADING = threading.Lock()  # one thread loads; another asking meanwhile waits 
 
 
 def preload_suites() -> None:
-    """Start loading GX and the suites in the background (a second or so), while the caller reads its
-    files in reader processes: `load_suites` then finds them loaded, or waits for the rest."""
+    """Start loading GX and the suites in the background (a second or so), while the caller does its
+    other work (imports, reading in reader processes): `load_suites` then finds them loaded, or waits."""
     threading.Thread(target=load_suites, name="chiso-gx-preload", daemon=True).start()
 
 
