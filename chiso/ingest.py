@@ -281,9 +281,7 @@ def _verdict(submission: RawSubmission, head: dict, found: list[Finding], duplic
         submission.path,
         status,
         submission.received_at,
-        head["dataset_code"],
-        head["unit_code"],
-        head["period"],
+        *(None if pd.isna(head[key]) else head[key] for key in ("dataset_code", "unit_code", "period")),
         reasons,
         warnings,
     )

@@ -1,13 +1,16 @@
 """What a page and the API both do with an uploaded file: check it (dry run), or send it.
 
 Every rule is the pipeline's: a dry run is `chiso.ingest.judge` on the snapshot's history (a
-file type the readers refuse gets `chiso validate`'s rule 1 reason without GX). The portal
-adds one check of its own, at its own door: a unit sends only its own reports.
+file type the readers refuse gets `chiso validate`'s rule 1 reason without GX). A send is judged
+the same way before it lands, and keeps that verdict until the warehouse confirms or replaces it
+(`portal.provisional`). The portal adds one check of its own, at its own door: a unit sends only
+its own reports.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from portal.accounts import Account, Accounts
 from portal.admission import Admission
 from portal.dryrun import DryRuns, shown_as
 from portal.errors import PortalError
+from portal.provisional import Provisional
 from portal.render import say
 from portal.security import HashGate, LoginLimiter
 from portal.uploads import (
@@ -41,6 +45,8 @@ from portal.uploads import (
 )
 from transforms.sandbox import ReadingBudget, read_one
 from transforms.submission import RawSubmission, Unreadable
+
+log = logging.getLogger("portal")
 
 
 @dataclasses.dataclass
@@ -111,7 +117,12 @@ async def check(portal: Portal, account: Account, form: FormData, session: str |
 
 
 async def _judged(portal: Portal, account: Account, staged: Staged, name: str) -> Verdict:
-    verdict = shown_as(await portal.dry_runs.verdict(staged.path, staged.sha256), name)
+    verdict, _ = await portal.dry_runs.judged(staged.path, staged.sha256)
+    return await _as_told_to(portal, account, shown_as(verdict, name))
+
+
+async def _as_told_to(portal: Portal, account: Account, verdict: Verdict) -> Verdict:
+    """The verdict as the account may see it."""
     if account.is_province:
         return verdict
     # A check tells a unit nothing of another unit's files: not that these bytes were received, nor their number.
@@ -126,6 +137,21 @@ async def _judged(portal: Portal, account: Account, staged: Staged, name: str) -
         reasons.append(Finding("duplicate", "duplicate_file", "info", text.vi + ".", text.en + ".", [], []))
         return dataclasses.replace(verdict, reasons=reasons)
     return verdict
+
+
+async def _provisional(portal: Portal, account: Account, staged: Staged) -> Provisional | None:
+    """The verdict the loader will give the staged bytes, judged now (`portal.provisional`); None when the
+    check itself failed: the file is sent all the same, and its verdict waits for the loader."""
+    copy = kept_copy(staged)  # the dry run deletes what it judged; the staged file is the one to land
+    try:
+        verdict, history_through = await portal.dry_runs.judged(copy.path, copy.sha256)
+        told = await _as_told_to(portal, account, shown_as(verdict, staged.client_name))
+    except Exception:
+        log.exception("the check of a send failed; it is sent without a provisional verdict")
+        return None
+    finally:
+        copy.path.unlink(missing_ok=True)
+    return Provisional.of(told, history_through, portal.dry_runs.rules_digest)
 
 
 def _own_duplicate(portal: Portal, account: Account, verdict: Verdict) -> bool:
@@ -158,6 +184,7 @@ async def send(portal: Portal, account: Account, form: FormData, session: str | 
         declared = foreign_unit(submission.declared.get("unit_code"), account, portal.catalog)
         if declared:
             raise PortalError(403, "portal.other_unit", declared=declared, unit_code=account.unit_code)
-        return await run_in_threadpool(land, settings, portal.accounts, account, staged)
+        provisional = await _provisional(portal, account, staged)
+        return await run_in_threadpool(land, settings, portal.accounts, account, staged, provisional)
     finally:
         staged.path.unlink(missing_ok=True)

@@ -103,7 +103,9 @@ async def send(request: Request, account: ApiAccount) -> SendOut:
             sent = await actions.send(portal, account, form)
         finally:
             await form.close()
-    return SendOut.of(sent, None, portal.catalog.timezone)
+    with views.snapshot(portal.settings.snapshot) as db:
+        (file,) = views.with_provisionals(db, portal.settings, portal.accounts, views.sent_files(db, [sent]))
+    return SendOut.of(sent, file, portal.catalog.timezone)
 
 
 @router.get("/submissions", response_model=list[SendOut], responses=_NOT_FOUND)
@@ -112,7 +114,7 @@ def sends(request: Request, account: ApiAccount) -> list[SendOut]:
     portal = portal_of(request)
     sent = sends_of(portal.accounts, None if account.is_province else account.unit_code)
     with views.snapshot(portal.settings.snapshot) as db:
-        files = views.sent_files(db, sent)
+        files = views.with_provisionals(db, portal.settings, portal.accounts, views.sent_files(db, sent))
     return [SendOut.of(send, file, portal.catalog.timezone) for send, file in zip(sent, files)]
 
 
@@ -124,7 +126,7 @@ def one_send(request: Request, send_id: int, account: ApiAccount) -> SendOut:
     if sent is None or not account.may_see(sent.unit_code):
         raise PortalError(404, "portal.error_404")
     with views.snapshot(portal.settings.snapshot) as db:
-        (file,) = views.sent_files(db, [sent])
+        (file,) = views.with_provisionals(db, portal.settings, portal.accounts, views.sent_files(db, [sent]))
     return SendOut.of(sent, file, portal.catalog.timezone)
 
 

@@ -26,6 +26,7 @@ from chiso.verdict import Verdict
 from core.catalog import Catalog
 from core.settings import Settings
 from expectations.validate import load_suites
+from portal.provisional import rules_digest
 from transforms.sandbox import ReadingBudget, warm
 
 log = logging.getLogger("portal")
@@ -48,6 +49,9 @@ class DryRuns:
         self._queue: queue.Queue = queue.Queue()
         self._worker = threading.Thread(target=self._serve, name="chiso-dry-runs", daemon=True)
         self.batches: deque[int] = deque(maxlen=1000)  # sizes of the latest batches, for the load test and bench
+        # The catalog and suites this server judges with (read when it starts, as they are): kept with each send's
+        # provisional verdict, to tell a verdict replaced because they changed since.
+        self.rules_digest = rules_digest(settings)
 
     def start(self) -> None:
         """Load the GX suites and start the reader processes now (seconds), so that the first clerk does not wait."""
@@ -61,6 +65,11 @@ class DryRuns:
 
     async def verdict(self, path: Path, sha256: str) -> Verdict:
         """The verdict the ingest would give this file now; the file is deleted afterwards."""
+        verdict, _ = await self.judged(path, sha256)
+        return verdict
+
+    async def judged(self, path: Path, sha256: str) -> tuple[Verdict, int]:
+        """`verdict`, and the last submission id of the snapshot it was judged against."""
         future: concurrent.futures.Future = concurrent.futures.Future()
         self._queue.put(_Request(path, sha256, future))
         return await asyncio.wrap_future(future)
@@ -84,7 +93,7 @@ class DryRuns:
 
     def _judge(self, batch: list[_Request]) -> None:
         try:
-            verdicts = self._judge_files(batch)
+            judged = self._judge_files(batch)
         except Exception:
             if len(batch) == 1:
                 log.exception("a dry run failed")
@@ -97,13 +106,18 @@ class DryRuns:
         finally:
             for request in batch:
                 request.path.unlink(missing_ok=True)
+        verdicts, history_through = judged
         for request in batch:
-            request.future.set_result(verdicts[request.sha256])
+            request.future.set_result((verdicts[request.sha256], history_through))
 
-    def _judge_files(self, batch: list[_Request]) -> dict[str, Verdict]:
-        """One verdict per distinct content: two clerks' identical files are not each other's duplicates."""
+    def _judge_files(self, batch: list[_Request]) -> tuple[dict[str, Verdict], int]:
+        """One verdict per distinct content (two clerks' identical files are not each other's duplicates), and
+        the last submission id of the history they were judged against."""
         distinct = list({request.sha256: request.path for request in batch}.items())
         with history(self.settings.snapshot) as connection:
+            (history_through,) = connection.execute(
+                "select coalesce(max(submission_id), 0) from submission_records"
+            ).fetchone()
             judged = judge(
                 connection,
                 [path for _, path in distinct],
@@ -114,7 +128,7 @@ class DryRuns:
                 sent_together=False,  # different clerks' files: none is the slot's history for another
             )
         self.batches.append(len(batch))
-        return {sha256: verdict for (sha256, _), verdict in zip(distinct, judged.verdicts)}
+        return {sha256: verdict for (sha256, _), verdict in zip(distinct, judged.verdicts)}, history_through
 
 
 def shown_as(verdict: Verdict, file_name: str) -> Verdict:

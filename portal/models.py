@@ -15,6 +15,7 @@ from core.kinds import APPROVAL_ACTIONS, APPROVAL_STATES, COMPLETENESS_STATUSES,
 from expectations.findings import Finding
 from portal.approvals import SlotView
 from portal.desk import MAX_PAGE_SIZE, MAX_SQL_CHARS, PAGE_SIZE, Page, json_value
+from portal.provisional import REPLACED_BECAUSE, VERDICT_STATES, Outcome, Provisional, replaced_text
 from portal.render import zoned
 from portal.uploads import Send
 from portal.views import FileView, Obligation
@@ -39,6 +40,8 @@ SendStatus = Annotated[str, OneOf(("pending", *SUBMISSION_STATUSES.codes))]
 CompletenessStatus = Annotated[str, OneOf(COMPLETENESS_STATUSES.codes)]
 ApprovalState = Annotated[str, OneOf(APPROVAL_STATES.codes)]
 ApprovalActionCode = Annotated[str, OneOf(APPROVAL_ACTIONS.codes)]
+VerdictState = Annotated[str, OneOf(VERDICT_STATES)]
+ReplacedBecause = Annotated[str, OneOf(REPLACED_BECAUSE)]
 # A dry run judges the file alone: it is never superseded (that is decided when the ingest loads it).
 DryRunStatus = Literal["accepted", "rejected", "duplicate"]
 
@@ -90,8 +93,40 @@ class VerdictOut(BaseModel):
         )
 
 
+class ProvisionalOut(BaseModel):
+    """The verdict a send got at once: its bytes judged as the loader would, before they landed."""
+
+    status: DryRunStatus
+    reasons: list[FindingOut]
+    warnings: list[FindingOut]
+    judged_at: datetime = Field(description="when it was judged, with the province's UTC offset")
+
+    @classmethod
+    def of(cls, provisional: Provisional, zone) -> ProvisionalOut:
+        return cls(
+            status=cast(DryRunStatus, provisional.status),
+            reasons=[FindingOut.of(f) for f in provisional.reasons],
+            warnings=[FindingOut.of(f) for f in provisional.warnings],
+            judged_at=zoned(provisional.judged_at, zone),
+        )
+
+
+class ReplacedOut(BaseModel):
+    """Why the warehouse's verdict is not the one given at once."""
+
+    because: ReplacedBecause
+    vi: str
+    en: str
+
+    @classmethod
+    def of(cls, replaced: Outcome) -> ReplacedOut:
+        text = replaced_text(replaced)
+        return cls(because=str(replaced.because), vi=text.vi, en=text.en)
+
+
 class SendOut(BaseModel):
-    """A file sent, and its verdict once the ingest has judged it (`pending` until then)."""
+    """A file sent: the verdict it got at once (`provisional`), and the warehouse's once the ingest has
+    judged it (`status` is `pending` until then; `verdict_state` says which one to show)."""
 
     id: int = Field(description="the send's number")
     file_name: str = Field(description="the name the file was sent under (kept as data only)")
@@ -106,9 +141,17 @@ class SendOut(BaseModel):
     received_at: datetime | None = Field(description="the receipt time the ingest recorded, with the province's offset")
     reasons: list[FindingOut]
     warnings: list[FindingOut]
+    verdict_state: VerdictState | None = Field(
+        description="`being_loaded`: only `provisional` is known yet; `confirmed`: the warehouse's verdict agrees"
+        " with it; `replaced`: it does not (`replaced`: why). None: the send has no provisional verdict"
+        " (sent before they were kept, or its check failed)"
+    )
+    provisional: ProvisionalOut | None
+    replaced: ReplacedOut | None
 
     @classmethod
     def of(cls, send: Send, file: FileView | None, zone) -> SendOut:
+        became = file.outcome if file else None
         return cls(
             id=send.send_id,
             file_name=send.client_file_name,
@@ -123,6 +166,9 @@ class SendOut(BaseModel):
             received_at=zoned(file.received_at, zone) if file else None,
             reasons=[FindingOut.of(f) for f in file.reasons] if file else [],
             warnings=[FindingOut.of(f) for f in file.warnings] if file else [],
+            verdict_state=became.state if became else None,
+            provisional=ProvisionalOut.of(file.provisional, zone) if file and file.provisional else None,
+            replaced=ReplacedOut.of(became) if became and became.because else None,
         )
 
 

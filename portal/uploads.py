@@ -27,6 +27,8 @@ from chiso.receipts import forget_sender, write_sender
 from core.settings import Settings
 from portal.accounts import Account, Accounts, now_text
 from portal.errors import PortalError
+from portal.provisional import Provisional
+from portal.provisional import insert as keep_provisional
 from transforms.read import ACCEPTED_SUFFIXES
 
 # Room for the multipart framing and the form's few small fields around the file itself.
@@ -223,8 +225,11 @@ def kept_copy(staged: Staged) -> Staged:
     return replace(staged, path=path)
 
 
-def land(settings: Settings, accounts: Accounts, account: Account, staged: Staged) -> Send:
-    """Move a staged file into the inbox under the portal's name and record the send, all or nothing.
+def land(
+    settings: Settings, accounts: Accounts, account: Account, staged: Staged, provisional: Provisional | None = None
+) -> Send:
+    """Move a staged file into the inbox under the portal's name and record the send (with the verdict it got
+    at once, `portal.provisional`), all or nothing.
 
     The inbox name carries random letters as well as the send id: an accounts file restored from a
     backup restarts the ids, and an inbox name must never meet an earlier file's in the warehouse.
@@ -251,6 +256,8 @@ def land(settings: Settings, accounts: Accounts, account: Account, staged: Stage
             landed = settings.inbox / inbox_name
             os.link(staged.path, landed)  # appears whole, and never replaces a file already there
             db.execute(f"insert into sends ({SEND_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)", list(vars(send).values()))
+            if provisional is not None:
+                keep_provisional(db, send_id, provisional)
             db.execute("commit")
         except BaseException:
             db.execute("rollback")

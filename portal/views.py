@@ -16,8 +16,11 @@ from pathlib import Path
 import duckdb
 
 from core.catalog import Catalog
+from core.settings import Settings
 from expectations.findings import Finding
+from portal.accounts import Accounts
 from portal.errors import PortalError
+from portal.provisional import REPLACED, Outcome, Provisional, explain, outcome, provisionals
 from portal.uploads import Send
 from warehouse.db import connect_read_only, query_rows
 from warehouse.load import findings_of
@@ -45,6 +48,8 @@ class FileView:
     reasons: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     send: Send | None = None
+    provisional: Provisional | None = None  # the verdict the send got at once (`with_provisionals`)
+    outcome: Outcome | None = None  # being loaded, then confirmed or replaced
 
     @property
     def shown_name(self) -> str:
@@ -142,6 +147,21 @@ def sent_files(connection, sends: list[Send]) -> list[FileView]:
         )
     judged = {file.inbox_name: file for file in _with_sends(files, by_inbox_name)}
     return [judged[send.inbox_name] for send in sends]
+
+
+def with_provisionals(connection, settings: Settings, accounts: Accounts, files: list[FileView]) -> list[FileView]:
+    """Each sent file with the verdict it got at once (`portal.provisional`) and what became of it."""
+    sent = [file for file in files if file.send is not None]
+    found = provisionals(accounts, [file.send.send_id for file in sent if file.send is not None])
+    for file in sent:
+        file.provisional = provisional = found.get(file.send.send_id) if file.send else None
+        if provisional is None or file.send is None:
+            continue
+        became = outcome(provisional, file.status, file.reasons, file.warnings)
+        if became.state == REPLACED and connection is not None and file.submission_id is not None:
+            became = explain(connection, settings, provisional, file.submission_id, file.send.sha256, became)
+        file.outcome = became
+    return files
 
 
 def named(files: list[FileView], by_inbox_name: dict[str, Send]) -> list[FileView]:

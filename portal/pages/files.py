@@ -69,7 +69,7 @@ def one_send(request: Request, send_id: int, session: PageSession) -> Response:
     if sent is None or not session.account.may_see(sent.unit_code):
         raise PortalError(404, "portal.error_404")
     with snapshot(portal.settings.snapshot) as db:
-        (file,) = views.sent_files(db, [sent])
+        (file,) = views.with_provisionals(db, portal.settings, portal.accounts, views.sent_files(db, [sent]))
     sent_at = local_time(sent.sent_at, portal.catalog.timezone)
     context = page_context(request, session, say("portal.sent_title"), send=sent, sent_at=sent_at, file=file)
     return page("sent.html.j2", context)

@@ -43,7 +43,7 @@ def _unit_page(request: Request, session: Session, code: str) -> Response:
     sends = sends_of(portal.accounts, code)
     with snapshot(portal.settings.snapshot) as db:
         obligations = views.obligations(db, code, catalog.today())
-        files = views.unit_files(db, code, sends)
+        files = views.with_provisionals(db, portal.settings, portal.accounts, views.unit_files(db, code, sends))
         has_data = db is not None
     own = code == session.account.unit_code
     context = page_context(

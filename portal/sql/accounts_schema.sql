@@ -33,6 +33,22 @@ create table if not exists sends (
 
 create index if not exists sends_unit on sends (unit_code, send_id);
 
+-- The verdict a send got at once (portal/provisional.py): its bytes judged as the loader would, before they
+-- landed; shown as being loaded until the warehouse's own verdict confirms or replaces it. findings: JSON
+-- {"reasons": [...], "warnings": [...]}; history_through: the snapshot's last submission id it was judged
+-- against; rules_digest: the catalog's and the suites' SHA-256 it was judged under.
+create table if not exists send_verdicts (
+    send_id integer primary key references sends (send_id),
+    status text not null,
+    dataset_code text,
+    unit_code text,
+    period text,
+    findings text not null,
+    judged_at text not null,
+    history_through integer not null,
+    rules_digest text not null
+);
+
 -- One row per move of an account to another unit (`chiso accounts move`: a ceased unit's clerk to its
 -- successor); forced = 1 when the new unit is not one of the old one's successors (--force).
 create table if not exists account_moves (

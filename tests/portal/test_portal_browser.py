@@ -70,13 +70,16 @@ def test_a_clerk_goes_from_login_to_an_accepted_report(browser, server, home, tm
     page.set_input_files("#file", str(fixed))
     page.click("button[value=send]")
     assert "Đã nhận tệp" in page.inner_text("main") and "(da sua).xlsx" in page.inner_text("main")
+    # The verdict at once, before any load: provisional, being loaded.
+    assert "Được chấp nhận" in page.inner_text("main") and "đang nạp vào kho" in page.inner_text("main")
 
     page.goto(f"{server.url}/")
-    assert "Đang chờ xử lý" in page.inner_text("#files")
+    assert "đang nạp vào kho" in page.locator("article.file", has_text="(da sua).xlsx").inner_text()
     run_inbox(home)
     page.reload()
     item = page.locator("article.file", has_text="(da sua).xlsx")
     assert "Được chấp nhận" in item.inner_text() and "DP-HUYEN · 026 · 2017Q3" in item.inner_text()
+    assert "đã được kho xác nhận" in item.inner_text()
     shot = tmp_path / "accepted.png"
     item.screenshot(path=str(shot))
     assert _share_of(shot, GREEN) > 0.002  # the accepted file's green mark is painted

@@ -114,7 +114,10 @@ def test_a_send_lands_once_in_the_inbox_and_its_verdict_follows_the_ingest(clerk
     with sqlite3.connect(home.settings.accounts) as db:
         row = db.execute("select unit_code, client_file_name, inbox_name, size_bytes from sends").fetchone()
     assert row == ("026", "Q3 dong van.csv", landed.name, len(data))
-    assert "Đang chờ xử lý" in clerk.get("/").text
+    # Not loaded yet: the verdict it got at once, marked as such, with the warning the loader will give.
+    for shown in (clerk.get("/").text, clerk.get("/sends/1").text):
+        item = shown[shown.index("Q3 dong van.csv") :][:3000]
+        assert "Được chấp nhận" in item and "tạm thời, đang nạp vào kho" in item and "Report for 2017Q3" in item
     assert clerk.get("/sends/1").status_code == 200 and len(home.inbox_files()) == 1  # a reload sends nothing
 
     run_inbox(home)
@@ -126,6 +129,7 @@ def test_a_send_lands_once_in_the_inbox_and_its_verdict_follows_the_ingest(clerk
     assert "Report for 2017Q3 received on" in warnings  # long after the due date: a warning on an accepted file
     judged = clerk.get("/sends/1").text
     assert "Được chấp nhận" in judged and landed.name not in judged
+    assert "đã được kho xác nhận" in judged and "đang nạp" not in judged
 
 
 def test_a_unit_cannot_send_another_units_report(clerk, home):
