@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -281,10 +282,17 @@ def _verdict(submission: RawSubmission, head: dict, found: list[Finding], duplic
         submission.path,
         status,
         submission.received_at,
-        *(None if pd.isna(head[key]) else head[key] for key in ("dataset_code", "unit_code", "period")),
+        _present(head["dataset_code"]),
+        _present(head["unit_code"]),
+        _present(head["period"]),
         reasons,
         warnings,
     )
+
+
+def _present(value: Any) -> str | None:
+    """A declared code, or None where the file gave none (pandas' missing value: NaN, never a code)."""
+    return None if pd.isna(value) else str(value)
 
 
 def _duplicate_note(original_id: int) -> Finding:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING
 
+from expectations import kwargs_once
 from expectations.findings import SUITE_NAMES, Failure, load_suite_json
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ def _load_suites():
         # GX takes seconds to import: only a process that validates a batch pays it, once.
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    kwargs_once.install()
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)

@@ -115,9 +115,9 @@ class DryRuns:
         the last submission id of the history they were judged against."""
         distinct = list({request.sha256: request.path for request in batch}.items())
         with history(self.settings.snapshot) as connection:
-            (history_through,) = connection.execute(
+            [(history_through,)] = connection.execute(
                 "select coalesce(max(submission_id), 0) from submission_records"
-            ).fetchone()
+            ).fetchall()
             judged = judge(
                 connection,
                 [path for _, path in distinct],
