@@ -46,6 +46,25 @@ def test_a_dry_run_answers_the_verdict_with_every_reason(server, home, tmp_path)
     assert home.inbox_files() == []
 
 
+def test_a_units_dry_run_of_an_empty_file_says_it_cannot_be_read_and_not_that_it_is_another_units(server):
+    """Judged in one batch with a readable file (two checks at once), an empty file's unit is none: it was
+    pandas' NaN, which the portal read as unit 'NAN' and refused as another unit's report."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = {"empty.csv": b"", "q2.csv": csv_bytes(district_report("026", "2017Q2"))}
+    with ThreadPoolExecutor(2) as pool:
+        answers = dict(
+            pool.map(
+                lambda item: (item[0], api(server, CLERK_026).post("/api/v1/dry-run", files={"file": item})),
+                files.items(),
+            )
+        )
+    empty = answers["empty.csv"].json()
+    assert empty["status"] == "rejected" and empty["unit_code"] is None
+    assert [r["check"] for r in empty["reasons"]] == ["unreadable"]
+    assert answers["q2.csv"].json()["unit_code"] == "026"
+
+
 def test_a_send_is_accepted_for_processing_and_its_verdict_follows(server, home):
     client = api(server, CLERK_026)
     data = csv_bytes(district_report("026", "2017Q4"))
@@ -53,6 +72,9 @@ def test_a_send_is_accepted_for_processing_and_its_verdict_follows(server, home)
     assert sent.status_code == 202
     body = sent.json()
     assert body["status"] == "pending" and body["file_name"] == "Q4.csv" and body["size_bytes"] == len(data)
+    # The verdict at once (portal/provisional.py), the warehouse's to come.
+    assert body["verdict_state"] == "being_loaded" and body["provisional"]["status"] == "accepted"
+    assert [w["check"] for w in body["provisional"]["warnings"]] == ["late"]
     assert body["sent_at"].endswith("+07:00")  # ISO 8601 with the province's UTC offset
     send_id = body["id"]
     assert [s["id"] for s in client.get("/api/v1/submissions").json()] == [send_id]
@@ -63,6 +85,7 @@ def test_a_send_is_accepted_for_processing_and_its_verdict_follows(server, home)
     assert judged["status"] == "accepted" and judged["period"] == "2017Q4" and judged["submission_id"] > 0
     assert judged["file_name"] == "Q4.csv" and judged["received_at"].endswith("+07:00")
     assert [w["rule"] for w in judged["warnings"]] == ["late"]
+    assert judged["verdict_state"] == "confirmed" and judged["replaced"] is None
     # Who sent it: the portal's record beside the file, read by the loader, kept in the stored file's receipt.
     with duckdb.connect(str(home.settings.warehouse), read_only=True) as warehouse:
         [(sent_by, stored)] = warehouse.execute(
