@@ -108,10 +108,12 @@ def mail_server():
 LONGEST_FIRST = (
     "deploy/test_celery.py",
     "test_bench_smoke.py",
+    "reliability/test_crash.py",
     "dags/test_dags.py",
     "deploy/test_standalone.py",
     "test_demo_pipeline.py",
     "portal/test_portal_fuzz.py",
+    "portal/test_portal_provisional.py",
 )
 
 
