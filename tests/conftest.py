@@ -21,6 +21,11 @@ from mailserver import MailServer
 def airflow_env(tmp_path_factory) -> Path:
     """Airflow configured for tests: the first import of `airflow` in a process reads this
     environment once, so every test that imports Airflow in-process asks for it first."""
+    if "airflow" in sys.modules:
+        raise RuntimeError(
+            "Airflow was imported in this test process before the airflow_env fixture configured it (it reads its"
+            " configuration once): the test that imported it must ask for airflow_env first, or not import Airflow"
+        )
     home = tmp_path_factory.mktemp("airflow")
     os.environ.update(
         AIRFLOW_HOME=str(home),

@@ -11,6 +11,7 @@ Airflow's components run as docker-compose.yml says (tests/deploy/cluster.py).
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 import pwd
 import secrets
@@ -81,8 +82,11 @@ def require_services() -> tuple[Path, str]:
         missing.append("redis-server (Debian package redis-server)")
     try:
         import psycopg2  # noqa: F401
-        from airflow.providers.celery.executors import celery_executor  # noqa: F401
-    except ImportError as error:
+
+        # Asked of the installed packages, not imported: importing Airflow here would configure it, once for the
+        # whole process, from this process's environment, before the DAG tests give it their own AIRFLOW_HOME.
+        importlib.metadata.distribution("apache-airflow-providers-celery")
+    except (ImportError, importlib.metadata.PackageNotFoundError) as error:
         missing.append(f"the deploy extra ({error}; uv sync --frozen --extra deploy)")
     if missing:
         import needs  # tests/needs.py, there under pytest only: the latency bench imports this module too
