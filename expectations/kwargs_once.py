@@ -72,7 +72,7 @@ def get_success_kwargs(self) -> dict:
 
 
 def get_runtime_kwargs(self, runtime_configuration: dict | None = None) -> dict:
-    from great_expectations.expectations.expectation import parse_result_format
+    from great_expectations.expectations.expectation import parse_result_format  # GX: only where validation runs
 
     runtime_configuration = runtime_configuration or {}
     kwargs = self.configuration.kwargs
@@ -96,7 +96,7 @@ GX_METHODS: dict[str, Any] = {}  # GX's own, once replaced (the test compares th
 
 def install() -> bool:
     """Put these methods in place of GX's when GX's are the checked ones; whether they are in place."""
-    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation import Expectation  # GX: only where validation runs
 
     if GX_METHODS:
         return True
