@@ -3,7 +3,7 @@
 GX 1.x's `Expectation._get_domain_kwargs`, `_get_success_kwargs` and `_get_runtime_kwargs` read
 `self.configuration` once per key they return, and that property builds a new
 `ExpectationConfiguration` from the model's `.dict()` each time: a validation of our four suites
-built ~4,700 of them, a third of a dry run's GX time (docs/benchmarks.md, "The dry run"). The
+built ~4,700 of them, a third of a dry run's GX time (docs/benchmarks.md, "GX's kwargs, once per call"). The
 methods below do exactly what GX's do, from one configuration per call: the same keys, the same
 defaults, the same order of precedence. They replace GX's only when GX's own methods are the ones
 they were written from (the SHA-256 of their source, `CHECKED`): another GX version keeps its own

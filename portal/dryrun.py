@@ -63,13 +63,9 @@ class DryRuns:
         self._queue.put(_STOP)
         self._worker.join(timeout=30)
 
-    async def verdict(self, path: Path, sha256: str) -> Verdict:
-        """The verdict the ingest would give this file now; the file is deleted afterwards."""
-        verdict, _ = await self.judged(path, sha256)
-        return verdict
-
     async def judged(self, path: Path, sha256: str) -> tuple[Verdict, int]:
-        """`verdict`, and the last submission id of the snapshot it was judged against."""
+        """The verdict the ingest would give this file now, and the last submission id of the snapshot it was
+        judged against; the file is deleted afterwards."""
         future: concurrent.futures.Future = concurrent.futures.Future()
         self._queue.put(_Request(path, sha256, future))
         return await asyncio.wrap_future(future)

@@ -23,6 +23,9 @@ from core.vocabulary import Text
 from expectations.findings import SUITES_DIR, Finding
 from portal.accounts import Accounts, now_text
 from portal.render import say
+from warehouse.db import query_rows
+
+ARRIVED_BETWEEN = Path(__file__).resolve().parent / "queries" / "arrived_between.sql"
 
 # What a send's verdict is, as the page and the API say it (portal.toml `verdict_state_*`).
 BEING_LOADED, CONFIRMED, REPLACED = "being_loaded", "confirmed", "replaced"
@@ -155,12 +158,8 @@ def explain(
     if found.because != "judged_again":
         return found
     slot = [provisional.dataset_code, provisional.unit_code, provisional.period]
-    (between,) = connection.execute(
-        "select count(*) from submission_records where submission_id > ? and submission_id < ?"
-        " and (sha256 = ? or (dataset_code = ? and unit_code = ? and period = ?))",
-        [provisional.history_through, submission_id, sha256, *slot],
-    ).fetchone()
-    if between:
+    [row] = query_rows(connection, ARRIVED_BETWEEN, provisional.history_through, submission_id, sha256, *slot)
+    if between := row["files"]:
         return Outcome(REPLACED, "arrived_between", between)
     if rules_digest(settings) != provisional.rules_digest:
         return Outcome(REPLACED, "rules_changed")
