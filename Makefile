@@ -27,8 +27,14 @@ run: setup
 
 # Two workers, one test file each at a time (module fixtures built once): most tests wait on
 # processes, servers and files, so two cores run the suite in about 60 % of the serial time.
-test: setup lint
-	$(VENV)/bin/python -m pytest -q --numprocesses 2 --dist loadfile --no-loadscope-reorder
+# The lint (~36 s of one core) runs beside the tests, on the cores they leave idle while they wait;
+# its output follows theirs, and either failing fails `make test`.
+test: setup
+	@lint_log=$$(mktemp); $(MAKE) --no-print-directory lint > $$lint_log 2>&1 & lint_pid=$$!; \
+	$(VENV)/bin/python -m pytest -q --numprocesses 2 --dist loadfile --no-loadscope-reorder; tests=$$?; \
+	wait $$lint_pid; linted=$$?; echo "--- make lint (run beside the tests):"; cat $$lint_log; rm -f $$lint_log; \
+	if [ $$linted -ne 0 ]; then echo "make lint failed"; fi; \
+	[ $$tests -eq 0 ] && [ $$linted -eq 0 ]
 
 # Style without debate: ruff (lint, format) for Python, sqlfluff (DuckDB dialect) for SQL;
 # mypy over the stages, the application, the portal and the dev runner (pyproject.toml's [tool.mypy] says which files).
