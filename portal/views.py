@@ -151,16 +151,13 @@ def sent_files(connection, sends: list[Send]) -> list[FileView]:
 
 def with_provisionals(connection, settings: Settings, accounts: Accounts, files: list[FileView]) -> list[FileView]:
     """Each sent file with the verdict it got at once (`portal.provisional`) and what became of it."""
-    sent = [file for file in files if file.send is not None]
-    found = provisionals(accounts, [file.send.send_id for file in sent if file.send is not None])
-    for file in sent:
-        file.provisional = provisional = found.get(file.send.send_id) if file.send else None
-        if provisional is None or file.send is None:
-            continue
+    sent = {file.send.send_id: (file, file.send) for file in files if file.send is not None}
+    for send_id, provisional in provisionals(accounts, list(sent)).items():
+        file, send = sent[send_id]
         became = outcome(provisional, file.status, file.reasons, file.warnings)
         if became.state == REPLACED and connection is not None and file.submission_id is not None:
-            became = explain(connection, settings, provisional, file.submission_id, file.send.sha256, became)
-        file.outcome = became
+            became = explain(connection, settings, provisional, file.submission_id, send.sha256, became)
+        file.provisional, file.outcome = provisional, became
     return files
 
 
